@@ -1,0 +1,214 @@
+"""`videowall`: one program, several subcommands (DESIGN.md §2)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from console import __version__
+
+log = logging.getLogger("videowall")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 320x240, not {text!r}") from None
+    if w < 64 or h < 48 or w % 2 or h % 2:
+        raise argparse.ArgumentTypeError(f"size {text!r}: at least 64x48, even numbers")
+    return w, h
+
+
+def _positive(kind: type) -> object:
+    def parse(text: str) -> object:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be positive, not {text!r}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="videowall", description="Software video matrix and video-wall console.")
+    parser.add_argument("--version", action="version", version=f"videowall {__version__}")
+    parser.add_argument("--log-level", default=os.environ.get("VIDEOWALL_LOG_LEVEL", "INFO"),
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
+    parser.add_argument("--log-json", action="store_true", help="log JSON lines (for tests and collectors)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="the simulated site on a grid of tiles, nothing to configure")
+    demo.add_argument("--cameras", type=_positive(int), default=16, help="simulated cameras (default 16)")
+    demo.add_argument("--size", type=_size, default=(320, 240), help="camera resolution WxH (default 320x240)")
+    demo.add_argument("--fps", type=_positive(int), default=15)
+    demo.add_argument("--port", type=int, default=0, help="RTSP port (default: a free one)")
+    demo.add_argument("--renderer", choices=["auto", "native", "callbacks"], default="auto")
+    demo.add_argument("--screenshot", metavar="FILE", help="save a picture of the window and exit")
+    demo.add_argument("--after", type=float, default=5.0, metavar="SECONDS", help="when to take the screenshot")
+
+    sim = sub.add_parser("sim", help="simulated RTSP cameras on loopback")
+    sim.add_argument("--cameras", type=_positive(int), default=16, help="number of cameras (default 16)")
+    sim.add_argument("--size", type=_size, default=(320, 240), help="resolution WxH (default 320x240)")
+    sim.add_argument("--fps", type=_positive(int), default=15, help="frames per second (default 15)")
+    sim.add_argument("--gop", type=_positive(float), default=1.0, help="seconds between keyframes (default 1)")
+    sim.add_argument("--port", type=int, default=8554, help="RTSP port on 127.0.0.1 (default 8554)")
+    sim.add_argument("--control-port", type=int, help="control port for stop/start N (default: port + 1)")
+    sim.add_argument("--catalog", metavar="FILE", help="write the catalog of served cameras (YAML) here")
+    sim.add_argument("--credential", metavar="REF",
+                     help="require digest auth with this keyring credential (videowall credential set REF)")
+
+    probe = sub.add_parser("probe", help="check a camera URL through the video engine")
+    probe.add_argument("url")
+    probe.add_argument("--frames", type=_positive(int), default=30, help="decoded frames to wait for (default 30)")
+    probe.add_argument("--timeout", type=_positive(float), default=10.0, help="seconds (default 10)")
+    probe.add_argument("--transport", choices=["tcp", "udp"], default="tcp", help="RTSP transport (default tcp)")
+    probe.add_argument("--credential", metavar="REF", help="add this keyring credential to the URL")
+    probe.add_argument("--json", action="store_true", help="print one JSON object")
+
+    cred = sub.add_parser("credential", help="camera and NVR credentials in the OS keyring")
+    cred_sub = cred.add_subparsers(dest="action", required=True, metavar="ACTION")
+    cset = cred_sub.add_parser("set", help="store (password read from the terminal or stdin)")
+    cset.add_argument("ref")
+    cset.add_argument("--user", required=True)
+    cdel = cred_sub.add_parser("delete", help="remove")
+    cdel.add_argument("ref")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from console.logs import install_crash_hook, setup_logging
+
+    setup_logging(args.log_level, json_lines=args.log_json)
+    install_crash_hook()
+    if args.command is None:
+        parser.print_help()
+        return 0
+    handler = {"demo": cmd_demo, "sim": cmd_sim, "probe": cmd_probe, "credential": cmd_credential}[args.command]
+    return int(handler(args))
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    from console.sim.site import SimError, SimSite, run_forever
+
+    user = password = None
+    if args.credential:
+        from console.credentials import CredentialError, load
+
+        try:
+            user, password = load(args.credential)
+        except CredentialError as exc:
+            print(f"videowall sim: {exc}", file=sys.stderr)
+            return 2
+    site = SimSite(args.cameras, size=args.size, fps=args.fps, gop=args.gop, port=args.port,
+                   control_port=args.control_port, user=user, password=password, credential=args.credential)
+    try:
+        return run_forever(site, args.catalog)
+    except (SimError, OSError) as exc:
+        print(f"videowall sim: {exc}", file=sys.stderr)
+        return 1
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from console.video.probe import ProbeError, probe
+    from console.video.urls import mask_url, with_credentials
+
+    url = args.url
+    if args.credential:
+        from console.credentials import CredentialError, load
+
+        try:
+            url = with_credentials(url, *load(args.credential))
+        except CredentialError as exc:
+            print(f"videowall probe: {exc}", file=sys.stderr)
+            return 2
+    try:
+        result = probe(url, frames=args.frames, timeout=args.timeout, transport=args.transport)
+    except ProbeError as exc:
+        if args.json:
+            print(json.dumps({"url": mask_url(url), "error": mask_url(str(exc))}))
+        print(f"videowall probe: {mask_url(str(exc))}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    else:
+        r = result
+        print(f"{r.url}: {r.codec} {r.width}x{r.height}, {r.fps:.1f} fps, first frame {r.first_frame_ms:.0f} ms, {r.frames} frames")
+    return 0
+
+
+def cmd_credential(args: argparse.Namespace) -> int:
+    from console.credentials import CredentialError, delete, store
+
+    try:
+        if args.action == "set":
+            if sys.stdin.isatty():
+                password = getpass.getpass(f"password for {args.user} ({args.ref}): ")
+            else:
+                password = sys.stdin.readline().rstrip("\n")
+            store(args.ref, args.user, password)
+        else:
+            delete(args.ref)
+    except CredentialError as exc:
+        print(f"videowall credential: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.screenshot and "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from console.sim.site import SimError, SimSite, free_port
+    from console.ui.demo import GridWindow, apply_dark_theme, schedule_screenshot
+    from console.video.player import VideoEngine
+
+    port = args.port or free_port()
+    site = SimSite(args.cameras, size=args.size, fps=args.fps, port=port, control_port=free_port({port}))
+    try:
+        site.start()
+    except SimError as exc:
+        print(f"videowall demo: {exc}", file=sys.stderr)
+        return 1
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("videowall")
+    apply_dark_theme(app)  # type: ignore[arg-type]
+    engine = VideoEngine()
+    cams = [(c.number, c.name, site.url(c.number)) for c in site.cameras]
+    renderer = None if args.renderer == "auto" else args.renderer
+    window = GridWindow(engine, cams, renderer=renderer)
+    window.show()
+    # Let Ctrl-C and SIGTERM close the window cleanly (Qt's loop would otherwise swallow them).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    from PySide6.QtCore import QTimer
+
+    wake = QTimer()
+    wake.start(250)  # give Python's signal handlers a chance to run
+    wake.timeout.connect(lambda: None)
+    if args.screenshot:
+        def done() -> None:
+            print(json.dumps({"event": "screenshot", "file": args.screenshot,
+                              "tiles": [t.health.state for t in window.tiles]}), flush=True)
+            app.quit()
+
+        schedule_screenshot(window, args.screenshot, args.after, done)
+    try:
+        return int(app.exec())
+    finally:
+        window.close()
+        engine.close()
+        site.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The software matrix (pure Python, no Qt): model, commands, keyboard, host."""

@@ -1,0 +1,1 @@
+"""PTZ control: one interface, protocol encoders, transports by URL."""

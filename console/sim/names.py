@@ -1,0 +1,43 @@
+"""Realistic names and places for simulated cameras (Jiaxing's three tiers, see the seed)."""
+
+from __future__ import annotations
+
+CITY = "嘉兴市 Jiaxing"
+COUNTIES = [
+    "南湖区 Nanhu", "秀洲区 Xiuzhou", "嘉善县 Jiashan", "平湖市 Pinghu",
+    "海盐县 Haiyan", "海宁市 Haining", "桐乡市 Tongxiang",
+]
+TOWNS = [
+    "新嘉街道 Xinjia", "建设街道 Jianshe", "解放街道 Jiefang", "南湖街道 Nanhu",
+    "新兴街道 Xinxing", "城南街道 Chengnan", "东栅街道 Dongzha", "七星街道 Qixing",
+    "王店镇 Wangdian", "洪合镇 Honghe", "新塍镇 Xincheng", "油车港镇 Youchegang",
+]
+SITES = [
+    ("路口", "crossing"), ("学校大门", "school gate"), ("农贸市场", "market"),
+    ("火车站广场", "station square"), ("汽车站", "bus station"), ("银行网点", "bank branch"),
+    ("码头", "dock"), ("商场入口", "mall entrance"), ("公园", "park"), ("停车场", "car park"),
+    ("小区大门", "compound gate"), ("医院门诊", "hospital entrance"), ("加油站", "petrol station"),
+    ("广场", "square"), ("宾馆大堂", "hotel lobby"), ("派出所门口", "police station gate"),
+]
+STREETS = [
+    ("中山路", "Zhongshan Rd"), ("南湖路", "Nanhu Rd"), ("禾兴路", "Hexing Rd"),
+    ("勤俭路", "Qinjian Rd"), ("紫阳街", "Ziyang St"), ("建国路", "Jianguo Rd"),
+    ("环城路", "Huancheng Rd"), ("庆丰路", "Qingfeng Rd"), ("秀洲路", "Xiuzhou Rd"),
+]
+
+
+def _pick(items: list, number: int, salt: int):  # type: ignore[no-untyped-def]
+    return items[(number * 2654435761 + salt * 40503) % len(items)]
+
+
+def camera_name(number: int) -> str:
+    street_zh, street_en = _pick(STREETS, number, 1)
+    site_zh, site_en = _pick(SITES, number, 2)
+    return f"{street_zh}{site_zh} {street_en} {site_en}"
+
+
+def camera_place(number: int) -> list[str]:
+    county = _pick(COUNTIES, number, 3)
+    town = _pick(TOWNS, number, 4)
+    street_zh, street_en = _pick(STREETS, number, 1)
+    return [CITY, county, town, f"{street_zh} {street_en}"]

@@ -1,0 +1,211 @@
+"""Simulated cameras: GStreamer's RTSP server, one live H.264 mount per camera.
+
+Runs under Debian's system Python (`/usr/bin/python3`), where the GStreamer bindings are;
+`videowall sim` starts it and sends its configuration as one JSON line on stdin, so that a
+camera password never appears on a command line.  Imports nothing from the project but the
+pure-Python identity module.
+
+Control: a loopback TCP port takes lines `stop N`, `start N`, `list` and answers `ok ...`
+or `error ...`; the controller forwards the operator's requests here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socketserver
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import gi
+
+gi.require_version("Gst", "1.0")
+gi.require_version("GstRtsp", "1.0")
+gi.require_version("GstRtspServer", "1.0")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from console.sim.identity import camera_colour, strip_height, strip_png  # noqa: E402
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class SimServer:
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.width, self.height = config["width"], config["height"]
+        self.fps, self.gop = config["fps"], config["gop"]
+        self.cameras = {c["number"]: c for c in config["cameras"]}
+        self.stopped: set[int] = set()
+        self.client_paths: dict[GstRtspServer.RTSPClient, set[str]] = {}
+        self.tmp = tempfile.TemporaryDirectory(prefix="videowall-sim-")
+        self.server = GstRtspServer.RTSPServer()
+        self.server.set_address("127.0.0.1")
+        self.server.set_service(str(config["port"]))
+        self.server.connect("client-connected", self._on_client)
+        if config.get("user"):
+            auth = GstRtspServer.RTSPAuth()
+            auth.set_supported_methods(GstRtsp.RTSPAuthMethod.DIGEST)
+            token = GstRtspServer.RTSPToken()
+            token.set_string("media.factory.role", "operator")
+            auth.add_digest(config["user"], config["password"], token)
+            self.server.set_auth(auth)
+        for number in self.cameras:
+            self._mount(number)
+
+    def path(self, number: int) -> str:
+        return f"/cam/{number}"
+
+    def _launch(self, cam: dict) -> str:
+        w, h, fps = self.width, self.height, self.fps
+        r, g, b = camera_colour(cam["number"])
+        strip = strip_height(h)
+        png = Path(self.tmp.name) / f"strip-{cam['number']}.png"
+        if not png.exists():
+            png.write_bytes(strip_png(cam["number"], w, strip))
+        font = max(8, h // 20)
+        kbps = max(150, w * h * fps // 2500)
+        label = f"{cam['number']}  {cam['name']}"
+        fontdesc = _quote(f"Sans {font}")
+        return (
+            f"( videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
+            f"! video/x-raw,width={w},height={h},framerate={fps}/1 "
+            f"! gdkpixbufoverlay location={_quote(str(png))} offset-x=0 offset-y={h - strip} "
+            f"! textoverlay text={_quote(label)} valignment=top halignment=left "
+            f"font-desc={fontdesc} shaded-background=true "
+            f"! clockoverlay valignment=bottom halignment=right ypad={strip + 4} "
+            f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true "
+            f"! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
+            f"key-int-max={max(1, round(self.gop * fps))} "
+            f"! video/x-h264,profile=constrained-baseline ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
+        )
+
+    def _mount(self, number: int) -> None:
+        factory = GstRtspServer.RTSPMediaFactory()
+        factory.set_launch(self._launch(self.cameras[number]))
+        # Shared like a real camera: a second viewer joins the running stream mid-GOP.
+        factory.set_shared(True)
+        factory.set_latency(0)
+        if self.config.get("user"):
+            factory.add_role_from_structure(
+                Gst.Structure.new_from_string(
+                    "operator, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"
+                )
+            )
+        self.server.get_mount_points().add_factory(self.path(number), factory)
+
+    def _on_client(self, _server: object, client: GstRtspServer.RTSPClient) -> None:
+        self.client_paths[client] = set()
+
+        def note(_client: object, ctx: GstRtspServer.RTSPContext) -> None:
+            if ctx.uri is not None:
+                self.client_paths.setdefault(client, set()).add(ctx.uri.abspath)
+
+        client.connect("describe-request", note)
+        client.connect("setup-request", note)
+        client.connect("closed", lambda c: self.client_paths.pop(c, None))
+
+    def stop_camera(self, number: int) -> str:
+        if number not in self.cameras:
+            return f"error unknown camera {number}"
+        path = self.path(number)
+        self.server.get_mount_points().remove_factory(path)
+        self.stopped.add(number)
+
+        def drop_client(_server: object, client: object, *_: object) -> GstRtspServer.RTSPFilterResult:
+            paths = self.client_paths.get(client, set())
+            if any(p == path or p.startswith(path + "/") for p in paths):
+                return GstRtspServer.RTSPFilterResult.REMOVE
+            return GstRtspServer.RTSPFilterResult.KEEP
+
+        self.server.client_filter(drop_client)
+
+        def drop_session(_pool: object, session: GstRtspServer.RTSPSession, *_: object) -> GstRtspServer.RTSPFilterResult:
+            media, _matched = session.get_media(path)
+            return GstRtspServer.RTSPFilterResult.REMOVE if media is not None else GstRtspServer.RTSPFilterResult.KEEP
+
+        self.server.get_session_pool().filter(drop_session)
+        return f"ok stopped {number}"
+
+    def start_camera(self, number: int) -> str:
+        if number not in self.cameras:
+            return f"error unknown camera {number}"
+        if number in self.stopped:
+            self.stopped.discard(number)
+            self._mount(number)
+        return f"ok started {number}"
+
+    def handle(self, line: str) -> str:
+        parts = line.split()
+        if not parts:
+            return "error empty command"
+        try:
+            if parts[0] == "stop" and len(parts) == 2:
+                return self.stop_camera(int(parts[1]))
+            if parts[0] == "start" and len(parts) == 2:
+                return self.start_camera(int(parts[1]))
+            if parts[0] == "list":
+                return "ok " + json.dumps({"stopped": sorted(self.stopped)})
+        except ValueError:
+            return f"error bad camera number in {line!r}"
+        return f"error unknown command {line!r}"
+
+
+def _serve_control(sim: SimServer, port: int) -> socketserver.TCPServer:
+    class Handler(socketserver.StreamRequestHandler):
+        def handle(self) -> None:
+            for raw in self.rfile:
+                line = raw.decode("utf-8", "replace").strip()
+                done = threading.Event()
+                answer: list[str] = []
+
+                def run() -> bool:
+                    answer.append(sim.handle(line))
+                    done.set()
+                    return False
+
+                # GStreamer objects belong to the main loop's thread.
+                GLib.idle_add(run)
+                done.wait(10)
+                self.wfile.write(((answer or ["error timeout"])[0] + "\n").encode())
+                self.wfile.flush()
+
+    socketserver.TCPServer.allow_reuse_address = True
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main() -> int:
+    Gst.init(None)
+    config = json.loads(sys.stdin.readline())
+    sim = SimServer(config)
+    loop = GLib.MainLoop()
+    if sim.server.attach(None) == 0:
+        print(json.dumps({"event": "error", "reason": f"cannot listen on 127.0.0.1:{config['port']}"}), flush=True)
+        return 2
+    control = _serve_control(sim, config["control_port"])
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
+
+    # The parent closing our stdin means it died: do not outlive it.
+    def parent_gone(*_: object) -> bool:
+        loop.quit()
+        return False
+
+    GLib.io_add_watch(GLib.IOChannel.unix_new(sys.stdin.fileno()), GLib.PRIORITY_DEFAULT, GLib.IOCondition.HUP | GLib.IOCondition.IN, parent_gone)
+    print(json.dumps({"event": "ready", "port": config["port"], "control_port": config["control_port"], "pid": os.getpid()}), flush=True)
+    loop.run()
+    control.shutdown()
+    sim.tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

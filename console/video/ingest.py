@@ -1,0 +1,345 @@
+"""Ingest: open a network source with FFmpeg (PyAV) and fan its packets out to players.
+
+One `Ingest` per source URL per process, shared by every tile showing that camera.  It keeps
+the packets since the last keyframe (the GOP cache) so a player that attaches late starts at
+once, measures packet rate and bitrate, and reconnects with a capped backoff.  Packets are not
+decoded here: libvlc decodes (see DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Protocol
+
+import av
+import av.error
+
+from console.video.nal import AccessUnitAssembler
+from console.video.urls import mask_url
+
+log = logging.getLogger("videowall.ingest")
+
+
+class IngestState(str, Enum):
+    CONNECTING = "connecting"
+    PLAYING = "playing"
+    LOST = "lost"
+    ERROR = "error"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class CachedPacket:
+    """An immutable copy of a demuxed packet; players remux it independently."""
+
+    data: bytes
+    pts: int
+    dts: int
+    keyframe: bool
+    received: float
+
+
+@dataclass
+class Session:
+    """One successful connection: a codec template and the packets since the last keyframe."""
+
+    number: int
+    stream: Any  # av.VideoStream of the open input; a template for players' muxers
+    codec: str
+    width: int
+    height: int
+    time_base: Any
+    gop: list[CachedPacket] = field(default_factory=list)
+
+
+class PacketSink(Protocol):
+    def on_packet(self, session: Session, packet: CachedPacket) -> None: ...
+
+    def on_session_end(self, session: Session) -> None: ...
+
+
+def classify_error(exc: BaseException) -> tuple[str, bool]:
+    """A short operator-facing reason, and whether retrying can help without a config change."""
+    if isinstance(exc, av.error.HTTPUnauthorizedError):
+        return "401 unauthorized (wrong user or password)", False
+    if isinstance(exc, av.error.HTTPNotFoundError):
+        return "404 not found (wrong path?)", True
+    if isinstance(exc, av.error.HTTPForbiddenError):
+        return "403 forbidden", False
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused (wrong host or port?)", True
+    if isinstance(exc, TimeoutError | av.error.ExitError):
+        return "timed out", True
+    if isinstance(exc, av.error.InvalidDataError):
+        return "invalid data (not a video stream?)", False
+    if isinstance(exc, OSError) and exc.strerror:
+        return mask_url(exc.strerror).lower(), True
+    return mask_url(str(exc)) or type(exc).__name__, True
+
+
+class Ingest:
+    """Reads one source on its own thread; players subscribe to its packets."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        transport: str = "tcp",
+        open_timeout: float = 3.0,
+        read_timeout: float = 2.0,
+        backoff_start: float = 0.1,
+        backoff_cap: float = 0.5,
+        error_backoff_cap: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.url = url
+        self.masked_url = mask_url(url)
+        self.transport = transport
+        self.open_timeout = open_timeout
+        self.read_timeout = read_timeout
+        self.backoff_start = backoff_start
+        self.backoff_cap = backoff_cap
+        self.error_backoff_cap = error_backoff_cap
+        self.clock = clock
+        self.state = IngestState.CONNECTING
+        self.reason = ""
+        self.session: Session | None = None
+        self.sessions_started = 0
+        self.failures = 0
+        self._sinks: list[PacketSink] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._listeners: list[Callable[[Ingest], None]] = []
+        # Rolling statistics over the last second of packets.
+        self._window: list[tuple[float, int]] = []
+        self.last_packet_at: float | None = None
+        self._thread = threading.Thread(target=self._run, name=f"ingest {self.masked_url}", daemon=True)
+
+    # -- public -------------------------------------------------------------------------
+    def start(self) -> Ingest:
+        self._thread.start()
+        return self
+
+    def stop(self, wait: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(wait)
+
+    def add_listener(self, listener: Callable[[Ingest], None]) -> None:
+        """Called (on the ingest thread) whenever state or reason changes."""
+        self._listeners.append(listener)
+
+    def attach(self, sink: PacketSink) -> tuple[Session | None, list[CachedPacket]]:
+        """Subscribe; returns the current session and its GOP cache, atomically with the live feed."""
+        with self._lock:
+            self._sinks.append(sink)
+            session = self.session
+            return session, list(session.gop) if session else []
+
+    def detach(self, sink: PacketSink) -> None:
+        with self._lock:
+            if sink in self._sinks:
+                self._sinks.remove(sink)
+
+    @property
+    def sink_count(self) -> int:
+        with self._lock:
+            return len(self._sinks)
+
+    def stats(self) -> dict[str, float]:
+        now = self.clock()
+        with self._lock:
+            window = [(t, n) for t, n in self._window if now - t <= 1.0]
+        fps = float(len(window))
+        bitrate = float(sum(n for _, n in window) * 8)
+        age = (now - self.last_packet_at) if self.last_packet_at is not None else float("inf")
+        return {"fps": fps, "bitrate": bitrate, "packet_age": age}
+
+    def retry_now(self) -> None:
+        """Skip the rest of the current backoff (an operator asked to reconnect)."""
+        self._wake.set()
+
+    # -- thread -------------------------------------------------------------------------
+    def _set_state(self, state: IngestState, reason: str = "") -> None:
+        if state == self.state and reason == self.reason:
+            return
+        self.state, self.reason = state, reason
+        level = logging.INFO if state in (IngestState.PLAYING, IngestState.CONNECTING) else logging.WARNING
+        log.log(level, "%s: %s%s", self.masked_url, state.value, f" ({reason})" if reason else "")
+        for listener in list(self._listeners):
+            try:
+                listener(self)
+            except Exception:  # a listener's bug must not kill the ingest thread
+                log.exception("ingest listener failed")
+
+    def _open(self) -> Any:
+        options = {
+            "rtsp_transport": self.transport,
+            "probesize": "32",
+            "analyzeduration": "0",
+            "fflags": "nobuffer",
+            "flags": "low_delay",
+        }
+        return av.open(self.url, options=options, timeout=(self.open_timeout, self.read_timeout))
+
+    def _run(self) -> None:
+        delay = self.backoff_start
+        while not self._stop.is_set():
+            had_frames = False
+            cap = self.backoff_cap
+            try:
+                had_frames = self._session()
+                if not self._stop.is_set():
+                    self._set_state(IngestState.LOST, "stream ended")
+            except Exception as exc:  # FFmpeg reports every network problem as an exception
+                reason, transient = classify_error(exc)
+                self.failures += 1
+                if not transient:
+                    cap = self.error_backoff_cap
+                self._set_state(IngestState.LOST if transient and self.sessions_started else IngestState.ERROR, reason)
+            if had_frames:
+                delay = self.backoff_start
+            if self._stop.is_set():
+                break
+            self._wake.wait(delay)
+            self._wake.clear()
+            delay = min(cap, delay * 2)
+            if not self._stop.is_set() and self.state != IngestState.ERROR:
+                self._set_state(IngestState.CONNECTING, self.reason)
+        self._set_state(IngestState.STOPPED)
+
+    def _publish(self, session: Session, cached: CachedPacket, first: bool) -> None:
+        now = cached.received
+        with self._lock:
+            if first:
+                # Publish the session only once it carries packets, so an attaching
+                # player never waits on an empty template.
+                self.session = session
+            if cached.keyframe:
+                session.gop = [cached]
+            elif session.gop:
+                session.gop.append(cached)
+            self.last_packet_at = now
+            self._window.append((now, len(cached.data)))
+            while self._window and now - self._window[0][0] > 1.0:
+                self._window.pop(0)
+            sinks = list(self._sinks)
+        if first:
+            self._set_state(IngestState.PLAYING)
+        for sink in sinks:
+            try:
+                sink.on_packet(session, cached)
+            except Exception:
+                log.exception("player failed on a packet of %s", self.masked_url)
+
+    def _session(self) -> bool:
+        container = self._open()
+        try:
+            if not container.streams.video:
+                raise av.error.InvalidDataError(0, "no video stream")
+            stream = container.streams.video[0]
+            ctx = stream.codec_context
+            self.sessions_started += 1
+            session = Session(
+                number=self.sessions_started,
+                stream=stream,
+                codec=ctx.name,
+                width=ctx.width,
+                height=ctx.height,
+                time_base=stream.time_base,
+            )
+            assembler = AccessUnitAssembler(session.codec)
+            got_packet = False
+            for packet in container.demux(stream):
+                if self._stop.is_set():
+                    break
+                if packet.size == 0:
+                    continue
+                pts = packet.pts if packet.pts is not None else packet.dts
+                dts = packet.dts if packet.dts is not None else pts
+                for data, u_pts, u_dts, key in assembler.push(bytes(packet), pts, dts, packet.is_keyframe):
+                    self._publish(session, CachedPacket(data, u_pts, u_dts, key, self.clock()), first=not got_packet)
+                    got_packet = True
+            return got_packet
+        finally:
+            with self._lock:
+                ended = self.session
+                self.session = None
+                sinks = list(self._sinks)
+            if ended is not None:
+                for sink in sinks:
+                    sink.on_session_end(ended)
+            container.close()
+
+
+class IngestPool:
+    """One ingest per URL, kept for `linger` seconds after its last player leaves.
+
+    The linger is what makes switching back to a recently shown camera a warm switch.
+    """
+
+    def __init__(self, linger: float = 15.0, clock: Callable[[], float] = time.monotonic, **ingest_options: Any) -> None:
+        self.linger = linger
+        self.clock = clock
+        self.ingest_options = ingest_options
+        self._ingests: dict[str, Ingest] = {}
+        self._idle_since: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, url: str) -> Ingest:
+        with self._lock:
+            self._reap_locked()
+            ingest = self._ingests.get(url)
+            if ingest is None:
+                ingest = Ingest(url, clock=self.clock, **self.ingest_options).start()
+                self._ingests[url] = ingest
+            self._idle_since.pop(url, None)
+            return ingest
+
+    def release(self, url: str) -> None:
+        with self._lock:
+            ingest = self._ingests.get(url)
+            if ingest is not None and ingest.sink_count == 0:
+                self._idle_since[url] = self.clock()
+            self._reap_locked()
+
+    def preconnect(self, url: str) -> None:
+        """Start ingesting without a player (a tour's next camera), subject to linger."""
+        self.acquire(url)
+        self.release(url)
+
+    def _reap_locked(self) -> None:
+        now = self.clock()
+        for url, since in list(self._idle_since.items()):
+            ingest = self._ingests[url]
+            if ingest.sink_count:
+                del self._idle_since[url]
+            elif now - since >= self.linger:
+                del self._idle_since[url]
+                del self._ingests[url]
+                ingest.stop(wait=0)
+
+    def reap(self) -> None:
+        with self._lock:
+            self._reap_locked()
+
+    def get(self, url: str) -> Ingest | None:
+        with self._lock:
+            return self._ingests.get(url)
+
+    def close(self) -> None:
+        with self._lock:
+            ingests = list(self._ingests.values())
+            self._ingests.clear()
+            self._idle_since.clear()
+        for ingest in ingests:
+            ingest.stop(wait=0)
+        for ingest in ingests:
+            ingest.stop()

@@ -1,0 +1,524 @@
+"""A tile player: libvlc decoding and rendering one source, fed by an ingest or directly.
+
+Network sources (RTSP) come from a shared `Ingest`; each player remuxes the packets to MPEG-TS
+and writes them into an OS pipe that libvlc reads (`media_new_fd`).  Files and HTTP go straight
+to libvlc.  Two renderers: `native` draws into a window id (a real display only), `callbacks`
+decodes into memory buffers that the UI paints (offscreen, and wherever Qt paints over video).
+No Qt here; `console.video.qt` wraps a player in signals.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import av
+import vlc
+
+from console.video.ingest import CachedPacket, Ingest, IngestPool, IngestState, Session
+from console.video.urls import mask_url, needs_ingest
+
+log = logging.getLogger("videowall.player")
+
+F_SETPIPE_SZ = 1031
+PIPE_SIZE = 1 << 20
+CACHING_MS = 50
+TS_CLOCK = 90_000
+# Two access-unit delimiters after every packet: libvlc's packetizer only closes a frame when
+# it sees the start of the next one, which otherwise costs a whole frame interval of latency.
+TRAILERS = {
+    "h264": b"\x00\x00\x00\x01\x09\xf0" * 2,
+    "hevc": b"\x00\x00\x00\x01\x46\x01\x50" * 2,
+}
+MAX_PENDING = 8 << 20
+
+_VideoFormatCb = ctypes.CFUNCTYPE(
+    ctypes.c_uint,
+    ctypes.POINTER(ctypes.c_void_p),
+    ctypes.c_void_p,  # char *chroma: python-vlc declares c_char_p, which cannot be written
+    ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint),
+    ctypes.POINTER(ctypes.c_uint),
+)
+_VideoCleanupCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_VideoLockCb = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+_VideoUnlockCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p))
+_VideoDisplayCb = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+_set_format_callbacks = vlc.dll.libvlc_video_set_format_callbacks
+_set_format_callbacks.argtypes = [ctypes.c_void_p, _VideoFormatCb, _VideoCleanupCb]
+_set_format_callbacks.restype = None
+_set_callbacks = vlc.dll.libvlc_video_set_callbacks
+_set_callbacks.argtypes = [ctypes.c_void_p, _VideoLockCb, _VideoUnlockCb, _VideoDisplayCb, ctypes.c_void_p]
+_set_callbacks.restype = None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The newest picture of a callback player: RV32 (0xffRRGGBB) rows of `stride` bytes."""
+
+    buffer: Any  # a ctypes array; valid until the next take_frame()
+    width: int
+    height: int
+    stride: int
+    serial: int
+
+
+@dataclass(frozen=True)
+class Health:
+    state: str  # idle, connecting, playing, lost, error
+    reason: str
+    frame_age: float  # seconds since the last displayed frame (inf before the first)
+    fps: float  # displayed frames per second over the last second
+    bitrate: float  # bits per second arriving from the source (0 for direct sources)
+    width: int
+    height: int
+    frames: int  # displayed since the source was set
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "state": self.state,
+            "reason": self.reason,
+            "frame_age": None if self.frame_age == float("inf") else round(self.frame_age, 3),
+            "fps": round(self.fps, 1),
+            "bitrate": round(self.bitrate),
+            "width": self.width,
+            "height": self.height,
+            "frames": self.frames,
+        }
+
+
+class _TsPipe:
+    """Remuxes one session's packets into MPEG-TS and writes them into a pipe for libvlc."""
+
+    def __init__(self, session: Session, backlog: list[CachedPacket]) -> None:
+        self.session = session
+        self.read_fd, self.write_fd = os.pipe()
+        try:
+            fcntl.fcntl(self.write_fd, F_SETPIPE_SZ, PIPE_SIZE)
+        except OSError:  # the pipe size limit of this system is lower; the default still works
+            pass
+        os.set_blocking(self.write_fd, False)
+        self.pending = bytearray()
+        self.stalled = False
+        self.closed = False
+        self.trailer = TRAILERS.get(session.codec, b"")
+        self.container = av.open(
+            self,
+            mode="w",
+            format="mpegts",
+            container_options={"flush_packets": "1", "max_delay": "0", "omit_video_pes_length": "0"},
+        )
+        self.stream = self.container.add_stream_from_template(session.stream)
+        self.last_dts: int | None = None
+        self._push_backlog(backlog)
+
+    # PyAV calls this with the muxer's output.
+    def write(self, data: bytes) -> int:
+        if self.closed:
+            return len(data)
+        if self.pending:
+            self.pending += data
+            self._drain()
+        else:
+            try:
+                written = os.write(self.write_fd, data)
+            except BlockingIOError:
+                written = 0
+            except OSError:  # libvlc closed its end: nobody reads any more
+                self.stalled = True
+                return len(data)
+            if written < len(data):
+                self.pending += memoryview(data)[written:]
+        if len(self.pending) > MAX_PENDING:
+            self.stalled = True
+            self.pending.clear()
+        return len(data)
+
+    def _drain(self) -> None:
+        try:
+            written = os.write(self.write_fd, self.pending)
+        except BlockingIOError:
+            return
+        except OSError:
+            self.stalled = True
+            self.pending.clear()
+            return
+        del self.pending[:written]
+
+    def _push_backlog(self, backlog: list[CachedPacket]) -> None:
+        """Send the GOP cache squeezed into the last CACHING_MS, so it decodes at once.
+
+        The cached packets carry timestamps up to a GOP old; with clock synchro on, libvlc
+        would otherwise show them at their original pace, a whole GOP behind live.
+        """
+        if not backlog:
+            return
+        tb = self.session.time_base
+        ticks = max(1, int(CACHING_MS / 1000 / float(tb)))
+        n = len(backlog)
+        last = backlog[-1].dts
+        step = max(1, ticks // n) if n > 1 else 0
+        for i, packet in enumerate(backlog):
+            natural_gap = last - packet.dts
+            dts = last - min(natural_gap, (n - 1 - i) * step)
+            self._mux(packet, dts, dts + (packet.pts - packet.dts))
+
+    def push(self, packet: CachedPacket) -> None:
+        self._mux(packet, packet.dts, packet.pts)
+
+    def _mux(self, packet: CachedPacket, dts: int, pts: int) -> None:
+        if self.closed or (self.last_dts is not None and dts <= self.last_dts):
+            return
+        out = av.Packet(packet.data + self.trailer)
+        out.dts, out.pts = dts, pts
+        out.time_base = self.session.time_base
+        out.is_keyframe = packet.keyframe
+        out.stream = self.stream
+        self.container.mux(out)
+        self.last_dts = dts
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            self.container.close()
+        except Exception:  # the muxer's trailer may not fit a closed pipe; nothing to save
+            pass
+        for fd in (self.write_fd, self.read_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+class _FrameBuffers:
+    """Triple buffer between libvlc's decoder thread and the UI: no copy, no tearing."""
+
+    def __init__(self, visible: Callable[[], tuple[int, int] | None]) -> None:
+        self._visible = visible
+        self._lock = threading.Lock()
+        self.width = self.height = self.stride = 0
+        self._buffers: list[Any] = []
+        self._write = self._ready = self._front = 0
+        self._fresh = False
+        self.serial = 0
+        self.frames = 0
+        self.last_frame_at: float | None = None
+        self.first_frame_at: float | None = None
+        self._times: list[float] = []
+        self.on_frame: Callable[[], None] | None = None
+        # ctypes callbacks must stay referenced as long as libvlc may call them.
+        self.format_cb = _VideoFormatCb(self._setup)
+        self.cleanup_cb = _VideoCleanupCb(self._cleanup)
+        self.lock_cb = _VideoLockCb(self._lock_cb)
+        self.unlock_cb = _VideoUnlockCb(lambda *_: None)
+        self.display_cb = _VideoDisplayCb(self._display)
+
+    def install(self, player: vlc.MediaPlayer) -> None:
+        _set_callbacks(player._as_parameter_, self.lock_cb, self.unlock_cb, self.display_cb, None)
+        _set_format_callbacks(player._as_parameter_, self.format_cb, self.cleanup_cb)
+
+    def reset_counters(self) -> None:
+        with self._lock:
+            self.frames = 0
+            self.last_frame_at = self.first_frame_at = None
+            self._times.clear()
+            self._fresh = False
+
+    def _setup(self, _opaque: Any, chroma: int, width: Any, height: Any, pitches: Any, lines: Any) -> int:
+        ctypes.memmove(chroma, b"RV32", 4)
+        w, h = width[0], height[0]
+        # libvlc may hand a height padded to the decoder's macroblocks (258 for 240):
+        # keep the visible size from the stream when known.
+        visible = self._visible()
+        vis_w, vis_h = visible if visible and visible[0] <= w and visible[1] <= h else (w, h)
+        stride = w * 4
+        pitches[0] = stride
+        lines[0] = h
+        with self._lock:
+            self.width, self.height, self.stride = vis_w, vis_h, stride
+            self._buffers = [ctypes.create_string_buffer(stride * h + 64) for _ in range(3)]
+            self._write, self._ready, self._front = 0, 1, 2
+            self._fresh = False
+        return 1
+
+    def _cleanup(self, _opaque: Any) -> None:
+        pass  # buffers stay until the next setup: the UI may still be painting the last frame
+
+    def _lock_cb(self, _opaque: Any, planes: Any) -> int:
+        with self._lock:
+            address = ctypes.addressof(self._buffers[self._write])
+        planes[0] = address
+        return 0
+
+    def _display(self, _opaque: Any, _picture: Any) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._write, self._ready = self._ready, self._write
+            self._fresh = True
+            self.serial += 1
+            self.frames += 1
+            if self.first_frame_at is None:
+                self.first_frame_at = now
+            self.last_frame_at = now
+            self._times.append(now)
+            if len(self._times) > 120:
+                del self._times[:60]
+        callback = self.on_frame
+        if callback is not None:
+            callback()
+
+    def take(self) -> Frame | None:
+        with self._lock:
+            if not self._buffers:
+                return None
+            if self._fresh:
+                self._front, self._ready = self._ready, self._front
+                self._fresh = False
+            return Frame(self._buffers[self._front], self.width, self.height, self.stride, self.serial)
+
+    def fps(self, now: float) -> float:
+        with self._lock:
+            return float(sum(1 for t in self._times if now - t <= 1.0))
+
+
+class VideoEngine:
+    """One libvlc instance and one ingest pool for a process."""
+
+    def __init__(self, *, vlc_args: list[str] | None = None, linger: float = 15.0, **ingest_options: Any) -> None:
+        args = ["--quiet", "--no-audio", "--avcodec-threads=1", "--no-video-title-show", "--no-osd",
+                "--no-snapshot-preview", "--drop-late-frames", "--no-skip-frames"]
+        self.instance = vlc.Instance(args + (vlc_args or []))
+        if self.instance is None:
+            raise RuntimeError("libvlc could not start (is libvlc5 with vlc-plugin-base installed?)")
+        self.pool = IngestPool(linger=linger, **ingest_options)
+        self.players: list[TilePlayer] = []
+
+    def player(self, renderer: str = "callbacks", window_id: int | None = None) -> TilePlayer:
+        player = TilePlayer(self, renderer=renderer, window_id=window_id)
+        self.players.append(player)
+        return player
+
+    def close(self) -> None:
+        # Players and ingests must go before the interpreter does: libvlc threads calling
+        # into a finalising interpreter segfault.
+        for player in list(self.players):
+            player.close()
+        self.pool.close()
+        self.instance.release()
+
+
+class TilePlayer:
+    """Plays one source at a time into a renderer; switching is `play(url)` again."""
+
+    def __init__(self, engine: VideoEngine, *, renderer: str = "callbacks", window_id: int | None = None,
+                 lost_after: float = 1.0) -> None:
+        if renderer not in ("callbacks", "native"):
+            raise ValueError(f"unknown renderer {renderer!r}")
+        if renderer == "native" and window_id is None:
+            raise ValueError("the native renderer needs a window id")
+        self.engine = engine
+        self.renderer = renderer
+        self.window_id = window_id
+        self.lost_after = lost_after
+        self.url: str | None = None
+        self.masked_url = ""
+        self.ingest: Ingest | None = None
+        self._lock = threading.RLock()
+        self._pipe: _TsPipe | None = None
+        self._media: vlc.Media | None = None
+        self._vlc = engine.instance.media_player_new()
+        self._vlc.video_set_mouse_input(False)
+        self._vlc.video_set_key_input(False)
+        self.buffers = _FrameBuffers(self._visible_size)
+        if renderer == "callbacks":
+            self.buffers.install(self._vlc)
+        else:
+            self._attach_window(window_id or 0)
+        self._stats = vlc.MediaStats()
+        self._native_frames = 0
+        self._native_frame_at: float | None = None
+        self._native_times: list[tuple[float, int]] = []
+        self.switched_at: float | None = None
+        self.closed = False
+
+    # -- control ------------------------------------------------------------------------
+    def play(self, url: str) -> None:
+        """Show `url` (a switch if something else was playing)."""
+        with self._lock:
+            self._stop_locked()
+            self.url = url
+            self.masked_url = mask_url(url)
+            self.switched_at = time.monotonic()
+            self.buffers.reset_counters()
+            self._native_frames, self._native_frame_at, self._native_first = 0, None, None
+            self._native_times.clear()
+            if needs_ingest(url):
+                self.ingest = self.engine.pool.acquire(url)
+                session, backlog = self.ingest.attach(self)
+                if session is not None:
+                    self._start_pipe(session, backlog)
+            else:
+                self._start_media(self.engine.instance.media_new(url))
+            log.debug("tile plays %s", self.masked_url)
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stop_locked()
+            self.url = None
+            self.masked_url = ""
+
+    def close(self) -> None:
+        with self._lock:
+            if self.closed:
+                return
+            self.stop()
+            self.closed = True
+            self._vlc.release()
+        if self in self.engine.players:
+            self.engine.players.remove(self)
+
+    def snapshot(self, path: str) -> tuple[int, int]:
+        """Save the current picture as PNG at the source's native resolution."""
+        size = self._vlc.video_get_size(0)
+        if self._vlc.video_take_snapshot(0, path, 0, 0) != 0:
+            raise RuntimeError(f"no picture to snapshot from {self.masked_url or 'an idle tile'}")
+        return size
+
+    # -- ingest callbacks (ingest thread) ----------------------------------------------
+    def on_packet(self, session: Session, packet: CachedPacket) -> None:
+        with self._lock:
+            pipe = self._pipe
+            if pipe is None or pipe.session is not session:
+                # A new session (first connect or reconnect): start a fresh demuxer, since
+                # timestamps restart and the codec may have changed.
+                if self.ingest is not None and not self.closed:
+                    self._start_pipe(session, [packet] if packet.keyframe else [])
+                return
+            pipe.push(packet)
+            if pipe.stalled:
+                log.warning("%s: libvlc stopped reading, restarting the tile", self.masked_url)
+                self._start_pipe(session, [])
+
+    def on_session_end(self, session: Session) -> None:
+        pass  # the frame age shows the loss; the next session restarts the pipe
+
+    # -- health -------------------------------------------------------------------------
+    def health(self, now: float | None = None) -> Health:
+        now = time.monotonic() if now is None else now
+        if self.url is None:
+            return Health("idle", "", float("inf"), 0.0, 0.0, 0, 0, 0)
+        frames, last, fps = self._frame_stats(now)
+        width, height = self._visible_size() or (0, 0)
+        ingest = self.ingest
+        bitrate = ingest.stats()["bitrate"] if ingest else 0.0
+        age = now - last if last is not None else float("inf")
+        if ingest is not None and ingest.state == IngestState.ERROR:
+            state, reason = "error", ingest.reason
+        elif frames == 0:
+            waited = now - (self.switched_at or now)
+            if ingest is not None and ingest.state == IngestState.LOST:
+                state, reason = "lost", ingest.reason
+            elif waited > 10.0:
+                state, reason = "error", "no picture after 10 s"
+            else:
+                state, reason = "connecting", ingest.reason if ingest else ""
+        elif age > self.lost_after:
+            state = "lost"
+            reason = ingest.reason if ingest is not None and ingest.state != IngestState.PLAYING else "no picture"
+        else:
+            state, reason = "playing", ""
+        return Health(state, reason, age, fps, bitrate, width, height, frames)
+
+    @property
+    def first_frame_at(self) -> float | None:
+        if self.renderer == "callbacks":
+            return self.buffers.first_frame_at
+        return self._native_first
+
+    def take_frame(self) -> Frame | None:
+        return self.buffers.take() if self.renderer == "callbacks" else None
+
+    # -- internals ----------------------------------------------------------------------
+    def _attach_window(self, window_id: int) -> None:
+        if sys.platform.startswith("linux"):
+            self._vlc.set_xwindow(window_id)
+        elif sys.platform == "win32":
+            self._vlc.set_hwnd(window_id)
+        elif sys.platform == "darwin":
+            self._vlc.set_nsobject(window_id)
+
+    def _visible_size(self) -> tuple[int, int] | None:
+        ingest = self.ingest
+        session = ingest.session if ingest else None
+        if session is not None and session.width:
+            return session.width, session.height
+        if self.renderer == "callbacks" and self.buffers.width:
+            return self.buffers.width, self.buffers.height
+        w, h = self._vlc.video_get_size(0) or (0, 0)
+        return (w, h) if w else None
+
+    _native_first: float | None = None
+
+    def _frame_stats(self, now: float) -> tuple[int, float | None, float]:
+        if self.renderer == "callbacks":
+            b = self.buffers
+            return b.frames, b.last_frame_at, b.fps(now)
+        # The native renderer gives no per-frame callback: poll libvlc's displayed-picture
+        # counter (decoding is single-threaded, so the counter does not run ahead).
+        media = self._media
+        if media is not None and media.get_stats(self._stats):
+            shown = self._stats.displayed_pictures
+            if shown > self._native_frames:
+                if self._native_frames == 0:
+                    self._native_first = now
+                self._native_frames = shown
+                self._native_frame_at = now
+            self._native_times.append((now, shown))
+            self._native_times = [(t, n) for t, n in self._native_times if now - t <= 1.5]
+        fps = 0.0
+        if len(self._native_times) >= 2:
+            (t0, n0), (t1, n1) = self._native_times[0], self._native_times[-1]
+            fps = (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
+        return self._native_frames, self._native_frame_at, fps
+
+    def _start_pipe(self, session: Session, backlog: list[CachedPacket]) -> None:
+        self._stop_media()
+        self._pipe = _TsPipe(session, backlog)
+        media = self.engine.instance.media_new_fd(self._pipe.read_fd)
+        for option in (":demux=ts", f":file-caching={CACHING_MS}", ":clock-synchro=1"):
+            media.add_option(option)
+        self._start_media(media)
+
+    def _start_media(self, media: vlc.Media) -> None:
+        self._media = media
+        self._vlc.set_media(media)
+        self._vlc.play()
+
+    def _stop_media(self) -> None:
+        if self._media is not None:
+            self._vlc.stop()
+            self._media.release()
+            self._media = None
+        if self._pipe is not None:
+            self._pipe.close()
+            self._pipe = None
+
+    def _stop_locked(self) -> None:
+        if self.ingest is not None:
+            self.ingest.detach(self)
+            url = self.ingest.url
+            self.ingest = None
+            self.engine.pool.release(url)
+        self._stop_media()
