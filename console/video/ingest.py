@@ -119,6 +119,7 @@ class Ingest:
         # Rolling statistics over the last second of packets.
         self._window: list[tuple[float, int]] = []
         self.last_packet_at: float | None = None
+        self._logged_reason: str | None = None
         self._thread = threading.Thread(target=self._run, name=f"ingest {self.masked_url}", daemon=True)
 
     # -- public -------------------------------------------------------------------------
@@ -170,8 +171,20 @@ class Ingest:
     def _set_state(self, state: IngestState, reason: str = "") -> None:
         if state == self.state and reason == self.reason:
             return
+        previous = self.state
         self.state, self.reason = state, reason
-        level = logging.INFO if state in (IngestState.PLAYING, IngestState.CONNECTING) else logging.WARNING
+        # One line per outage, not one per retry: retries toggle between connecting and lost.
+        if state == IngestState.CONNECTING or (previous == IngestState.CONNECTING and state in (IngestState.LOST, IngestState.ERROR) and self._logged_reason == reason):
+            level = logging.DEBUG
+        elif state == IngestState.PLAYING:
+            level = logging.INFO
+        elif state == IngestState.STOPPED:
+            level = logging.DEBUG
+        else:
+            level = logging.WARNING
+            self._logged_reason = reason
+        if state == IngestState.PLAYING:
+            self._logged_reason = None
         log.log(level, "%s: %s%s", self.masked_url, state.value, f" ({reason})" if reason else "")
         for listener in list(self._listeners):
             try:
@@ -180,11 +193,13 @@ class Ingest:
                 log.exception("ingest listener failed")
 
     def _open(self) -> Any:
+        # Tiny probe: the SDP carries SPS/PPS, so opening takes ~0.1 s instead of ~2 s.
+        # Not `fflags=nobuffer`: it discards the packets read while probing, which is where a
+        # fresh stream's first keyframe is, and the picture would wait a whole GOP.
         options = {
             "rtsp_transport": self.transport,
             "probesize": "32",
             "analyzeduration": "0",
-            "fflags": "nobuffer",
             "flags": "low_delay",
         }
         return av.open(self.url, options=options, timeout=(self.open_timeout, self.read_timeout))

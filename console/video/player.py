@@ -97,6 +97,15 @@ class Health:
         }
 
 
+def png_size(path: str) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk."""
+    with open(path, "rb") as f:
+        header = f.read(24)
+    if len(header) < 24 or header[:8] != b"\x89PNG\r\n\x1a\n":
+        raise RuntimeError(f"{path} is not a PNG")
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
 class _TsPipe:
     """Remuxes one session's packets into MPEG-TS and writes them into a pipe for libvlc."""
 
@@ -216,7 +225,7 @@ class _FrameBuffers:
         self.frames = 0
         self.last_frame_at: float | None = None
         self.first_frame_at: float | None = None
-        self._times: list[float] = []
+        self.media_first_at: float | None = None  # first picture of the current libvlc media
         self.on_frame: Callable[[], None] | None = None
         # ctypes callbacks must stay referenced as long as libvlc may call them.
         self.format_cb = _VideoFormatCb(self._setup)
@@ -233,7 +242,6 @@ class _FrameBuffers:
         with self._lock:
             self.frames = 0
             self.last_frame_at = self.first_frame_at = None
-            self._times.clear()
             self._fresh = False
 
     def _setup(self, _opaque: Any, chroma: int, width: Any, height: Any, pitches: Any, lines: Any) -> int:
@@ -271,10 +279,9 @@ class _FrameBuffers:
             self.frames += 1
             if self.first_frame_at is None:
                 self.first_frame_at = now
+            if self.media_first_at is None:
+                self.media_first_at = now
             self.last_frame_at = now
-            self._times.append(now)
-            if len(self._times) > 120:
-                del self._times[:60]
         callback = self.on_frame
         if callback is not None:
             callback()
@@ -287,10 +294,6 @@ class _FrameBuffers:
                 self._front, self._ready = self._ready, self._front
                 self._fresh = False
             return Frame(self._buffers[self._front], self.width, self.height, self.stride, self.serial)
-
-    def fps(self, now: float) -> float:
-        with self._lock:
-            return float(sum(1 for t in self._times if now - t <= 1.0))
 
 
 class VideoEngine:
@@ -347,10 +350,9 @@ class TilePlayer:
         else:
             self._attach_window(window_id or 0)
         self._stats = vlc.MediaStats()
-        self._native_frames = 0
-        self._native_frame_at: float | None = None
-        self._native_times: list[tuple[float, int]] = []
+        self._reset_frame_stats()
         self.switched_at: float | None = None
+        self.media_started_at: float | None = None
         self.closed = False
 
     # -- control ------------------------------------------------------------------------
@@ -362,8 +364,7 @@ class TilePlayer:
             self.masked_url = mask_url(url)
             self.switched_at = time.monotonic()
             self.buffers.reset_counters()
-            self._native_frames, self._native_frame_at, self._native_first = 0, None, None
-            self._native_times.clear()
+            self._reset_frame_stats()
             if needs_ingest(url):
                 self.ingest = self.engine.pool.acquire(url)
                 session, backlog = self.ingest.attach(self)
@@ -391,10 +392,9 @@ class TilePlayer:
 
     def snapshot(self, path: str) -> tuple[int, int]:
         """Save the current picture as PNG at the source's native resolution."""
-        size = self._vlc.video_get_size(0)
-        if self._vlc.video_take_snapshot(0, path, 0, 0) != 0:
+        if self.url is None or self._vlc.video_take_snapshot(0, path, 0, 0) != 0:
             raise RuntimeError(f"no picture to snapshot from {self.masked_url or 'an idle tile'}")
-        return size
+        return png_size(path)
 
     # -- ingest callbacks (ingest thread) ----------------------------------------------
     def on_packet(self, session: Session, packet: CachedPacket) -> None:
@@ -407,6 +407,7 @@ class TilePlayer:
                     self._start_pipe(session, [packet] if packet.keyframe else [])
                 return
             pipe.push(packet)
+            self._last_fed_at = time.monotonic()
             if pipe.stalled:
                 log.warning("%s: libvlc stopped reading, restarting the tile", self.masked_url)
                 self._start_pipe(session, [])
@@ -416,17 +417,32 @@ class TilePlayer:
 
     # -- health -------------------------------------------------------------------------
     def health(self, now: float | None = None) -> Health:
+        """State, frame age and rate of what the tile shows now.
+
+        Frame age comes from the packets this player fed to libvlc (ingest sources) or from
+        libvlc's displayed-picture counter (direct sources), never from display callbacks:
+        libvlc's video output re-displays the last picture when nothing new arrives, so
+        callbacks keep coming on a dead stream.  A decoder that stops showing pictures while
+        packets still flow counts as lost too.
+        """
         now = time.monotonic() if now is None else now
         if self.url is None:
             return Health("idle", "", float("inf"), 0.0, 0.0, 0, 0, 0)
-        frames, last, fps = self._frame_stats(now)
+        shown, shown_at, fps = self._frame_stats(now)
+        first = self.first_frame_at
         width, height = self._visible_size() or (0, 0)
         ingest = self.ingest
         bitrate = ingest.stats()["bitrate"] if ingest else 0.0
-        age = now - last if last is not None else float("inf")
+        if first is None:
+            age = float("inf")
+        elif ingest is not None:
+            age = now - max(self._last_fed_at or first, first)
+        else:
+            age = now - (shown_at or first)
+        decoder_stalled = first is not None and now - max(shown_at or first, first) > self.lost_after + 1.5
         if ingest is not None and ingest.state == IngestState.ERROR:
             state, reason = "error", ingest.reason
-        elif frames == 0:
+        elif first is None:
             waited = now - (self.switched_at or now)
             if ingest is not None and ingest.state == IngestState.LOST:
                 state, reason = "lost", ingest.reason
@@ -437,15 +453,17 @@ class TilePlayer:
         elif age > self.lost_after:
             state = "lost"
             reason = ingest.reason if ingest is not None and ingest.state != IngestState.PLAYING else "no picture"
+        elif decoder_stalled:
+            state, reason = "lost", "decoder shows no new pictures"
         else:
             state, reason = "playing", ""
-        return Health(state, reason, age, fps, bitrate, width, height, frames)
+        return Health(state, reason, age, fps, bitrate, width, height, max(shown, 1 if first else 0))
 
     @property
     def first_frame_at(self) -> float | None:
         if self.renderer == "callbacks":
             return self.buffers.first_frame_at
-        return self._native_first
+        return self._first_shown_at
 
     def take_frame(self) -> Frame | None:
         return self.buffers.take() if self.renderer == "callbacks" else None
@@ -469,29 +487,41 @@ class TilePlayer:
         w, h = self._vlc.video_get_size(0) or (0, 0)
         return (w, h) if w else None
 
-    _native_first: float | None = None
+    def _reset_frame_stats(self) -> None:
+        self._last_fed_at: float | None = None
+        self._shown = 0  # new pictures since play(), across media restarts
+        self._shown_at: float | None = None
+        self._first_shown_at: float | None = None
+        self._stats_media: vlc.Media | None = None
+        self._media_shown = 0
+        self._shown_times: list[tuple[float, int]] = []
 
     def _frame_stats(self, now: float) -> tuple[int, float | None, float]:
-        if self.renderer == "callbacks":
-            b = self.buffers
-            return b.frames, b.last_frame_at, b.fps(now)
-        # The native renderer gives no per-frame callback: poll libvlc's displayed-picture
-        # counter (decoding is single-threaded, so the counter does not run ahead).
+        """New pictures, when the last one came, and their rate, from libvlc's input stats.
+
+        Not from display callbacks: libvlc's video output re-displays the last picture every
+        80 ms when nothing new arrives, so a display count keeps rising on a dead stream.
+        Decoded minus lost pictures rises only with real new pictures.
+        """
         media = self._media
-        if media is not None and media.get_stats(self._stats):
-            shown = self._stats.displayed_pictures
-            if shown > self._native_frames:
-                if self._native_frames == 0:
-                    self._native_first = now
-                self._native_frames = shown
-                self._native_frame_at = now
-            self._native_times.append((now, shown))
-            self._native_times = [(t, n) for t, n in self._native_times if now - t <= 1.5]
+        if media is not None:
+            if media is not self._stats_media:
+                self._stats_media, self._media_shown = media, 0
+            if media.get_stats(self._stats):
+                shown = max(0, self._stats.decoded_video - self._stats.lost_pictures)
+                if shown > self._media_shown:
+                    if self._shown == 0:
+                        self._first_shown_at = now
+                    self._shown += shown - self._media_shown
+                    self._shown_at = now
+                self._media_shown = max(self._media_shown, shown)
+        self._shown_times.append((now, self._shown))
+        self._shown_times = [(t, n) for t, n in self._shown_times if now - t <= 1.5]
         fps = 0.0
-        if len(self._native_times) >= 2:
-            (t0, n0), (t1, n1) = self._native_times[0], self._native_times[-1]
+        if len(self._shown_times) >= 2:
+            (t0, n0), (t1, n1) = self._shown_times[0], self._shown_times[-1]
             fps = (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
-        return self._native_frames, self._native_frame_at, fps
+        return self._shown, self._shown_at, fps
 
     def _start_pipe(self, session: Session, backlog: list[CachedPacket]) -> None:
         self._stop_media()
@@ -502,6 +532,8 @@ class TilePlayer:
         self._start_media(media)
 
     def _start_media(self, media: vlc.Media) -> None:
+        self.media_started_at = time.monotonic()
+        self.buffers.media_first_at = None
         self._media = media
         self._vlc.set_media(media)
         self._vlc.play()
