@@ -20,7 +20,7 @@ def write_atomic(path: Path, data: bytes, *, backup: bool = False) -> None:
             os.fsync(out.fileno())
         if backup and path.exists():
             shutil.copy2(path, path.with_name(path.name + ".bak"))
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

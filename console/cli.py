@@ -9,7 +9,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from console import __version__
 
@@ -26,8 +26,8 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def _positive(kind: type) -> object:
-    def parse(text: str) -> object:
+def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
         value = kind(text)
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be positive, not {text!r}")
@@ -141,7 +141,8 @@ def cmd_probe(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict()))
     else:
         r = result
-        print(f"{r.url}: {r.codec} {r.width}x{r.height}, {r.fps:.1f} fps, first frame {r.first_frame_ms:.0f} ms, {r.frames} frames")
+        print(f"{r.url}: {r.codec} {r.width}x{r.height}, {r.fps:.1f} fps, "
+              f"first frame {r.first_frame_ms:.0f} ms, {r.frames} frames")
     return 0
 
 

@@ -19,13 +19,18 @@ CODE_BITS = 16
 STRIP_FRACTION = 6
 """The strip is the bottom 1/STRIP_FRACTION of the frame."""
 
-_GOLDEN = 0.618033988749895
+# Six hues in three (saturation, value) bands: 18 colours at least ~95 apart in RGB, so any
+# 16 consecutive cameras (a 4x4 demo wall) are told apart by colour alone.  Numbers 18 apart
+# share a colour; the code strip is the identity, the colour a quick second check.
+_BANDS = ((0.95, 0.95), (0.90, 0.60), (0.50, 0.90))
 
 
 def camera_colour(number: int) -> tuple[int, int, int]:
-    """A saturated colour for camera `number`; neighbours differ widely in hue."""
-    hue = (number * _GOLDEN) % 1.0
-    r, g, b = colorsys.hsv_to_rgb(hue, 0.85, 0.80)
+    index = (number - 1) % 18
+    band = index // 6
+    hue = (index % 6) / 6 + band * 0.08
+    saturation, value = _BANDS[band]
+    r, g, b = colorsys.hsv_to_rgb(hue % 1.0, saturation, value)
     return round(r * 255), round(g * 255), round(b * 255)
 
 

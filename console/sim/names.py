@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 CITY = "嘉兴市 Jiaxing"
 COUNTIES = [
     "南湖区 Nanhu", "秀洲区 Xiuzhou", "嘉善县 Jiashan", "平湖市 Pinghu",
@@ -26,7 +28,10 @@ STREETS = [
 ]
 
 
-def _pick(items: list, number: int, salt: int):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+def _pick(items: list[T], number: int, salt: int) -> T:
     return items[(number * 2654435761 + salt * 40503) % len(items)]
 
 

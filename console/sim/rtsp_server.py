@@ -19,16 +19,17 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 import gi
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtsp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer  # noqa: E402
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from console.sim.identity import camera_colour, strip_height, strip_png  # noqa: E402
+from console.sim.identity import camera_colour, strip_height, strip_png
 
 
 def _quote(text: str) -> str:
@@ -36,7 +37,7 @@ def _quote(text: str) -> str:
 
 
 class SimServer:
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
         self.width, self.height = config["width"], config["height"]
         self.fps, self.gop = config["fps"], config["gop"]
@@ -61,7 +62,7 @@ class SimServer:
     def path(self, number: int) -> str:
         return f"/cam/{number}"
 
-    def _launch(self, cam: dict) -> str:
+    def _launch(self, cam: dict[str, Any]) -> str:
         w, h, fps = self.width, self.height, self.fps
         r, g, b = camera_colour(cam["number"])
         strip = strip_height(h)
@@ -164,7 +165,7 @@ def _serve_control(sim: SimServer, port: int) -> socketserver.TCPServer:
                 done = threading.Event()
                 answer: list[str] = []
 
-                def run() -> bool:
+                def run(line: str = line, answer: list[str] = answer, done: threading.Event = done) -> bool:
                     answer.append(sim.handle(line))
                     done.set()
                     return False
@@ -199,8 +200,10 @@ def main() -> int:
         loop.quit()
         return False
 
-    GLib.io_add_watch(GLib.IOChannel.unix_new(sys.stdin.fileno()), GLib.PRIORITY_DEFAULT, GLib.IOCondition.HUP | GLib.IOCondition.IN, parent_gone)
-    print(json.dumps({"event": "ready", "port": config["port"], "control_port": config["control_port"], "pid": os.getpid()}), flush=True)
+    stdin = GLib.IOChannel.unix_new(sys.stdin.fileno())
+    GLib.io_add_watch(stdin, GLib.PRIORITY_DEFAULT, GLib.IOCondition.HUP | GLib.IOCondition.IN, parent_gone)
+    ready = {"event": "ready", "port": config["port"], "control_port": config["control_port"], "pid": os.getpid()}
+    print(json.dumps(ready), flush=True)
     loop.run()
     control.shutdown()
     sim.tmp.cleanup()

@@ -161,7 +161,8 @@ class TileWidget(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(dot)
         painter.setPen(QColor("#aab4c3"))
-        painter.drawText(bar.adjusted(dot.right() + 6, 0, -4, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, badge)
+        left_middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        painter.drawText(bar.adjusted(dot.right() + 6, 0, -4, 0), left_middle, badge)
 
     def _badge_text(self, health: Health) -> str:
         if health.state == "playing":

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Protocol
 
 import av
@@ -25,7 +25,7 @@ from console.video.urls import mask_url
 log = logging.getLogger("videowall.ingest")
 
 
-class IngestState(str, Enum):
+class IngestState(StrEnum):
     CONNECTING = "connecting"
     PLAYING = "playing"
     LOST = "lost"
@@ -174,7 +174,8 @@ class Ingest:
         previous = self.state
         self.state, self.reason = state, reason
         # One line per outage, not one per retry: retries toggle between connecting and lost.
-        if state == IngestState.CONNECTING or (previous == IngestState.CONNECTING and state in (IngestState.LOST, IngestState.ERROR) and self._logged_reason == reason):
+        retry_failed = previous == IngestState.CONNECTING and state in (IngestState.LOST, IngestState.ERROR)
+        if state == IngestState.CONNECTING or (retry_failed and self._logged_reason == reason):
             level = logging.DEBUG
         elif state == IngestState.PLAYING:
             level = logging.INFO

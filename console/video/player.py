@@ -9,6 +9,7 @@ No Qt here; `console.video.qt` wraps a player in signals.
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import fcntl
 import logging
@@ -95,6 +96,12 @@ class Health:
             "height": self.height,
             "frames": self.frames,
         }
+
+
+def _rate(times: list[float]) -> float:
+    if len(times) < 2 or times[-1] <= times[0]:
+        return 0.0
+    return (len(times) - 1) / (times[-1] - times[0])
 
 
 def png_size(path: str) -> tuple[int, int]:
@@ -350,6 +357,7 @@ class TilePlayer:
         else:
             self._attach_window(window_id or 0)
         self._stats = vlc.MediaStats()
+        self._last_fed_at: float | None = None
         self._reset_frame_stats()
         self.switched_at: float | None = None
         self.media_started_at: float | None = None
@@ -407,7 +415,8 @@ class TilePlayer:
                     self._start_pipe(session, [packet] if packet.keyframe else [])
                 return
             pipe.push(packet)
-            self._last_fed_at = time.monotonic()
+            self._last_fed_at = now = time.monotonic()
+            self._fed_times.append(now)
             if pipe.stalled:
                 log.warning("%s: libvlc stopped reading, restarting the tile", self.masked_url)
                 self._start_pipe(session, [])
@@ -433,6 +442,11 @@ class TilePlayer:
         width, height = self._visible_size() or (0, 0)
         ingest = self.ingest
         bitrate = ingest.stats()["bitrate"] if ingest else 0.0
+        if ingest is not None:
+            # Exact arrival times beat libvlc's counters, which tick only four times a second.
+            with self._lock:  # the ingest thread appends
+                fed = list(self._fed_times)
+            fps = _rate([t for t in fed if now - t <= 1.0])
         if first is None:
             age = float("inf")
         elif ingest is not None:
@@ -488,7 +502,8 @@ class TilePlayer:
         return (w, h) if w else None
 
     def _reset_frame_stats(self) -> None:
-        self._last_fed_at: float | None = None
+        self._last_fed_at = None
+        self._fed_times: collections.deque[float] = collections.deque(maxlen=64)
         self._shown = 0  # new pictures since play(), across media restarts
         self._shown_at: float | None = None
         self._first_shown_at: float | None = None
@@ -499,16 +514,18 @@ class TilePlayer:
     def _frame_stats(self, now: float) -> tuple[int, float | None, float]:
         """New pictures, when the last one came, and their rate, from libvlc's input stats.
 
-        Not from display callbacks: libvlc's video output re-displays the last picture every
-        80 ms when nothing new arrives, so a display count keeps rising on a dead stream.
-        Decoded minus lost pictures rises only with real new pictures.
+        Not from display callbacks: libvlc's video output re-displays the last picture when
+        nothing new arrives, so a callback count keeps rising on a dead stream, while the
+        input's displayed-picture counter rises only with new pictures.  (Its decoded counter
+        counts twice: the access-unit delimiters we append decode as empty units.)  libvlc
+        refreshes these counters about four times a second, which is fine for health.
         """
         media = self._media
         if media is not None:
             if media is not self._stats_media:
                 self._stats_media, self._media_shown = media, 0
             if media.get_stats(self._stats):
-                shown = max(0, self._stats.decoded_video - self._stats.lost_pictures)
+                shown = self._stats.displayed_pictures
                 if shown > self._media_shown:
                     if self._shown == 0:
                         self._first_shown_at = now

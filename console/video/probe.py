@@ -83,5 +83,6 @@ def _direct_codec(player: Any) -> str:
     for track in media.tracks_get() or []:
         if track.type == 1:  # libvlc_track_video
             fourcc = track.codec.to_bytes(4, "little").decode("ascii", "replace").strip()
-            return {"h264": "h264", "hevc": "hevc", "mp4v": "mpeg4", "mjpg": "mjpeg"}.get(fourcc.lower(), fourcc.lower())
+            names = {"h264": "h264", "hevc": "hevc", "mp4v": "mpeg4", "mjpg": "mjpeg"}
+            return str(names.get(fourcc.lower(), fourcc.lower()))
     return "unknown"

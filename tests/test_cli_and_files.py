@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from console.atomic import write_atomic
+from console.cli import build_parser
+from console.logs import setup_logging
+from console.sim.site import SimSite
+from console.video.player import VideoEngine
+from tests.conftest import SIM_PASSWORD, videowall_cmd
+
+
+@pytest.mark.parametrize("command", [[], ["demo"], ["sim"], ["probe"], ["credential"]])
+def test_every_subcommand_has_help(command: list[str]) -> None:
+    result = subprocess.run(videowall_cmd(*command, "--help"), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "usage: videowall" in result.stdout
+
+
+def test_bad_arguments_are_named() -> None:
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["sim", "--size", "huge"])
+    result = subprocess.run(videowall_cmd("sim", "--size", "huge"), capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2 and "size must look like 320x240" in result.stderr
+
+
+def test_atomic_write_keeps_a_backup_and_never_half_writes(tmp_path: Path) -> None:
+    target = tmp_path / "layout.yaml"
+    write_atomic(target, b"version: 1\n")
+    write_atomic(target, b"version: 2\n", backup=True)
+    assert target.read_bytes() == b"version: 2\n"
+    assert (tmp_path / "layout.yaml.bak").read_bytes() == b"version: 1\n"
+
+    with pytest.raises(TypeError):
+        write_atomic(target, object())  # type: ignore[arg-type]
+    assert target.read_bytes() == b"version: 2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["layout.yaml", "layout.yaml.bak"]
+
+
+def test_credential_command_stores_in_keyring(keyring_file: Path) -> None:
+    from console import credentials
+
+    result = subprocess.run(videowall_cmd("credential", "set", "nvr-south", "--user", "viewer"),
+                            input="s3cr3t-Value\n", capture_output=True, text=True, timeout=60, check=False,
+                            env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert credentials.load("nvr-south") == ("viewer", "s3cr3t-Value")
+    subprocess.run(videowall_cmd("credential", "delete", "nvr-south"), check=True, timeout=60)
+    with pytest.raises(credentials.CredentialError, match="no credential 'nvr-south'"):
+        credentials.load("nvr-south")
+
+
+def test_no_password_in_any_log_line(tmp_path: Path, sim: SimSite, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Play, fail auth, lose and regain a camera at DEBUG: the log file never has the password."""
+    log_file = tmp_path / "videowall.log"
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    setup_logging("DEBUG", log_file=log_file)
+    try:
+        engine = VideoEngine(linger=0.5)
+        try:
+            good, bad = engine.player(), engine.player()
+            good.play(sim.url(2))
+            bad.play(sim.url(2).replace(SIM_PASSWORD, SIM_PASSWORD[::-1]))
+            qtbot.waitUntil(lambda: good.health().state == "playing" and bad.health().state == "error", timeout=5000)
+            logging.getLogger("videowall.test").info("playing %s", good.url)
+        finally:
+            engine.close()
+    finally:
+        for handler in root.handlers[:]:
+            handler.close()
+            root.removeHandler(handler)
+        for handler in saved[0]:
+            root.addHandler(handler)
+        root.setLevel(saved[1])
+    text = log_file.read_text(encoding="utf-8")
+    assert "playing rtsp://operator:***@" in text  # the line is there, masked
+    assert "401" in text
+    assert SIM_PASSWORD not in text and SIM_PASSWORD[::-1] not in text

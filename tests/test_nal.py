@@ -1,0 +1,79 @@
+"""Access units from NAL units, with byte strings laid out as in H.264 Annex B / RFC 6184."""
+
+from __future__ import annotations
+
+from console.video.nal import AccessUnitAssembler, nal_offsets, summarise, vcl_only
+
+SC4 = b"\x00\x00\x00\x01"
+SC3 = b"\x00\x00\x01"
+AUD = SC4 + b"\x09\xf0"
+SPS = SC4 + b"\x67\x42\xc0\x0d\x8c\x8d\x40"  # nal_unit_type 7
+PPS = SC4 + b"\x68\xce\x3c\x80"  # nal_unit_type 8
+SEI = SC4 + b"\x06\x05\x01\x00\x80"
+IDR_FIRST = SC4 + b"\x65\x88\x84\x00"  # type 5, first_mb_in_slice ue(v) = 0 -> leading bit 1
+IDR_SECOND = SC3 + b"\x65\x00\x48\x00"  # type 5, first_mb_in_slice != 0 -> leading bit 0
+P_FIRST = SC4 + b"\x41\x9a\x02\x00"  # type 1, first slice
+P_SECOND = SC3 + b"\x41\x01\x9a\x00"  # type 1, a later slice
+
+
+def test_offsets_find_3_and_4_byte_start_codes() -> None:
+    data = SPS + PPS + IDR_SECOND
+    assert [data[o] & 0x1F for o in nal_offsets(data)] == [7, 8, 5]
+
+
+def test_summary_of_an_idr_access_unit() -> None:
+    s = summarise(AUD + SPS + PPS + SEI + IDR_FIRST, "h264")
+    assert (s.vcl, s.starts_picture, s.random_access) == (1, True, True)
+    s = summarise(P_SECOND, "h264")
+    assert (s.vcl, s.starts_picture, s.random_access) == (1, False, False)
+
+
+def test_hevc_summary() -> None:
+    idr_w_radl = SC4 + bytes([19 << 1, 0x01, 0x80])  # first_slice_segment_in_pic_flag = 1
+    trail = SC4 + bytes([1 << 1, 0x01, 0x00])
+    vps = SC4 + bytes([32 << 1, 0x01, 0x0C])
+    s = summarise(vps + idr_w_radl, "hevc")
+    assert (s.vcl, s.starts_picture, s.random_access) == (1, True, True)
+    s = summarise(trail, "hevc")
+    assert (s.vcl, s.starts_picture, s.random_access) == (1, False, False)
+
+
+def test_vcl_only_drops_parameter_sets() -> None:
+    assert vcl_only(SPS + PPS + IDR_SECOND, "h264") == IDR_SECOND
+
+
+def test_multi_slice_pictures_are_joined_and_repeated_parameter_sets_dropped() -> None:
+    """GStreamer's rtph264pay repeats SPS/PPS before every IDR slice; FFmpeg emits them apart."""
+    asm = AccessUnitAssembler("h264")
+    assert asm.push(AUD + SPS + PPS + IDR_FIRST, 0, 0) == []
+    assert asm.push(SPS + PPS + IDR_SECOND, 0, 0) == []
+    units = asm.push(AUD + P_FIRST + P_SECOND, 6000, 6000)
+    assert units == [(AUD + SPS + PPS + IDR_FIRST + IDR_SECOND, 0, 0, True)]
+    assert asm.single_slice is False
+
+
+def test_single_slice_streams_complete_units_without_waiting() -> None:
+    asm = AccessUnitAssembler("h264")
+    out = []
+    for i in range(6):
+        out += asm.push(P_FIRST, i * 6000, i * 6000)
+    # While learning, a unit completes when the next begins; once learnt, at once.
+    assert asm.single_slice is True
+    assert [u[1] for u in out] == [0, 6000, 12000, 18000, 24000, 30000][: len(out)]
+    assert out[-1][1] == 30000
+
+
+def test_first_packet_without_timestamp_takes_the_next_one() -> None:
+    """FFmpeg's first RTSP packet (read while probing) has no pts."""
+    asm = AccessUnitAssembler("h264")
+    assert asm.push(SPS + PPS + IDR_FIRST, None, None) == []
+    units = asm.push(P_FIRST, 6000, 6000)
+    assert len(units) == 1
+    data, pts, dts, key = units[0]
+    assert key and pts == dts == 5999 and data == SPS + PPS + IDR_FIRST
+
+
+def test_other_codecs_pass_through() -> None:
+    asm = AccessUnitAssembler("mjpeg")
+    assert asm.push(b"\xff\xd8jpeg", 10, 10, True) == [(b"\xff\xd8jpeg", 10, 10, True)]
+    assert asm.push(b"\xff\xd8jpeg", None, None) == []

@@ -1,0 +1,80 @@
+"""`videowall sim`: the process, its catalog, and stopping and restarting one camera."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import av
+import pytest
+import yaml
+
+from console.sim.site import SimError, SimSite, free_port
+from tests.conftest import videowall_cmd
+
+
+def first_packet(url: str, timeout: float = 5.0) -> bool:
+    with av.open(url, options={"rtsp_transport": "tcp"}, timeout=timeout) as container:
+        for _packet in container.demux(video=0):
+            return True
+    return False
+
+
+def test_sim_process_serves_writes_catalog_and_exits_on_sigterm(tmp_path: Path) -> None:
+    port = free_port()
+    catalog = tmp_path / "catalog.yaml"
+    proc = subprocess.Popen(
+        videowall_cmd("sim", "--cameras", "3", "--size", "352x288", "--fps", "10", "--port", str(port),
+                      "--control-port", str(free_port({port})), "--catalog", str(catalog)),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        ready = json.loads(proc.stdout.readline())
+        assert ready["event"] == "ready" and ready["cameras"] == 3
+        data = yaml.safe_load(catalog.read_text(encoding="utf-8"))
+        assert data["version"] == 1
+        numbers = [c["number"] for c in data["cameras"]]
+        assert numbers == [1, 2, 3]
+        cam = data["cameras"][1]
+        assert cam["streams"]["main"] == f"rtsp://127.0.0.1:{port}/cam/2"
+        assert len(cam["place"]) == 4 and cam["name"]
+        with av.open(cam["streams"]["main"], options={"rtsp_transport": "tcp"}, timeout=5) as container:
+            stream = container.streams.video[0]
+            assert (stream.codec_context.width, stream.codec_context.height) == (352, 288)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(10)
+    assert proc.returncode == 0
+    # The GStreamer child went with it: the port is free again.
+    time.sleep(0.2)
+    with pytest.raises(av.error.ConnectionRefusedError):
+        av.open(f"rtsp://127.0.0.1:{port}/cam/1", options={"rtsp_transport": "tcp"}, timeout=3)
+
+
+def test_stop_and_start_one_camera(sim: SimSite) -> None:
+    assert first_packet(sim.url(6))
+    sim.stop_camera(6)
+    try:
+        with pytest.raises(av.error.HTTPNotFoundError):
+            first_packet(sim.url(6))
+        assert first_packet(sim.url(5))  # the others go on
+    finally:
+        sim.start_camera(6)
+    assert first_packet(sim.url(6))
+
+
+def test_control_errors_are_clear(sim: SimSite) -> None:
+    with pytest.raises(SimError, match="unknown camera 999"):
+        sim.stop_camera(999)
+    with pytest.raises(SimError, match="unknown command"):
+        sim.control("explode 1")
+
+
+def test_port_in_use_is_reported() -> None:
+    port = free_port()
+    with SimSite(1, port=port, control_port=free_port({port})), pytest.raises(SimError, match="cannot listen"):
+        SimSite(1, port=port, control_port=free_port({port})).start()
