@@ -42,35 +42,45 @@ def test_vcl_only_drops_parameter_sets() -> None:
     assert vcl_only(SPS + PPS + IDR_SECOND, "h264") == IDR_SECOND
 
 
-def test_multi_slice_pictures_are_joined_and_repeated_parameter_sets_dropped() -> None:
+def test_whole_pictures_go_at_once() -> None:
+    """FFmpeg groups a picture's slices by the RTP marker: one packet, one picture, no delay."""
+    asm = AccessUnitAssembler("h264")
+    assert asm.push(AUD + SPS + PPS + IDR_FIRST + IDR_SECOND, 0, 0) == [(AUD + SPS + PPS + IDR_FIRST + IDR_SECOND, 0, 0, True)]
+    assert asm.push(AUD + P_FIRST + P_SECOND, 6000, 6000) == [(AUD + P_FIRST + P_SECOND, 6000, 6000, False)]
+    assert asm.push(SEI, 12000, 12000) == []  # no slice yet: wait for the picture
+    assert asm.push(P_FIRST, 12000, 12000) == [(SEI + P_FIRST, 12000, 12000, False)]
+
+
+def test_split_pictures_switch_to_joining() -> None:
     """GStreamer's rtph264pay repeats SPS/PPS before every IDR slice; FFmpeg emits them apart."""
     asm = AccessUnitAssembler("h264")
-    assert asm.push(AUD + SPS + PPS + IDR_FIRST, 0, 0) == []
+    first = asm.push(AUD + SPS + PPS + IDR_FIRST, 0, 0)
+    assert first == [(AUD + SPS + PPS + IDR_FIRST, 0, 0, True)]
+    # The second slice of that picture comes later: from now on, join until the next picture.
     assert asm.push(SPS + PPS + IDR_SECOND, 0, 0) == []
-    units = asm.push(AUD + P_FIRST + P_SECOND, 6000, 6000)
-    assert units == [(AUD + SPS + PPS + IDR_FIRST + IDR_SECOND, 0, 0, True)]
     assert asm.single_slice is False
+    asm.push(AUD + P_FIRST, 6000, 6000)  # completes the stray slice (dropped later as a repeat)
+    assert asm.push(P_SECOND, 6000, 6000) == []
+    assert asm.push(AUD + SPS + PPS + IDR_FIRST, 90000, 90000) == [(AUD + P_FIRST + P_SECOND, 6000, 6000, False)]
+    assert asm.push(SPS + PPS + IDR_SECOND, 90000, 90000) == []
+    units = asm.push(AUD + P_FIRST, 96000, 96000)
+    assert units == [(AUD + SPS + PPS + IDR_FIRST + IDR_SECOND, 90000, 90000, True)]
 
 
-def test_single_slice_streams_complete_units_without_waiting() -> None:
+def test_learnt_slicing_carries_over() -> None:
+    asm = AccessUnitAssembler("h264", single_slice=False)
+    assert asm.push(P_FIRST, 0, 0) == []
+    assert asm.push(P_FIRST, 6000, 6000) == [(P_FIRST, 0, 0, False)]
+
+
+def test_first_packet_without_timestamp() -> None:
+    """FFmpeg's first RTSP packet (read while probing) has no pts: it is the picture at 0."""
     asm = AccessUnitAssembler("h264")
-    out = []
-    for i in range(6):
-        out += asm.push(P_FIRST, i * 6000, i * 6000)
-    # While learning, a unit completes when the next begins; once learnt, at once.
-    assert asm.single_slice is True
-    assert [u[1] for u in out] == [0, 6000, 12000, 18000, 24000, 30000][: len(out)]
-    assert out[-1][1] == 30000
-
-
-def test_first_packet_without_timestamp_takes_the_next_one() -> None:
-    """FFmpeg's first RTSP packet (read while probing) has no pts."""
-    asm = AccessUnitAssembler("h264")
-    assert asm.push(SPS + PPS + IDR_FIRST, None, None) == []
-    units = asm.push(P_FIRST, 6000, 6000)
-    assert len(units) == 1
-    data, pts, dts, key = units[0]
-    assert key and pts == dts == 5999 and data == SPS + PPS + IDR_FIRST
+    assert asm.push(SPS + PPS + IDR_FIRST, None, None) == [(SPS + PPS + IDR_FIRST, 0, 0, True)]
+    assert asm.push(P_FIRST, 6000, 6000) == [(P_FIRST, 6000, 6000, False)]
+    joined = AccessUnitAssembler("h264", single_slice=False)
+    assert joined.push(SPS + PPS + IDR_FIRST, None, None) == []
+    assert joined.push(P_FIRST, 6000, 6000) == [(SPS + PPS + IDR_FIRST, 5999, 5999, True)]
 
 
 def test_other_codecs_pass_through() -> None:

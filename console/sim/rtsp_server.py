@@ -18,6 +18,7 @@ import socketserver
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from console.sim.identity import camera_colour, strip_height, strip_png
+
+RESTART_VIEWER_DELAY = 2.0
 
 
 def _quote(text: str) -> str:
@@ -44,6 +47,7 @@ class SimServer:
         self.cameras = {c["number"]: c for c in config["cameras"]}
         self.stopped: set[int] = set()
         self.client_paths: dict[GstRtspServer.RTSPClient, set[str]] = {}
+        self.keepers: dict[int, Gst.Element] = {}
         self.tmp = tempfile.TemporaryDirectory(prefix="videowall-sim-")
         self.server = GstRtspServer.RTSPServer()
         self.server.set_address("127.0.0.1")
@@ -92,6 +96,11 @@ class SimServer:
         # Shared like a real camera: a second viewer joins the running stream mid-GOP.
         factory.set_shared(True)
         factory.set_latency(0)
+        # Not seekable, like a camera: FFmpeg PLAYs from "npt=0.000-", which GStreamer turns
+        # into a flushing seek of the shared stream (a fresh keyframe for every viewer, and
+        # with two viewers at once a gst_rtsp_media_get_rates abort in 1.22).  In this clock
+        # mode GStreamer holds the stream unseekable.
+        factory.set_publish_clock_mode(GstRtspServer.RTSPPublishClockMode.CLOCK_AND_OFFSET)
         if self.config.get("user"):
             factory.add_role_from_structure(
                 Gst.Structure.new_from_string(
@@ -99,6 +108,48 @@ class SimServer:
                 )
             )
         self.server.get_mount_points().add_factory(self.path(number), factory)
+
+    def power_on(self, number: int) -> None:
+        """Start the camera's built-in viewer, so its stream runs like an always-on camera.
+
+        A real camera encodes whether anyone watches or not (its NVR records it), so a new
+        viewer joins mid-GOP.  Without a permanent viewer, GStreamer builds the shared stream
+        for the first viewer and pauses it after the last, and 1.22 aborts
+        (gst_rtsp_media_get_rates assertion) when two viewers start a paused stream at once.
+        Runs off the main loop's thread: it waits for the viewer to start.
+        """
+        if number in self.keepers:
+            return
+        url = f"rtsp://127.0.0.1:{self.config['port']}{self.path(number)}"
+        auth = ""
+        if self.config.get("user"):
+            auth = f" user-id={_quote(self.config['user'])} user-pw={_quote(self.config['password'])}"
+        keeper = Gst.parse_launch(f"rtspsrc location={url} latency=0 protocols=tcp{auth} ! fakesink name=keep sync=false")
+        self.keepers[number] = keeper
+        keeper.set_state(Gst.State.PLAYING)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            sink = keeper.get_by_name("keep")
+            if sink is not None and sink.get_static_pad("sink").is_linked():
+                return
+            message = keeper.get_bus().timed_pop_filtered(50 * Gst.MSECOND, Gst.MessageType.ERROR)
+            if message is not None:
+                error, _debug = message.parse_error()
+                raise RuntimeError(f"camera {number}: {error.message}")
+        raise RuntimeError(f"camera {number}: the stream did not start")
+
+    def power_on_quietly(self, number: int) -> None:
+        if number in self.stopped:
+            return  # stopped again meanwhile
+        try:
+            self.power_on(number)
+        except RuntimeError as exc:
+            print(f"camera {number}: {exc}", file=sys.stderr, flush=True)
+
+    def power_off(self, number: int) -> None:
+        keeper = self.keepers.pop(number, None)
+        if keeper is not None:
+            keeper.set_state(Gst.State.NULL)
 
     def _on_client(self, _server: object, client: GstRtspServer.RTSPClient) -> None:
         self.client_paths[client] = set()
@@ -109,6 +160,7 @@ class SimServer:
 
         client.connect("describe-request", note)
         client.connect("setup-request", note)
+
         client.connect("closed", lambda c: self.client_paths.pop(c, None))
 
     def stop_camera(self, number: int) -> str:
@@ -131,6 +183,8 @@ class SimServer:
             return GstRtspServer.RTSPFilterResult.REMOVE if media is not None else GstRtspServer.RTSPFilterResult.KEEP
 
         self.server.get_session_pool().filter(drop_session)
+        # Off the main loop: stopping waits for the pipeline's threads.
+        threading.Thread(target=self.power_off, args=(number,), daemon=True).start()
         return f"ok stopped {number}"
 
     def start_camera(self, number: int) -> str:
@@ -139,6 +193,7 @@ class SimServer:
         if number in self.stopped:
             self.stopped.discard(number)
             self._mount(number)
+            return f"power {number}"
         return f"ok started {number}"
 
     def handle(self, line: str) -> str:
@@ -173,7 +228,17 @@ def _serve_control(sim: SimServer, port: int) -> socketserver.TCPServer:
                 # GStreamer objects belong to the main loop's thread.
                 GLib.idle_add(run)
                 done.wait(10)
-                self.wfile.write(((answer or ["error timeout"])[0] + "\n").encode())
+                reply = (answer or ["error timeout"])[0]
+                if reply.startswith("power "):
+                    # A camera coming back starts encoding for its first viewer, as a booted
+                    # camera does: whoever reconnects first gets its first keyframe.  The
+                    # built-in viewer (the "NVR") joins a little later.
+                    number = int(reply.split()[1])
+                    timer = threading.Timer(RESTART_VIEWER_DELAY, sim.power_on_quietly, args=(number,))
+                    timer.daemon = True
+                    timer.start()
+                    reply = f"ok started {number}"
+                self.wfile.write((reply + "\n").encode())
                 self.wfile.flush()
 
     socketserver.TCPServer.allow_reuse_address = True
@@ -192,6 +257,22 @@ def main() -> int:
         print(json.dumps({"event": "error", "reason": f"cannot listen on 127.0.0.1:{config['port']}"}), flush=True)
         return 2
     control = _serve_control(sim, config["control_port"])
+    ready = {"event": "ready", "port": config["port"], "control_port": config["control_port"], "pid": os.getpid()}
+    failures: list[str] = []
+
+    def power_on_all() -> None:
+        for number in list(sim.cameras):
+            try:
+                sim.power_on(number)
+            except RuntimeError as exc:
+                failures.append(str(exc))
+        if failures:
+            print(json.dumps({"event": "error", "reason": "; ".join(failures)}), flush=True)
+            GLib.idle_add(loop.quit)
+            return
+        print(json.dumps(ready), flush=True)
+
+    threading.Thread(target=power_on_all, daemon=True).start()
     for sig in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, sig, loop.quit)
 
@@ -202,8 +283,6 @@ def main() -> int:
 
     stdin = GLib.IOChannel.unix_new(sys.stdin.fileno())
     GLib.io_add_watch(stdin, GLib.PRIORITY_DEFAULT, GLib.IOCondition.HUP | GLib.IOCondition.IN, parent_gone)
-    ready = {"event": "ready", "port": config["port"], "control_port": config["control_port"], "pid": os.getpid()}
-    print(json.dumps(ready), flush=True)
     loop.run()
     control.shutdown()
     sim.tmp.cleanup()

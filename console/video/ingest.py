@@ -54,10 +54,14 @@ class Session:
     width: int
     height: int
     time_base: Any
+    opened_at: float = 0.0  # when FFmpeg finished opening the source
+    first_packet_at: float | None = None
     gop: list[CachedPacket] = field(default_factory=list)
 
 
 class PacketSink(Protocol):
+    def on_session_start(self, session: Session) -> None: ...
+
     def on_packet(self, session: Session, packet: CachedPacket) -> None: ...
 
     def on_session_end(self, session: Session) -> None: ...
@@ -120,6 +124,7 @@ class Ingest:
         self._window: list[tuple[float, int]] = []
         self.last_packet_at: float | None = None
         self._logged_reason: str | None = None
+        self.single_slice = True
         self._thread = threading.Thread(target=self._run, name=f"ingest {self.masked_url}", daemon=True)
 
     # -- public -------------------------------------------------------------------------
@@ -235,6 +240,7 @@ class Ingest:
         now = cached.received
         with self._lock:
             if first:
+                session.first_packet_at = now
                 # Publish the session only once it carries packets, so an attaching
                 # player never waits on an empty template.
                 self.session = session
@@ -270,8 +276,13 @@ class Ingest:
                 width=ctx.width,
                 height=ctx.height,
                 time_base=stream.time_base,
+                opened_at=self.clock(),
             )
-            assembler = AccessUnitAssembler(session.codec)
+            with self._lock:
+                sinks = list(self._sinks)
+            for sink in sinks:
+                sink.on_session_start(session)
+            assembler = AccessUnitAssembler(session.codec, single_slice=self.single_slice)
             got_packet = False
             for packet in container.demux(stream):
                 if self._stop.is_set():
@@ -283,6 +294,8 @@ class Ingest:
                 for data, u_pts, u_dts, key in assembler.push(bytes(packet), pts, dts, packet.is_keyframe):
                     self._publish(session, CachedPacket(data, u_pts, u_dts, key, self.clock()), first=not got_packet)
                     got_packet = True
+                # Remembered across reconnects: the camera's slicing does not change.
+                self.single_slice = assembler.single_slice
             return got_packet
         finally:
             with self._lock:

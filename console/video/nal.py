@@ -82,17 +82,24 @@ def summarise(data: bytes, codec: str) -> NalSummary:
 
 @dataclass
 class AccessUnitAssembler:
-    """Feed packets in arrival order; get back complete access units as (data, pts, dts, key)."""
+    """Feed packets in arrival order; get back complete access units as (data, pts, dts, key).
+
+    FFmpeg's RTSP demuxer already groups a picture's slices by the RTP marker bit, so a
+    packet holding a picture's first slice is, nearly always, the whole picture: it is sent
+    on at once (single-slice mode).  Some servers split a picture anyway (GStreamer's
+    rtph264pay repeats SPS/PPS before every IDR slice); a later slice arriving for a picture
+    already sent shows that, and the assembler then waits for the next picture to start
+    before completing one, a frame later, for the rest of the stream.
+    """
 
     codec: str
-    single_slice: bool = False  # learned: every picture so far had exactly one slice
+    single_slice: bool = True
     _parts: list[bytes] = field(default_factory=list)
     _pts: int | None = None
     _dts: int | None = None
     _key: bool = False
     _slices: int = 0
-    _pictures_seen: int = 0
-    _multi_slice_seen: bool = False
+    _sent_pts: int | None = None
 
     def push(self, data: bytes, pts: int | None, dts: int | None, key_hint: bool = False) -> list[tuple[bytes, int, int, bool]]:
         """Add one demuxed packet; `pts` may be None (FFmpeg's very first RTSP packet)."""
@@ -103,6 +110,9 @@ class AccessUnitAssembler:
             return [(data, pts if pts is not None else dts, dts if dts is not None else pts, key_hint)]  # type: ignore[list-item]
         out = []
         summary = summarise(data, self.codec)
+        if summary.vcl and not summary.starts_picture and not self._parts and pts is not None and pts == self._sent_pts:
+            # The rest of a picture already sent whole: this camera splits pictures.
+            self.single_slice = False
         if self._parts:
             new_picture = summary.starts_picture and self._slices > 0
             if self._pts is None and pts is not None and not new_picture:
@@ -114,13 +124,16 @@ class AccessUnitAssembler:
         if not self._parts:
             self._pts, self._dts = pts, dts if dts is not None else pts
         elif self._slices:
-            # Some servers (GStreamer's rtph264pay with config-interval) repeat SPS/PPS before
-            # every IDR slice; inside a picture they would make libvlc split it in two.
+            # Parameter sets repeated inside a picture would make libvlc split it in two.
             data = vcl_only(data, self.codec)
         self._parts.append(data)
         self._slices += summary.vcl
         self._key = self._key or summary.random_access
-        if self._slices and self.single_slice and self._pts is not None:
+        if self._slices and self.single_slice and summary.starts_picture:
+            if self._pts is None:
+                # FFmpeg's first packet (read while probing) has no timestamp; its stream
+                # clock starts at 0, so it is the picture at 0 (or right after the last).
+                self._pts = self._dts = 0 if self._sent_pts is None else self._sent_pts + 1
             out.extend(self._flush())
         return out
 
@@ -131,13 +144,8 @@ class AccessUnitAssembler:
         if not self._parts or self._pts is None or self._dts is None:
             self._parts.clear()
             return []
-        if self._slices:
-            self._pictures_seen += 1
-            if self._slices > 1:
-                self._multi_slice_seen = True
-            # Trust single-slice only after a few pictures, and never once multi-slice seen.
-            self.single_slice = not self._multi_slice_seen and self._pictures_seen >= 3
         unit = (b"".join(self._parts), self._pts, self._dts, self._key)
+        self._sent_pts = self._pts
         self._parts.clear()
         self._slices = 0
         self._key = False

@@ -114,10 +114,15 @@ def png_size(path: str) -> tuple[int, int]:
 
 
 class _TsPipe:
-    """Remuxes one session's packets into MPEG-TS and writes them into a pipe for libvlc."""
+    """Remuxes one session's packets into MPEG-TS and writes them into a pipe for libvlc.
 
-    def __init__(self, session: Session, backlog: list[CachedPacket]) -> None:
-        self.session = session
+    The pipe exists before the session does: libvlc starts reading it while FFmpeg is still
+    connecting, so its input thread is up when the first keyframe comes.  `bind` attaches
+    the session once it is open.
+    """
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
         self.read_fd, self.write_fd = os.pipe()
         try:
             fcntl.fcntl(self.write_fd, F_SETPIPE_SZ, PIPE_SIZE)
@@ -127,6 +132,15 @@ class _TsPipe:
         self.pending = bytearray()
         self.stalled = False
         self.closed = False
+        self.keyed_at: float | None = None
+        self.keyed = False  # nothing goes to libvlc before a keyframe: no grey smear on a cold join
+        self.trailer = b""
+        self.container: Any = None
+        self.stream: Any = None
+        self.last_dts: int | None = None
+
+    def bind(self, session: Session, backlog: list[CachedPacket]) -> None:
+        self.session = session
         self.trailer = TRAILERS.get(session.codec, b"")
         self.container = av.open(
             self,
@@ -135,7 +149,6 @@ class _TsPipe:
             container_options={"flush_packets": "1", "max_delay": "0", "omit_video_pes_length": "0"},
         )
         self.stream = self.container.add_stream_from_template(session.stream)
-        self.last_dts: int | None = None
         self._push_backlog(backlog)
 
     # PyAV calls this with the muxer's output.
@@ -193,8 +206,13 @@ class _TsPipe:
         self._mux(packet, packet.dts, packet.pts)
 
     def _mux(self, packet: CachedPacket, dts: int, pts: int) -> None:
-        if self.closed or (self.last_dts is not None and dts <= self.last_dts):
+        if self.closed or self.container is None or (self.last_dts is not None and dts <= self.last_dts):
             return
+        if not self.keyed:
+            if not packet.keyframe:
+                return
+            self.keyed = True
+            self.keyed_at = time.monotonic()
         out = av.Packet(packet.data + self.trailer)
         out.dts, out.pts = dts, pts
         out.time_base = self.session.time_base
@@ -208,7 +226,8 @@ class _TsPipe:
             return
         self.closed = True
         try:
-            self.container.close()
+            if self.container is not None:
+                self.container.close()
         except Exception:  # the muxer's trailer may not fit a closed pipe; nothing to save
             pass
         for fd in (self.write_fd, self.read_fd):
@@ -375,9 +394,10 @@ class TilePlayer:
             self._reset_frame_stats()
             if needs_ingest(url):
                 self.ingest = self.engine.pool.acquire(url)
+                self._start_pipe()
                 session, backlog = self.ingest.attach(self)
                 if session is not None:
-                    self._start_pipe(session, backlog)
+                    self._bind(session, backlog)
             else:
                 self._start_media(self.engine.instance.media_new(url))
             log.debug("tile plays %s", self.masked_url)
@@ -405,21 +425,32 @@ class TilePlayer:
         return png_size(path)
 
     # -- ingest callbacks (ingest thread) ----------------------------------------------
+    def on_session_start(self, session: Session) -> None:
+        with self._lock:
+            if self._pipe is not None and self._pipe.session is None and not self.closed:
+                self._bind(session, [])
+
     def on_packet(self, session: Session, packet: CachedPacket) -> None:
         with self._lock:
             pipe = self._pipe
-            if pipe is None or pipe.session is not session:
-                # A new session (first connect or reconnect): start a fresh demuxer, since
-                # timestamps restart and the codec may have changed.
-                if self.ingest is not None and not self.closed:
-                    self._start_pipe(session, [packet] if packet.keyframe else [])
+            if pipe is None or self.ingest is None or self.closed:
                 return
+            if pipe.session is None:
+                self._bind(session, [])
+            elif pipe.session is not session:
+                # A new session (a reconnect): timestamps restart and the codec may have
+                # changed, so libvlc starts afresh.
+                self._start_pipe()
+                self._bind(session, [])
+            pipe = self._pipe
+            assert pipe is not None
             pipe.push(packet)
             self._last_fed_at = now = time.monotonic()
             self._fed_times.append(now)
             if pipe.stalled:
                 log.warning("%s: libvlc stopped reading, restarting the tile", self.masked_url)
-                self._start_pipe(session, [])
+                self._start_pipe()
+                self._bind(session, [])
 
     def on_session_end(self, session: Session) -> None:
         pass  # the frame age shows the loss; the next session restarts the pipe
@@ -540,13 +571,18 @@ class TilePlayer:
             fps = (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
         return self._shown, self._shown_at, fps
 
-    def _start_pipe(self, session: Session, backlog: list[CachedPacket]) -> None:
+    def _start_pipe(self) -> None:
+        """A fresh pipe and libvlc media reading it; the muxer comes with the session."""
         self._stop_media()
-        self._pipe = _TsPipe(session, backlog)
+        self._pipe = _TsPipe()
         media = self.engine.instance.media_new_fd(self._pipe.read_fd)
         for option in (":demux=ts", f":file-caching={CACHING_MS}", ":clock-synchro=1"):
             media.add_option(option)
         self._start_media(media)
+
+    def _bind(self, session: Session, backlog: list[CachedPacket]) -> None:
+        assert self._pipe is not None
+        self._pipe.bind(session, backlog)
 
     def _start_media(self, media: vlc.Media) -> None:
         self.media_started_at = time.monotonic()
