@@ -190,7 +190,7 @@ class _TsPipe:
         The cached packets carry timestamps up to a GOP old; with clock synchro on, libvlc
         would otherwise show them at their original pace, a whole GOP behind live.
         """
-        if not backlog:
+        if not backlog or self.session is None:
             return
         tb = self.session.time_base
         ticks = max(1, int(CACHING_MS / 1000 / float(tb)))
@@ -206,7 +206,7 @@ class _TsPipe:
         self._mux(packet, packet.dts, packet.pts)
 
     def _mux(self, packet: CachedPacket, dts: int, pts: int) -> None:
-        if self.closed or self.container is None or (self.last_dts is not None and dts <= self.last_dts):
+        if self.closed or self.session is None or (self.last_dts is not None and dts <= self.last_dts):
             return
         if not self.keyed:
             if not packet.keyframe:
