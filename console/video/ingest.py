@@ -19,7 +19,7 @@ from typing import Any, Protocol
 import av
 import av.error
 
-from console.video.nal import AccessUnitAssembler
+from console.video.nal import TRAILERS, AccessUnitAssembler
 from console.video.urls import mask_url
 
 log = logging.getLogger("videowall.ingest")
@@ -35,7 +35,7 @@ class IngestState(StrEnum):
 
 @dataclass(frozen=True)
 class CachedPacket:
-    """An immutable copy of a demuxed packet; players remux it independently."""
+    """An access unit as libvlc gets it (delimiters appended); players remux it independently."""
 
     data: bytes
     pts: int
@@ -283,6 +283,7 @@ class Ingest:
             for sink in sinks:
                 sink.on_session_start(session)
             assembler = AccessUnitAssembler(session.codec, single_slice=self.single_slice)
+            trailer = TRAILERS.get(session.codec, b"")
             got_packet = False
             for packet in container.demux(stream):
                 if self._stop.is_set():
@@ -292,7 +293,8 @@ class Ingest:
                 pts = packet.pts if packet.pts is not None else packet.dts
                 dts = packet.dts if packet.dts is not None else pts
                 for data, u_pts, u_dts, key in assembler.push(bytes(packet), pts, dts, packet.is_keyframe):
-                    self._publish(session, CachedPacket(data, u_pts, u_dts, key, self.clock()), first=not got_packet)
+                    cached = CachedPacket(data + trailer, u_pts, u_dts, key, self.clock())
+                    self._publish(session, cached, first=not got_packet)
                     got_packet = True
                 # Remembered across reconnects: the camera's slicing does not change.
                 self.single_slice = assembler.single_slice

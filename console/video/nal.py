@@ -14,6 +14,14 @@ from dataclasses import dataclass, field
 
 START = b"\x00\x00\x01"
 
+# Appended to every access unit sent to libvlc: its packetizer closes a picture only when it
+# sees the start of the next one, which otherwise costs a whole frame interval of latency.
+# Two delimiters, since the first one only opens the (empty) next unit.
+TRAILERS = {
+    "h264": b"\x00\x00\x00\x01\x09\xf0" * 2,
+    "hevc": b"\x00\x00\x00\x01\x46\x01\x50" * 2,
+}
+
 
 def nal_offsets(data: bytes) -> list[int]:
     """Offsets of the NAL header byte of every unit after a 3- or 4-byte start code."""

@@ -33,12 +33,6 @@ F_SETPIPE_SZ = 1031
 PIPE_SIZE = 1 << 20
 CACHING_MS = 50
 TS_CLOCK = 90_000
-# Two access-unit delimiters after every packet: libvlc's packetizer only closes a frame when
-# it sees the start of the next one, which otherwise costs a whole frame interval of latency.
-TRAILERS = {
-    "h264": b"\x00\x00\x00\x01\x09\xf0" * 2,
-    "hevc": b"\x00\x00\x00\x01\x46\x01\x50" * 2,
-}
 MAX_PENDING = 8 << 20
 
 _VideoFormatCb = ctypes.CFUNCTYPE(
@@ -134,14 +128,12 @@ class _TsPipe:
         self.closed = False
         self.keyed_at: float | None = None
         self.keyed = False  # nothing goes to libvlc before a keyframe: no grey smear on a cold join
-        self.trailer = b""
         self.container: Any = None
         self.stream: Any = None
         self.last_dts: int | None = None
 
     def bind(self, session: Session, backlog: list[CachedPacket]) -> None:
         self.session = session
-        self.trailer = TRAILERS.get(session.codec, b"")
         self.container = av.open(
             self,
             mode="w",
@@ -213,7 +205,7 @@ class _TsPipe:
                 return
             self.keyed = True
             self.keyed_at = time.monotonic()
-        out = av.Packet(packet.data + self.trailer)
+        out = av.Packet(packet.data)
         out.dts, out.pts = dts, pts
         out.time_base = self.session.time_base
         out.is_keyframe = packet.keyframe
