@@ -21,12 +21,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import av  # noqa: E402
-import vlc  # noqa: E402
-from common import CpuMeter, rss_mb  # noqa: E402
+import av
+import vlc
+from common import CpuMeter, rss_mb
 
-from console.video.player import VideoEngine  # noqa: E402
-from console.video.player import _FrameBuffers as FrameBuffers  # noqa: E402
+from console.video.player import VideoEngine
+from console.video.player import _FrameBuffers as FrameBuffers
 
 INGEST_OPTIONS = {"rtsp_transport": "tcp", "probesize": "32", "analyzeduration": "0", "flags": "low_delay"}
 DATAGRAM = 7 * 188
@@ -112,7 +112,9 @@ def main() -> None:
             buffers.install(mp)
             keep.append(buffers)
             media = instance.media_new(f"udp://@127.0.0.1:{port}")
-            media.add_options(":demux=ts", ":network-caching=50")
+            # 300 ms: with less, libvlc drops late UDP frames and then does less work than a
+            # baseline should (every frame must be shown, as ours are).
+            media.add_options(":demux=ts", ":network-caching=300")
             mp.set_media(media)
             mp.play()
             players_bare.append(mp)

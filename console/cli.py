@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--log-level", default=os.environ.get("VIDEOWALL_LOG_LEVEL", "INFO"),
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
     parser.add_argument("--log-json", action="store_true", help="log JSON lines (for tests and collectors)")
+    parser.add_argument("--lang", metavar="LOCALE", help="user interface language, e.g. zh_CN or en (default: the system's)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="the simulated site on a grid of tiles, nothing to configure")
@@ -63,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--catalog", metavar="FILE", help="write the catalog of served cameras (YAML) here")
     sim.add_argument("--credential", metavar="REF",
                      help="require digest auth with this keyring credential (videowall credential set REF)")
+
+    simctl = sub.add_parser("simctl", help="stop or start one camera of a running `videowall sim`")
+    simctl.add_argument("action", choices=["stop", "start", "list"])
+    simctl.add_argument("camera", type=int, nargs="?", help="camera number (stop, start)")
+    simctl.add_argument("--control-port", type=int, default=8555, help="the sim's control port (default 8555)")
 
     probe = sub.add_parser("probe", help="check a camera URL through the video engine")
     probe.add_argument("url")
@@ -92,7 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    handler = {"demo": cmd_demo, "sim": cmd_sim, "probe": cmd_probe, "credential": cmd_credential}[args.command]
+    handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
+               "credential": cmd_credential}[args.command]
     return int(handler(args))
 
 
@@ -115,6 +122,24 @@ def cmd_sim(args: argparse.Namespace) -> int:
     except (SimError, OSError) as exc:
         print(f"videowall sim: {exc}", file=sys.stderr)
         return 1
+
+
+def cmd_simctl(args: argparse.Namespace) -> int:
+    import socket
+
+    if args.action != "list" and args.camera is None:
+        print(f"videowall simctl: {args.action} needs a camera number", file=sys.stderr)
+        return 2
+    command = args.action if args.action == "list" else f"{args.action} {args.camera}"
+    try:
+        with socket.create_connection(("127.0.0.1", args.control_port), timeout=10) as sock:
+            sock.sendall(command.encode() + b"\n")
+            answer = sock.makefile().readline().strip()
+    except OSError as exc:
+        print(f"videowall simctl: no simulated site on control port {args.control_port}: {exc}", file=sys.stderr)
+        return 1
+    print(answer)
+    return 0 if answer.startswith("ok") else 1
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
@@ -182,6 +207,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("videowall")
+    from console.ui.i18n import install_translator
+
+    install_translator(app, args.lang)
     apply_dark_theme(app)  # type: ignore[arg-type]
     engine = VideoEngine()
     cams = [(c.number, c.name, site.url(c.number)) for c in site.cameras]

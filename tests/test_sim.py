@@ -67,6 +67,21 @@ def test_stop_and_start_one_camera(sim: SimSite) -> None:
     assert first_packet(sim.url(6))
 
 
+def test_simctl_command(sim: SimSite) -> None:
+    def simctl(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(videowall_cmd("simctl", *args, "--control-port", str(sim.control_port)),
+                              capture_output=True, text=True, timeout=60, check=False)
+
+    try:
+        assert simctl("stop", "5").stdout.strip() == "ok stopped 5"
+        assert '"stopped": [5]' in simctl("list").stdout
+    finally:
+        assert simctl("start", "5").returncode == 0
+    bad = simctl("stop", "999")
+    assert bad.returncode == 1 and "unknown camera 999" in bad.stdout
+    assert first_packet(sim.url(5))
+
+
 def test_control_errors_are_clear(sim: SimSite) -> None:
     with pytest.raises(SimError, match="unknown camera 999"):
         sim.stop_camera(999)

@@ -211,6 +211,7 @@ class SimSite:
         return url
 
     def control(self, command: str) -> str:
+        """Send one control line (`stop N`, `start N`, `list`), as `videowall simctl` does."""
         with socket.create_connection(("127.0.0.1", self.control_port), timeout=10) as sock:
             sock.sendall(command.encode() + b"\n")
             answer = sock.makefile().readline().strip()

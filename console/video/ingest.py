@@ -67,8 +67,14 @@ class PacketSink(Protocol):
     def on_session_end(self, session: Session) -> None: ...
 
 
+class NoVideoStream(Exception):
+    """The source answered, but carries no video (an audio-only or metadata stream)."""
+
+
 def classify_error(exc: BaseException) -> tuple[str, bool]:
     """A short operator-facing reason, and whether retrying can help without a config change."""
+    if isinstance(exc, NoVideoStream):
+        return "no video stream", False
     if isinstance(exc, av.error.HTTPUnauthorizedError):
         return "401 unauthorized (wrong user or password)", False
     if isinstance(exc, av.error.HTTPNotFoundError):
@@ -265,7 +271,7 @@ class Ingest:
         container = self._open()
         try:
             if not container.streams.video:
-                raise av.error.InvalidDataError(0, "no video stream")
+                raise NoVideoStream(self.masked_url)
             stream = container.streams.video[0]
             ctx = stream.codec_context
             self.sessions_started += 1

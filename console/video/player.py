@@ -477,8 +477,13 @@ class TilePlayer:
         else:
             age = now - (shown_at or first)
         decoder_stalled = first is not None and now - max(shown_at or first, first) > self.lost_after + 1.5
+        vlc_state = self._vlc.get_state() if ingest is None else None
         if ingest is not None and ingest.state == IngestState.ERROR:
             state, reason = "error", ingest.reason
+        elif vlc_state == vlc.State.Error:
+            state, reason = "error", "libvlc cannot play this source"
+        elif vlc_state == vlc.State.Ended:
+            state, reason = "lost", "stream ended"
         elif first is None:
             waited = now - (self.switched_at or now)
             if ingest is not None and ingest.state == IngestState.LOST:

@@ -54,6 +54,11 @@ def probe(url: str, *, frames: int = 30, timeout: float = 10.0, transport: str =
                 raise ProbeError(f"{masked}: {ingest.reason}")
             if player.buffers.frames >= frames:
                 break
+            if ingest is None:
+                health = player.health()
+                if health.state in ("error", "lost"):
+                    got = player.buffers.frames
+                    raise ProbeError(f"{masked}: {health.reason}" + (f" after {got} frames" if got else ""))
             time.sleep(0.01)
         buffers = player.buffers
         if buffers.first_frame_at is None:
