@@ -67,13 +67,13 @@ class PacketSink(Protocol):
     def on_session_end(self, session: Session) -> None: ...
 
 
-class NoVideoStream(Exception):
+class NoVideoStreamError(Exception):
     """The source answered, but carries no video (an audio-only or metadata stream)."""
 
 
 def classify_error(exc: BaseException) -> tuple[str, bool]:
     """A short operator-facing reason, and whether retrying can help without a config change."""
-    if isinstance(exc, NoVideoStream):
+    if isinstance(exc, NoVideoStreamError):
         return "no video stream", False
     if isinstance(exc, av.error.HTTPUnauthorizedError):
         return "401 unauthorized (wrong user or password)", False
@@ -271,7 +271,7 @@ class Ingest:
         container = self._open()
         try:
             if not container.streams.video:
-                raise NoVideoStream(self.masked_url)
+                raise NoVideoStreamError(self.masked_url)
             stream = container.streams.video[0]
             ctx = stream.codec_context
             self.sessions_started += 1
