@@ -194,15 +194,16 @@ class _TsPipe:
             dts = last - min(natural_gap, (n - 1 - i) * step)
             self._mux(packet, dts, dts + (packet.pts - packet.dts))
 
-    def push(self, packet: CachedPacket) -> None:
-        self._mux(packet, packet.dts, packet.pts)
+    def push(self, packet: CachedPacket) -> bool:
+        """Send one live packet; False if it was held back (before the first keyframe)."""
+        return self._mux(packet, packet.dts, packet.pts)
 
-    def _mux(self, packet: CachedPacket, dts: int, pts: int) -> None:
+    def _mux(self, packet: CachedPacket, dts: int, pts: int) -> bool:
         if self.closed or self.session is None or (self.last_dts is not None and dts <= self.last_dts):
-            return
+            return False
         if not self.keyed:
             if not packet.keyframe:
-                return
+                return False
             self.keyed = True
             self.keyed_at = time.monotonic()
         out = av.Packet(packet.data)
@@ -212,6 +213,7 @@ class _TsPipe:
         out.stream = self.stream
         self.container.mux(out)
         self.last_dts = dts
+        return True
 
     def close(self) -> None:
         if self.closed:
@@ -436,9 +438,11 @@ class TilePlayer:
                 self._bind(session, [])
             pipe = self._pipe
             assert pipe is not None
-            pipe.push(packet)
-            self._last_fed_at = now = time.monotonic()
-            self._fed_times.append(now)
+            if pipe.push(packet):
+                # Only what libvlc got counts as live: after a reconnect, packets before the
+                # first keyframe are dropped and the old picture must not pass for live.
+                self._last_fed_at = now = time.monotonic()
+                self._fed_times.append(now)
             if pipe.stalled:
                 log.warning("%s: libvlc stopped reading, restarting the tile", self.masked_url)
                 self._start_pipe()
@@ -476,7 +480,12 @@ class TilePlayer:
             age = now - max(self._last_fed_at or first, first)
         else:
             age = now - (shown_at or first)
-        decoder_stalled = first is not None and now - max(shown_at or first, first) > self.lost_after + 1.5
+        if first is not None:
+            # libvlc restarts on a reconnect, and its counters with it: count from then.
+            counted_from = max(shown_at or first, first, self.media_started_at or first)
+            decoder_stalled = now - counted_from > self.lost_after + 1.5
+        else:
+            decoder_stalled = False
         vlc_state = self._vlc.get_state() if ingest is None else None
         if ingest is not None and ingest.state == IngestState.ERROR:
             state, reason = "error", ingest.reason
@@ -548,6 +557,17 @@ class TilePlayer:
         counts twice: the access-unit delimiters we append decode as empty units.)  libvlc
         refreshes these counters about four times a second, which is fine for health.
         """
+        with self._lock:  # the ingest thread may restart (and release) the media meanwhile
+            self._count_shown(now)
+        self._shown_times.append((now, self._shown))
+        self._shown_times = [(t, n) for t, n in self._shown_times if now - t <= 1.5]
+        fps = 0.0
+        if len(self._shown_times) >= 2:
+            (t0, n0), (t1, n1) = self._shown_times[0], self._shown_times[-1]
+            fps = (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
+        return self._shown, self._shown_at, fps
+
+    def _count_shown(self, now: float) -> None:
         media = self._media
         if media is not None:
             if media is not self._stats_media:
@@ -560,13 +580,6 @@ class TilePlayer:
                     self._shown += shown - self._media_shown
                     self._shown_at = now
                 self._media_shown = max(self._media_shown, shown)
-        self._shown_times.append((now, self._shown))
-        self._shown_times = [(t, n) for t, n in self._shown_times if now - t <= 1.5]
-        fps = 0.0
-        if len(self._shown_times) >= 2:
-            (t0, n0), (t1, n1) = self._shown_times[0], self._shown_times[-1]
-            fps = (n1 - n0) / (t1 - t0) if t1 > t0 else 0.0
-        return self._shown, self._shown_at, fps
 
     def _start_pipe(self) -> None:
         """A fresh pipe and libvlc media reading it; the muxer comes with the session."""
