@@ -105,7 +105,7 @@ def main() -> None:
             time.sleep(0.05)
             wrong += shown_camera(player) != number
             player.stop()
-            time.sleep(rng.uniform(0.05, 0.3))
+            time.sleep(rng.uniform(0.0, 1.0))  # a random point in the next GOP: uniform keyframe waits
         engine.close()
 
         # -- warm: every camera already ingested -----------------------------------------

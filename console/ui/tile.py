@@ -8,7 +8,7 @@ and the reason is shown.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from console.video.player import Health, VideoEngine
@@ -195,16 +195,28 @@ class TileWidget(QWidget):
         font = QFont(self.font())
         font.setPixelSize(max(12, min(28, area.height() // 7)))
         font.setBold(True)
+        small = QFont(self.font())
+        small.setPixelSize(max(11, min(16, area.height() // 12)))
+        detail = ""
+        if health.reason:
+            detail = health.reason if state != "error" else self.tr("error: %1").replace("%1", health.reason)
+        title_h = QFontMetrics(font).height()
+        gap = 6
+        width = area.width() - 16
+        detail_h = 0
+        if detail:
+            bounds = QFontMetrics(small).boundingRect(QRect(0, 0, width, area.height()),
+                                                      Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter, detail)
+            detail_h = bounds.height()
+        # Title and reason as one block, centred: neither ever covers the other.
+        top = area.y() + max(0, (area.height() - title_h - (gap + detail_h if detail else 0)) // 2)
         painter.setFont(font)
         painter.setPen(colour)
-        painter.drawText(area.adjusted(8, 0, -8, -area.height() // 6), Qt.AlignmentFlag.AlignCenter, title)
-        if health.reason:
-            small = QFont(self.font())
-            small.setPixelSize(max(11, min(16, area.height() // 12)))
+        painter.drawText(QRect(area.x() + 8, top, width, title_h), Qt.AlignmentFlag.AlignCenter, title)
+        if detail:
             painter.setFont(small)
             painter.setPen(QColor("#c9d1dc"))
-            detail = health.reason if state != "error" else self.tr("error: %1").replace("%1", health.reason)
-            painter.drawText(area.adjusted(8, area.height() // 3, -8, 0),
+            painter.drawText(QRect(area.x() + 8, top + title_h + gap, width, detail_h),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, detail)
 
 
