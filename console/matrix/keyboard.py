@@ -1,0 +1,74 @@
+"""The matrix keyboard's grammar: `3 MON 1042 CAM`, `NEXT`, `2 SEQ`, `5 SALVO`, `CLEAR`.
+
+A line holds any number of key presses; digits form the entry, a function key consumes it.
+The session remembers the selected monitor between lines, as the keyboard's display does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from console.matrix.commands import ClearTile, Command, HoldTour, RecallSalvo, RouteCamera, StartTour, StepTour
+
+_TOKEN = re.compile(r"\d+|[A-Za-z]+|\S")
+KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR")
+
+
+class KeyboardError(ValueError):
+    """Answered as `NA <message>`."""
+
+
+@dataclass
+class KeyboardSession:
+    monitor: int | None = None  # the selected monitor (`n MON`)
+    entry: int | None = None  # digits typed, not yet consumed by a function key
+
+    def feed(self, line: str) -> list[Command]:
+        """Parse one line into commands; on an error nothing of the line takes effect."""
+        monitor, entry = self.monitor, self.entry
+        commands: list[Command] = []
+        for token in _TOKEN.findall(line):
+            if token.isdigit():
+                if entry is not None:
+                    raise KeyboardError(f"two numbers in a row ({entry} {token}): press a function key between them")
+                entry = int(token)
+                continue
+            key = token.upper()
+            if key not in KEYS:
+                raise KeyboardError(f"unknown key {token!r}")
+            if key == "MON":
+                if entry is None or entry < 1:
+                    raise KeyboardError("MON needs a monitor number first")
+                monitor, entry = entry, None
+            elif key == "SALVO":
+                if entry is None:
+                    raise KeyboardError("SALVO needs a salvo number first")
+                commands.append(RecallSalvo(str(entry)))
+                entry = None
+            elif key == "CLEAR":
+                if entry is not None:
+                    entry = None  # like the keyboard: CLEAR first wipes what was typed
+                elif monitor is not None:
+                    commands.append(ClearTile(monitor))
+                else:
+                    raise KeyboardError("CLEAR with nothing typed and no monitor selected")
+            else:
+                if monitor is None:
+                    raise KeyboardError(f"{key} needs a monitor: select one with n MON")
+                if key == "CAM":
+                    if entry is None:
+                        raise KeyboardError("CAM needs a camera number first")
+                    commands.append(RouteCamera(monitor, entry))
+                    entry = None
+                elif key == "SEQ":
+                    if entry is None:
+                        raise KeyboardError("SEQ needs a tour number first")
+                    commands.append(StartTour(monitor, str(entry)))
+                    entry = None
+                elif key == "HOLD":
+                    commands.append(HoldTour(monitor))
+                else:
+                    commands.append(StepTour(monitor, 1 if key == "NEXT" else -1))
+        self.monitor, self.entry = monitor, entry
+        return commands

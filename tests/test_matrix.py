@@ -1,0 +1,137 @@
+"""The software matrix's model, commands and keyboard grammar: pure Python, no Qt."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from console.matrix.commands import (
+    COMMANDS,
+    ClearTile,
+    CommandError,
+    HoldTour,
+    RecallSalvo,
+    RouteCamera,
+    SaveSalvo,
+    SetGrid,
+    StartTour,
+    StepTour,
+    apply,
+    command_from_dict,
+)
+from console.matrix.keyboard import KeyboardError, KeyboardSession
+from console.matrix.model import STANDARD_GRIDS, Camera, Cell, Grid, MatrixState, ModelError, Screen, Wall, grid
+
+CAMERAS = {n: Camera(n, f"c{n}", f"camera {n}", main_stream=f"rtsp://h/{n}", sub_stream=f"rtsp://h/{n}s")
+           for n in (1, 2, 3, 1042)}
+
+
+def town_wall() -> Wall:
+    return Wall("town", (Screen("left", grid(4)), Screen("right", grid(9), (0, 1))))
+
+
+def test_matrix_imports_no_qt() -> None:
+    code = ("import sys; sys.modules['PySide6'] = None; "
+            "import console.matrix.model, console.matrix.commands, console.matrix.keyboard")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", list(STANDARD_GRIDS))
+def test_standard_grids_cover_their_screen(name: str) -> None:
+    g = grid(name)
+    assert g.size == int(name)
+    assert sum(g.fraction(i) for i in range(g.size)) == pytest.approx(1.0)
+
+
+def test_bad_grids_are_refused() -> None:
+    with pytest.raises(ModelError, match="overlaps"):
+        Grid("x", 2, 2, (Cell(0, 0, 2, 2), Cell(1, 1), Cell(0, 1), Cell(1, 0)))
+    with pytest.raises(ModelError, match="gaps"):
+        Grid("x", 2, 2, (Cell(0, 0),))
+    with pytest.raises(ModelError, match="unknown grid"):
+        grid(7)
+
+
+def test_monitors_are_numbered_across_the_wall() -> None:
+    wall = town_wall()
+    assert wall.monitors == 13
+    assert wall.locate(4) == (wall.screens[0], 3)
+    assert wall.locate(5) == (wall.screens[1], 0)
+    assert wall.monitor_of("right", 8) == 13
+    with pytest.raises(ModelError, match="no monitor 14"):
+        wall.locate(14)
+
+
+def test_stream_follows_tile_size() -> None:
+    cam = CAMERAS[1]
+    assert cam.stream_for(grid(4).fraction(0)) == "rtsp://h/1"
+    assert cam.stream_for(grid(16).fraction(0)) == "rtsp://h/1s"
+
+
+def test_route_clear_salvo_and_grid() -> None:
+    state = MatrixState(town_wall())
+    assert apply(state, RouteCamera(3, 1042), CAMERAS.get) == {3: 1042}
+    assert apply(state, RouteCamera(7, 2), CAMERAS.get) == {7: 2}
+    with pytest.raises(ModelError, match="unknown camera 99999"):
+        apply(state, RouteCamera(1, 99999), CAMERAS.get)
+    apply(state, SaveSalvo("5"), CAMERAS.get)
+    apply(state, ClearTile(3), CAMERAS.get)
+    assert state.routes == {7: 2}
+    assert apply(state, RecallSalvo("5"), CAMERAS.get) == {3: 1042, 7: 2}
+    # The left screen goes from 4 to 1 tile: monitor 3 disappears, the right screen moves up.
+    changes = apply(state, SetGrid("left", "1"), CAMERAS.get)
+    assert state.wall.monitors == 10
+    assert state.routes == {4: 2}
+    assert changes == {3: None, 7: None, 4: 2}
+    with pytest.raises(ModelError, match="matrix host"):
+        apply(state, HoldTour(1), CAMERAS.get)
+
+
+def test_commands_round_trip_and_reject_bad_input() -> None:
+    samples = [RouteCamera(3, 1042), ClearTile(1), SetGrid("left", "9"), SaveSalvo("5", (1, 2)),
+               RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1)]
+    assert {c.name for c in samples} == set(COMMANDS)
+    for command in samples:
+        assert command_from_dict(command.to_dict()) == command
+    bad = [
+        ([], "a command is an object"),
+        ({"command": "Explode"}, "unknown command 'Explode'"),
+        ({"command": "RouteCamera", "monitor": 1}, "missing field camera"),
+        ({"command": "RouteCamera", "monitor": "1", "camera": 2}, "monitor must be an integer"),
+        ({"command": "RouteCamera", "monitor": True, "camera": 2}, "monitor must be an integer"),
+        ({"command": "RouteCamera", "monitor": 1, "camera": 2, "x": 0}, "unknown field"),
+        ({"command": "SaveSalvo", "salvo": "a", "monitors": [1, "2"]}, "list of integers"),
+        ({"command": "SetGrid", "screen": "", "grid": "4"}, "non-empty string"),
+    ]
+    for data, message in bad:
+        with pytest.raises(CommandError, match=message):
+            command_from_dict(data)
+
+
+def test_keyboard_lines() -> None:
+    kb = KeyboardSession()
+    assert kb.feed("3 MON 1042 CAM") == [RouteCamera(3, 1042)]
+    assert kb.feed("1 cam") == [RouteCamera(3, 1)]  # the monitor stays selected
+    assert kb.feed("NEXT PREV HOLD 2 SEQ") == [StepTour(3, 1), StepTour(3, -1), HoldTour(3), StartTour(3, "2")]
+    assert kb.feed("5 SALVO") == [RecallSalvo("5")]
+    assert kb.feed("12 CLEAR") == []  # wipes the entry only
+    assert kb.feed("CLEAR") == [ClearTile(3)]
+    assert kb.feed("7") == [] and kb.feed("MON 2 CAM") == [RouteCamera(7, 2)]  # entry across lines
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("CAM", "needs a monitor"),
+    ("1 2 MON", "two numbers in a row"),
+    ("MON", "MON needs a monitor number"),
+    ("3 MON CAM", "CAM needs a camera number"),
+    ("3 MON 5 ZOOMX", "unknown key 'ZOOMX'"),
+    ("SALVO", "SALVO needs a salvo number"),
+])
+def test_keyboard_errors_change_nothing(line: str, message: str) -> None:
+    kb = KeyboardSession(monitor=None)
+    with pytest.raises(KeyboardError, match=message):
+        kb.feed(line)
+    assert (kb.monitor, kb.entry) == (None, None)
