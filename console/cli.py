@@ -62,8 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--port", type=int, default=8554, help="RTSP port on 127.0.0.1 (default 8554)")
     sim.add_argument("--control-port", type=int, help="control port for stop/start N (default: port + 1)")
     sim.add_argument("--catalog", metavar="FILE", help="write the catalog of served cameras (YAML) here")
+    sim.add_argument("--catalog-only", action="store_true",
+                     help="write a synthetic city catalog of --cameras cameras to --catalog (.yaml or .csv) and exit")
     sim.add_argument("--credential", metavar="REF",
                      help="require digest auth with this keyring credential (videowall credential set REF)")
+
+    catalog = sub.add_parser("catalog", help="the camera catalog (SQLite)")
+    catalog_sub = catalog.add_subparsers(dest="action", required=True, metavar="ACTION")
+    cimport = catalog_sub.add_parser("import", help="build the catalog from a YAML or CSV file")
+    cimport.add_argument("file")
+    cimport.add_argument("--db", help="catalog database (default: in the state folder)")
+    csearch = catalog_sub.add_parser("search", help="find cameras by number, name or place")
+    csearch.add_argument("text")
+    csearch.add_argument("--db", help="catalog database (default: in the state folder)")
+    csearch.add_argument("--limit", type=int, default=20)
+    csearch.add_argument("--json", action="store_true")
 
     simctl = sub.add_parser("simctl", help="stop or start one camera of a running `videowall sim`")
     simctl.add_argument("action", choices=["stop", "start", "list"])
@@ -99,12 +112,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
-               "credential": cmd_credential}[args.command]
+               "credential": cmd_credential, "catalog": cmd_catalog}[args.command]
     return int(handler(args))
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    import time
+
+    from console.logs import state_dir
+    from console.matrix.catalog import Catalog, CatalogError, build, read_catalog
+
+    db = args.db or str(state_dir() / "catalog.sqlite")
+    try:
+        if args.action == "import":
+            started = time.monotonic()
+            count = build(read_catalog(args.file), db)
+            print(f"{count} cameras from {args.file} into {db} in {time.monotonic() - started:.2f} s")
+            return 0
+        catalog = Catalog(db)
+        try:
+            found = catalog.search(args.text, args.limit)
+        finally:
+            catalog.close()
+    except CatalogError as exc:
+        print(f"videowall catalog: {exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps([{"number": c.number, "id": c.id, "name": c.name, "place": list(c.place)} for c in found],
+                         ensure_ascii=False))
+    else:
+        for c in found:
+            print(f"{c.number:>7}  {c.name}  ({' / '.join(c.place)})")
+    return 0
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
     from console.sim.site import SimError, SimSite, run_forever
+
+    if args.catalog_only:
+        return write_city_catalog(args)
 
     user = password = None
     if args.credential:
@@ -122,6 +168,36 @@ def cmd_sim(args: argparse.Namespace) -> int:
     except (SimError, OSError) as exc:
         print(f"videowall sim: {exc}", file=sys.stderr)
         return 1
+
+
+def write_city_catalog(args: argparse.Namespace) -> int:
+    import csv
+    import io
+    from pathlib import Path
+
+    import yaml
+
+    from console.atomic import write_atomic
+    from console.sim.names import city_catalog
+
+    if not args.catalog:
+        print("videowall sim: --catalog-only needs --catalog FILE", file=sys.stderr)
+        return 2
+    entries = city_catalog(args.cameras, stream_base=f"rtsp://127.0.0.1:{args.port}/cam/")
+    path = Path(args.catalog)
+    if path.suffix.lower() == ".csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["number", "id", "name", "place", "main"])
+        for e in entries:
+            writer.writerow([e["number"], e["id"], e["name"], " / ".join(e["place"]), e["streams"]["main"]])
+        text = out.getvalue()
+    else:
+        text = yaml.dump({"version": 1, "cameras": entries}, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+                         allow_unicode=True, sort_keys=False)
+    write_atomic(path, text.encode("utf-8"))
+    print(f"{len(entries)} cameras written to {path}")
+    return 0
 
 
 def cmd_simctl(args: argparse.Namespace) -> int:

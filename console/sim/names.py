@@ -46,3 +46,41 @@ def camera_place(number: int) -> list[str]:
     town = _pick(TOWNS, number, 4)
     street_zh, street_en = _pick(STREETS, number, 1)
     return [CITY, county, town, f"{street_zh} {street_en}"]
+
+
+# -- a whole synthetic city, for scale tests: 1 city, 7 counties, 74 towns ----------------
+_FIRST = {"新": "Xin", "东": "Dong", "西": "Xi", "南": "Nan", "北": "Bei", "大": "Da", "王": "Wang", "凤": "Feng",
+          "洪": "Hong", "油": "You", "石": "Shi", "金": "Jin", "余": "Yu", "许": "Xu", "钟": "Zhong", "沈": "Shen"}
+_SECOND = {"塘": "tang", "桥": "qiao", "港": "gang", "浜": "bang", "山": "shan", "溪": "xi", "湾": "wan",
+           "埭": "dai", "店": "dian", "庄": "zhuang"}
+_KIND = [("镇", "Town"), ("街道", "Sub-district")]
+
+
+def city_towns(count: int = 74) -> list[tuple[str, str]]:
+    """(county, town) pairs: `count` towns spread over the seven counties."""
+    towns = []
+    firsts, seconds = list(_FIRST.items()), list(_SECOND.items())
+    for i in range(count):
+        f_zh, f_en = firsts[i % len(firsts)]
+        s_zh, s_en = seconds[(i // len(firsts) + i) % len(seconds)]
+        k_zh, k_en = _KIND[i % 5 == 0]
+        towns.append((COUNTIES[i % len(COUNTIES)], f"{f_zh}{s_zh}{k_zh} {f_en}{s_en} {k_en}"))
+    return towns
+
+
+def city_catalog(cameras: int, *, stream_base: str = "rtsp://127.0.0.1:8554/cam/", sim_cameras: int = 16) -> list[dict]:  # type: ignore[type-arg]
+    """A realistic synthetic catalog; streams point at the simulated site's cameras in turn."""
+    towns = city_towns()
+    entries = []
+    for number in range(1, cameras + 1):
+        county, town = towns[number % len(towns)]
+        street_zh, street_en = _pick(STREETS, number, 1)
+        site_zh, site_en = _pick(SITES, number // 3, 2)
+        entries.append({
+            "number": number,
+            "id": f"jx-{number:06d}",
+            "name": f"{street_zh}{site_zh}{number % 7 + 1}号 {street_en} {site_en} #{number % 7 + 1}",
+            "place": [CITY, county, town, f"{street_zh}{site_zh} {street_en} {site_en}"],
+            "streams": {"main": f"{stream_base}{(number - 1) % sim_cameras + 1}"},
+        })
+    return entries
