@@ -135,3 +135,25 @@ def test_keyboard_errors_change_nothing(line: str, message: str) -> None:
     with pytest.raises(KeyboardError, match=message):
         kb.feed(line)
     assert (kb.monitor, kb.entry) == (None, None)
+
+
+def test_pelco_ascii_examples_from_the_cm6800_manual() -> None:
+    kb = KeyboardSession()
+    assert kb.feed_pelco("3Ma16#a") == [([], None), ([RouteCamera(3, 16)], None)]
+    assert kb.feed_pelco("1Ma3#a") == [([], None), ([RouteCamera(1, 3)], None)]
+    assert kb.feed_pelco("+a") == [([StepTour(1, 1)], None)]
+    assert kb.feed_pelco("-a") == [([StepTour(1, -1)], None)]
+    assert kb.feed_pelco("2qa") == [([StartTour(1, "2")], None)]
+    assert kb.feed_pelco("4ba") == [([StartTour(1, "4", -1)], None)]
+    assert kb.feed_pelco("ea") == [([HoldTour(1)], None)]
+
+
+def test_pelco_ascii_rejections() -> None:
+    kb = KeyboardSession()
+    (commands, reason), = kb.feed_pelco("16#a")
+    assert commands == [] and "needs a monitor" in (reason or "")
+    results = kb.feed_pelco("5Ma47Ra")  # the monitor is taken, the PTZ move is refused
+    assert results[0] == ([], None) and kb.monitor == 5
+    assert results[1][0] == [] and "not supported" in (results[1][1] or "")
+    assert kb.feed_pelco("Ma")[0][1] == "Ma needs a monitor number"
+    assert "unreadable" in (kb.feed_pelco("3M")[0][1] or "")

@@ -64,6 +64,7 @@ class StartTour(Command):
     name: ClassVar[str] = "StartTour"
     monitor: int
     tour: str
+    direction: int = 1  # -1 runs the sequence backwards (Pelco `b`)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ class HoldTour(Command):
 
 @dataclass(frozen=True)
 class StepTour(Command):
+    """NEXT / PREV: steps the monitor's tour, or with no tour the next or previous camera number."""
+
     name: ClassVar[str] = "StepTour"
     monitor: int
     step: int  # +1 next, -1 previous

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from console.matrix.commands import ClearTile, Command, HoldTour, RecallSalvo, RouteCamera, StartTour, StepTour
 
 _TOKEN = re.compile(r"\d+|[A-Za-z]+|\S")
+# Pelco matrix ASCII (CM6800 and kin): an optional number, a command letter, a closing "a";
+# "~" in front negates (the stop forms of PTZ moves).
+_PELCO = re.compile(r"(~?)(\d*)([^\sa\d~])a")
+PELCO_LINE = re.compile(r"^(?:~?\d*[^\sa\d~]a)+$")
+PELCO_ACCEPTED, PELCO_REJECTED = "AKa", "NAa"
 KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR")
 
 
@@ -72,3 +77,46 @@ class KeyboardSession:
                     commands.append(StepTour(monitor, 1 if key == "NEXT" else -1))
         self.monitor, self.entry = monitor, entry
         return commands
+
+
+    # -- Pelco ASCII ------------------------------------------------------------------
+    def feed_pelco(self, text: str) -> list[tuple[list[Command], str | None]]:
+        """Parse Pelco ASCII (`3Ma16#a`, `+a`, `-a`, `2qa`, `ea`): one result per command.
+
+        Each result is (commands, None) when accepted (answered AKa) or ([], reason) when
+        rejected (answered NAa, with the reason for our log).  Like the original, commands
+        before a rejected one still take effect.
+        """
+        results: list[tuple[list[Command], str | None]] = []
+        position = 0
+        for match in _PELCO.finditer(text):
+            if match.start() != position:
+                results.append(([], f"unreadable input {text[position:match.start()]!r}"))
+            position = match.end()
+            results.append(self._pelco_command(match.group(1) == "~", match.group(2), match.group(3)))
+        if position != len(text.strip()):
+            results.append(([], f"unreadable input {text[position:]!r}"))
+        return results
+
+    def _pelco_command(self, negated: bool, digits: str, letter: str) -> tuple[list[Command], str | None]:
+        number = int(digits) if digits else None
+        if negated:
+            return [], f"~{letter}a is a PTZ or lock command; the PTZ keys come with the PTZ work"
+        if letter == "M":
+            if number is None or number < 1:
+                return [], "Ma needs a monitor number"
+            self.monitor, self.entry = number, None
+            return [], None
+        if self.monitor is None:
+            return [], f"{letter}a needs a monitor: select one with nMa"
+        if letter == "#":
+            if number is None:
+                return [], "#a needs a camera number"
+            return [RouteCamera(self.monitor, number)], None
+        if letter in "+-" and number is None:
+            return [StepTour(self.monitor, 1 if letter == "+" else -1)], None
+        if letter in "qb" and number is not None:
+            return [StartTour(self.monitor, str(number), 1 if letter == "q" else -1)], None
+        if letter == "e" and number is None:
+            return [HoldTour(self.monitor)], None
+        return [], f"{digits}{letter}a is not supported"
