@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     csearch.add_argument("--limit", type=int, default=20)
     csearch.add_argument("--json", action="store_true")
 
+    audit = sub.add_parser("audit", help="the matrix host's audit trail")
+    audit_sub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
+    averify = audit_sub.add_parser("verify", help="check that no line was edited, removed or reordered")
+    averify.add_argument("file")
+
     simctl = sub.add_parser("simctl", help="stop or start one camera of a running `videowall sim`")
     simctl.add_argument("action", choices=["stop", "start", "list"])
     simctl.add_argument("camera", type=int, nargs="?", help="camera number (stop, start)")
@@ -112,8 +117,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
-               "credential": cmd_credential, "catalog": cmd_catalog}[args.command]
+               "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit}[args.command]
     return int(handler(args))
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from console.matrix.audit import verify
+
+    verdict = verify(args.file)
+    if verdict.ok:
+        print(f"{args.file}: {verdict.lines} lines, chain intact")
+        return 0
+    print(f"videowall audit: {verdict.problem}", file=sys.stderr)
+    return 1
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
