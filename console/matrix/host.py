@@ -1,0 +1,244 @@
+"""The matrix host: one truth for every desk and wall PC, over CurveZMQ.
+
+ROUTER takes commands, keyboard lines and snapshot requests; PUB sends numbered updates
+(ZeroMQ Guide "Clone": a client subscribes first, asks for a snapshot carrying a sequence
+number, then applies only updates above it).  Only the public keys listed in the host's
+configuration get in (ZAP); an unknown key gets nothing and is logged.  Every command is
+validated, applied, audited and persisted before it is acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import zmq
+import zmq.auth.thread
+
+from console.atomic import write_atomic
+from console.matrix.audit import AuditLog
+from console.matrix.commands import Command, CommandError, apply, command_from_dict
+from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession
+from console.matrix.layouts import Layout
+from console.matrix.model import Camera, MatrixState, ModelError
+from console.matrix.protocol import Envelope, ProtocolError, decode, encode
+
+log = logging.getLogger("videowall.host")
+
+CameraLookup = Callable[[int], Camera | None]
+
+
+@dataclass
+class HostKeys:
+    public: bytes  # z85
+    secret: bytes  # z85
+    authorized: dict[bytes, str] = field(default_factory=dict)  # client public key (z85) -> name
+
+
+class _Gate:
+    """ZAP credentials provider: lets in the configured keys, logs the others."""
+
+    def __init__(self, authorized: dict[bytes, str], refused: Counter[str]) -> None:
+        self.authorized = authorized
+        self.refused = refused
+
+    def callback(self, _domain: str, key: bytes) -> bool:
+        if key in self.authorized:
+            return True
+        self.refused["unknown-key"] += 1
+        log.warning("refused a connection with unknown key %s…", key[:8].decode("ascii", "replace"))
+        return False
+
+
+class MatrixHost:
+    def __init__(self, layout: Layout, cameras: CameraLookup, keys: HostKeys, *, router: str, pub: str,
+                 state_dir: Path, context: zmq.Context[Any] | None = None) -> None:
+        self.state = MatrixState(layout.wall, salvos=dict(layout.salvos), tours=dict(layout.tours))
+        self.cameras = cameras
+        self.keys = keys
+        self.router_endpoint, self.pub_endpoint = router, pub
+        self.state_dir = state_dir
+        self.state_path = state_dir / "matrix-state.json"
+        self.audit = AuditLog(state_dir / "audit.jsonl")
+        self.ctx = context or zmq.Context.instance()
+        self.seq = 0
+        self.rejected: Counter[str] = Counter()
+        self.handled = 0
+        self.keyboards: dict[str, KeyboardSession] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.ready = threading.Event()
+        self._restore()
+
+    # -- persistence --------------------------------------------------------------------
+    def _restore(self) -> None:
+        try:
+            data = json.loads(self.state_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as exc:
+            log.error("%s unreadable (%s): starting with an empty wall; the file is kept", self.state_path, exc)
+            return
+        monitors = self.state.wall.monitors
+        self.seq = int(data.get("seq", 0))
+        self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if 1 <= int(m) <= monitors}
+        log.info("restored %d routes (update %d)", len(self.state.routes), self.seq)
+
+    def _persist(self) -> None:
+        data = {"seq": self.seq, "routes": {str(m): c for m, c in sorted(self.state.routes.items())}}
+        write_atomic(self.state_path, json.dumps(data).encode("utf-8"))
+
+    # -- running ------------------------------------------------------------------------
+    def start(self) -> MatrixHost:
+        self._thread = threading.Thread(target=self.run, name="matrix host", daemon=True)
+        self._thread.start()
+        if not self.ready.wait(10):
+            raise RuntimeError("the matrix host did not start")
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(10)
+
+    def run(self) -> None:
+        auth = zmq.auth.thread.ThreadAuthenticator(self.ctx)
+        auth.start()
+        auth.configure_curve_callback("*", credentials_provider=_Gate(self.keys.authorized, self.rejected))
+        router = self.ctx.socket(zmq.ROUTER)
+        pub = self.ctx.socket(zmq.PUB)
+        try:
+            for sock in (router, pub):
+                sock.curve_server = True
+                sock.curve_secretkey = self.keys.secret
+                sock.curve_publickey = self.keys.public
+                sock.linger = 0
+            router.maxmsgsize = 4 << 20  # larger frames are dropped by ZeroMQ itself
+            router.bind(self.router_endpoint)
+            pub.bind(self.pub_endpoint)
+            self.pub = pub
+            self.ready.set()
+            poller = zmq.Poller()
+            poller.register(router, zmq.POLLIN)
+            heartbeat_at = 0.0
+            while not self._stop.is_set():
+                if dict(poller.poll(100)).get(router):
+                    while True:
+                        try:
+                            frames = router.recv_multipart(zmq.NOBLOCK, copy=False)
+                        except zmq.Again:
+                            break
+                        self._handle(router, frames)
+                if time.monotonic() >= heartbeat_at:
+                    heartbeat_at = time.monotonic() + 1.0
+                    self._publish("heartbeat", {"seq": self.seq})
+        finally:
+            router.close(0)
+            pub.close(0)
+            auth.stop()
+
+    def _publish(self, kind: str, content: dict[str, Any]) -> None:
+        self.pub.send_multipart([kind.encode(), *encode(Envelope(kind, content, "host"))])
+
+    def _handle(self, router: zmq.Socket[Any], frames: list[zmq.Frame]) -> None:
+        identity = frames[0].bytes
+        user = frames[-1].get("User-Id") if frames else ""
+        who = self.keys.authorized.get(str(user).encode(), str(user)[:8])
+        try:
+            request = decode([f.bytes for f in frames[1:]])
+        except ProtocolError as exc:
+            self.rejected[exc.reason] += 1
+            if sum(self.rejected.values()) % 1000 == 1:
+                log.warning("rejected a message from %s: %s (%d rejected so far)", who, exc, sum(self.rejected.values()))
+            return
+        self.handled += 1
+        if request.type == "snapshot_request":
+            content = self.snapshot()
+        elif request.type == "command" and "keys" in request.content:
+            content = self._keyboard(who, str(request.content["keys"]))
+        elif request.type == "command":
+            try:
+                command = command_from_dict(request.content)
+            except CommandError as exc:
+                self.rejected["command"] += 1
+                content = {"ok": False, "answer": f"NA {exc}"}
+            else:
+                content = self._execute(who, [command])
+        else:
+            self.rejected["unexpected-type"] += 1
+            content = {"ok": False, "answer": f"NA a host does not take {request.type} messages"}
+        router.send_multipart([identity, *encode(request.reply(content, "host"))])
+
+    def _keyboard(self, who: str, line: str) -> dict[str, Any]:
+        session = self.keyboards.setdefault(who, KeyboardSession())
+        if PELCO_LINE.match(line.strip()):
+            answers = []
+            for commands, reason in session.feed_pelco(line.strip()):
+                result = self._execute(who, commands) if reason is None else {"ok": False}
+                answers.append(PELCO_ACCEPTED if result["ok"] else PELCO_REJECTED)
+            return {"ok": all(a == PELCO_ACCEPTED for a in answers), "answer": "".join(answers)}
+        try:
+            commands = session.feed(line)
+        except KeyboardError as exc:
+            return {"ok": False, "answer": f"NA {exc}"}
+        return self._execute(who, commands)
+
+    def _execute(self, who: str, commands: list[Command]) -> dict[str, Any]:
+        changes: dict[int, int | None] = {}
+        for command in commands:
+            try:
+                changes.update(apply(self.state, command, self.cameras))
+            except ModelError as exc:
+                self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
+                return {"ok": False, "answer": f"NA {exc}"}
+            self.audit.append(who, command.name, command.to_dict())
+        if changes:
+            self.seq += 1
+            self._persist()
+            self._publish("update", {"seq": self.seq, "routes": {str(m): c for m, c in changes.items()}})
+        return {"ok": True, "answer": "AK", "seq": self.seq}
+
+    def snapshot(self) -> dict[str, Any]:
+        wall = self.state.wall
+        return {
+            "seq": self.seq,
+            "wall": {"name": wall.name, "screens": [{"name": s.name, "grid": s.grid.name} for s in wall.screens]},
+            "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
+            "salvos": sorted(self.state.salvos),
+            "tours": sorted(self.state.tours),
+        }
+
+
+class HostClient:
+    """A desk's or an agent's connection: requests over DEALER, updates over SUB."""
+
+    def __init__(self, router: str, server_public: bytes, public: bytes, secret: bytes, *, name: str = "client",
+                 context: zmq.Context[Any] | None = None) -> None:
+        self.ctx = context or zmq.Context.instance()
+        self.name = name
+        self.dealer = self.ctx.socket(zmq.DEALER)
+        for sock in (self.dealer,):
+            sock.curve_serverkey = server_public
+            sock.curve_publickey = public
+            sock.curve_secretkey = secret
+            sock.linger = 0
+        self.dealer.connect(router)
+
+    def request(self, kind: str, content: dict[str, Any], timeout: float = 5.0) -> Envelope:
+        self.dealer.send_multipart(encode(Envelope(kind, content, self.name)))
+        if not self.dealer.poll(int(timeout * 1000)):
+            raise TimeoutError("no answer from the matrix host (unreachable, or our key is not authorised)")
+        return decode(self.dealer.recv_multipart())
+
+    def keys(self, line: str) -> str:
+        return str(self.request("command", {"keys": line}).content.get("answer", ""))
+
+    def close(self) -> None:
+        self.dealer.close(0)
