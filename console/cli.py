@@ -78,6 +78,28 @@ def build_parser() -> argparse.ArgumentParser:
     csearch.add_argument("--limit", type=int, default=20)
     csearch.add_argument("--json", action="store_true")
 
+    keys = sub.add_parser("keys", help="CurveZMQ key pairs in the OS keyring")
+    keys_sub = keys.add_subparsers(dest="action", required=True, metavar="ACTION")
+    kcreate = keys_sub.add_parser("create", help="make a key pair; prints its public key")
+    kcreate.add_argument("name")
+    kshow = keys_sub.add_parser("show", help="print a stored key pair's public key")
+    kshow.add_argument("name")
+
+    host = sub.add_parser("host", help="the matrix host (headless)")
+    host.add_argument("--config", required=True, help="host configuration (YAML)")
+
+    key = sub.add_parser("key", help="send matrix keyboard lines to the host (stdin when no line is given)")
+    key.add_argument("line", nargs="?")
+    key.add_argument("--host", default="tcp://127.0.0.1:7700", help="the host's command endpoint")
+    key.add_argument("--server-key", required=True, help="the host's public key")
+    key.add_argument("--as", dest="identity", default="desk", help="the key pair to use (default: desk)")
+
+    status = sub.add_parser("status", help="what the wall shows, from the host")
+    status.add_argument("--host", default="tcp://127.0.0.1:7700")
+    status.add_argument("--server-key", required=True)
+    status.add_argument("--as", dest="identity", default="desk")
+    status.add_argument("--json", action="store_true")
+
     audit = sub.add_parser("audit", help="the matrix host's audit trail")
     audit_sub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     averify = audit_sub.add_parser("verify", help="check that no line was edited, removed or reordered")
@@ -117,8 +139,109 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
-               "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit}[args.command]
+               "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
+               "host": cmd_host, "key": cmd_key, "status": cmd_status}[args.command]
     return int(handler(args))
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from console.matrix import keys
+
+    try:
+        public = keys.create(args.name) if args.action == "create" else keys.load(args.name)[0]
+    except keys.KeyPairError as exc:
+        print(f"videowall keys: {exc}", file=sys.stderr)
+        return 2
+    print(public.decode())
+    return 0
+
+
+def cmd_host(args: argparse.Namespace) -> int:
+    import threading
+    from pathlib import Path
+
+    import yaml
+
+    from console.matrix import keys
+    from console.matrix.catalog import Catalog, CatalogError
+    from console.matrix.host import HostKeys, MatrixHost
+    from console.matrix.layouts import LayoutError, load_layout
+
+    config_path = Path(args.config)
+    try:
+        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+        base = config_path.parent
+        layout = load_layout(base / config["layout"])
+        catalog = Catalog(base / config["catalog"])
+        public, secret = keys.load(config.get("key", "host"))
+        authorized = {str(k).encode(): str(name) for name, k in (config.get("authorized") or {}).items()}
+        host = MatrixHost(layout, catalog.get, HostKeys(public, secret, authorized),
+                          router=config.get("router", "tcp://127.0.0.1:7700"), pub=config.get("pub", "tcp://127.0.0.1:7701"),
+                          state_dir=base / config.get("state_dir", "state"))
+    except (OSError, KeyError, TypeError, yaml.YAMLError, LayoutError, CatalogError, keys.KeyPairError) as exc:
+        print(f"videowall host: {config_path}: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    host.start()
+    print(json.dumps({"event": "ready", "router": host.router_endpoint, "pub": host.pub_endpoint,
+                      "monitors": layout.wall.monitors, "cameras": len(catalog)}), flush=True)
+    stop.wait()
+    host.stop()
+    return 0
+
+
+def _host_client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from console.matrix import keys
+    from console.matrix.host import HostClient
+
+    public, secret = keys.load(args.identity)
+    return HostClient(args.host, args.server_key.encode(), public, secret, name=args.identity)
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from console.matrix import keys
+
+    try:
+        client = _host_client(args)
+    except keys.KeyPairError as exc:
+        print(f"videowall key: {exc}", file=sys.stderr)
+        return 2
+    lines = [args.line] if args.line is not None else (line.rstrip("\n") for line in sys.stdin)
+    failed = False
+    try:
+        for line in lines:
+            if not line.strip():
+                continue
+            answer = client.keys(line)
+            print(answer, flush=True)
+            failed |= answer.startswith("NA") or "NAa" in answer
+    except TimeoutError as exc:
+        print(f"videowall key: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+    return 1 if failed else 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from console.matrix import keys
+
+    try:
+        client = _host_client(args)
+        snapshot = client.request("snapshot_request", {}).content
+    except (keys.KeyPairError, TimeoutError) as exc:
+        print(f"videowall status: {exc}", file=sys.stderr)
+        return 1
+    client.close()
+    if args.json:
+        print(json.dumps(snapshot, ensure_ascii=False))
+    else:
+        print(f"wall {snapshot['wall']['name']}, update {snapshot['seq']}")
+        for monitor, camera in snapshot["routes"].items():
+            print(f"  MON {monitor:>3}  CAM {camera}")
+    return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

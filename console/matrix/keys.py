@@ -1,0 +1,36 @@
+"""CurveZMQ key pairs, kept in the OS keyring under a name (`host`, `desk-1`, `agent-a1`)."""
+
+from __future__ import annotations
+
+import json
+
+import keyring
+import keyring.errors
+import zmq
+
+SERVICE = "videowall"
+
+
+class KeyPairError(RuntimeError):
+    pass
+
+
+def create(name: str) -> bytes:
+    """Make and store a key pair; returns the public key (z85) to put in the host's config."""
+    public, secret = zmq.curve_keypair()
+    try:
+        keyring.set_password(SERVICE, f"curve:{name}", json.dumps({"public": public.decode(), "secret": secret.decode()}))
+    except keyring.errors.KeyringError as exc:
+        raise KeyPairError(f"cannot store key pair {name!r} in the keyring: {exc}") from exc
+    return public
+
+
+def load(name: str) -> tuple[bytes, bytes]:
+    try:
+        raw = keyring.get_password(SERVICE, f"curve:{name}")
+    except keyring.errors.KeyringError as exc:
+        raise KeyPairError(f"cannot read key pair {name!r}: {exc}") from exc
+    if raw is None:
+        raise KeyPairError(f"no key pair {name!r} in the keyring; make one with: videowall keys create {name}")
+    entry = json.loads(raw)
+    return entry["public"].encode(), entry["secret"].encode()
