@@ -15,7 +15,10 @@ from console.video.player import VideoEngine
 from tests.conftest import SIM_PASSWORD, videowall_cmd
 
 
-@pytest.mark.parametrize("command", [[], ["demo"], ["sim"], ["simctl"], ["probe"], ["credential"], ["catalog"], ["audit"], ["keys"], ["host"], ["key"], ["status"]])
+SUBCOMMANDS = ["demo", "sim", "simctl", "probe", "credential", "catalog", "audit", "keys", "host", "key", "status"]
+
+
+@pytest.mark.parametrize("command", [[]] + [[c] for c in SUBCOMMANDS])
 def test_every_subcommand_has_help(command: list[str]) -> None:
     result = subprocess.run(videowall_cmd(*command, "--help"), capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
