@@ -14,7 +14,6 @@ from console.sim.site import SimSite
 from console.video.player import VideoEngine
 from tests.conftest import SIM_PASSWORD, videowall_cmd
 
-
 SUBCOMMANDS = ["demo", "sim", "simctl", "probe", "credential", "catalog", "audit", "keys", "host", "key", "status"]
 
 
