@@ -94,6 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--server-key", required=True, help="the host's public key")
     key.add_argument("--as", dest="identity", default="desk", help="the key pair to use (default: desk)")
 
+    agent = sub.add_parser("agent", help="a wall agent: one screen of the wall, following the host")
+    agent.add_argument("--host", default="tcp://127.0.0.1:7700", help="the host's command endpoint")
+    agent.add_argument("--pub", default="tcp://127.0.0.1:7701", help="the host's update endpoint")
+    agent.add_argument("--server-key", required=True, help="the host's public key")
+    agent.add_argument("--screen", required=True, help="which screen of the wall this window is")
+    agent.add_argument("--as", dest="identity", help="the key pair to use (default: agent-SCREEN)")
+    agent.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    agent.add_argument("--renderer", choices=["auto", "native", "callbacks"], default="auto")
+
     status = sub.add_parser("status", help="what the wall shows, from the host")
     status.add_argument("--host", default="tcp://127.0.0.1:7700")
     status.add_argument("--server-key", required=True)
@@ -140,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
-               "host": cmd_host, "key": cmd_key, "status": cmd_status}[args.command]
+               "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent}[args.command]
     return int(handler(args))
 
 
@@ -223,6 +232,53 @@ def cmd_key(args: argparse.Namespace) -> int:
     finally:
         client.close()
     return 1 if failed else 0
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from console.matrix import keys
+    from console.matrix.host import HostClient
+    from console.ui.agent import WallAgent
+    from console.ui.demo import apply_dark_theme, default_renderer
+    from console.ui.i18n import install_translator
+    from console.video.player import VideoEngine
+
+    identity = args.identity or f"agent-{args.screen}"
+    try:
+        public, secret = keys.load(identity)
+    except keys.KeyPairError as exc:
+        print(f"videowall agent: {exc}", file=sys.stderr)
+        return 2
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    install_translator(app, args.lang)
+    apply_dark_theme(app)  # type: ignore[arg-type]
+    engine = VideoEngine()
+    client = HostClient(args.host, args.server_key.encode(), public, secret, name=identity, pub=args.pub)
+    try:
+        agent = WallAgent(client, args.screen, engine, default_renderer() if args.renderer == "auto" else args.renderer)
+    except (TimeoutError, ValueError) as exc:
+        print(f"videowall agent: {exc}", file=sys.stderr)
+        engine.close()
+        return 1
+    if args.windowed:
+        agent.resize(1280, 720)
+        agent.show()
+    else:
+        agent.showFullScreen()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    from PySide6.QtCore import QTimer
+
+    wake = QTimer()
+    wake.start(250)  # lets Python's signal handlers run inside Qt's loop
+    wake.timeout.connect(lambda: None)
+    try:
+        return int(app.exec())
+    finally:
+        agent.shutdown()
+        client.close()
+        engine.close()
 
 
 def cmd_status(args: argparse.Namespace) -> int:

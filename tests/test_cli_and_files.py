@@ -14,7 +14,7 @@ from console.sim.site import SimSite
 from console.video.player import VideoEngine
 from tests.conftest import SIM_PASSWORD, videowall_cmd
 
-SUBCOMMANDS = ["demo", "sim", "simctl", "probe", "credential", "catalog", "audit", "keys", "host", "key", "status"]
+SUBCOMMANDS = ["demo", "sim", "simctl", "probe", "credential", "catalog", "audit", "keys", "host", "key", "status", "agent"]
 
 
 @pytest.mark.parametrize("command", [[]] + [[c] for c in SUBCOMMANDS])

@@ -67,9 +67,17 @@
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="206"/>
+        <location filename="../../console/ui/tile.py" line="202"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>WallAgent</name>
+    <message>
+        <location filename="../../console/ui/agent.py" line="44"/>
+        <source>videowall — screen %1</source>
+        <translation>videowall — 屏幕 %1</translation>
     </message>
 </context>
 </TS>

@@ -72,6 +72,7 @@ class MatrixHost:
         self.rejected: Counter[str] = Counter()
         self.handled = 0
         self.keyboards: dict[str, KeyboardSession] = {}
+        self.health: dict[str, dict[str, Any]] = {}  # agent name -> its last tile report
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
@@ -163,6 +164,10 @@ class MatrixHost:
             content = self.snapshot()
         elif request.type == "command" and "keys" in request.content:
             content = self._keyboard(who, str(request.content["keys"]))
+        elif request.type == "health":
+            # An agent's tile report: {screen: {monitor: {state, frame_age, fps}}}.
+            self.health[who] = {"at": time.time(), **request.content}
+            content = {"ok": True}
         elif request.type == "command":
             try:
                 command = command_from_dict(request.content)
@@ -202,34 +207,71 @@ class MatrixHost:
         if changes:
             self.seq += 1
             self._persist()
-            self._publish("update", {"seq": self.seq, "routes": {str(m): c for m, c in changes.items()}})
+            self._publish("update", {"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
+                                     "cameras": self._camera_info(c for c in changes.values() if c is not None),
+                                     "wall": self._wall_info()})
         return {"ok": True, "answer": "AK", "seq": self.seq}
 
-    def snapshot(self) -> dict[str, Any]:
+    def _wall_info(self) -> dict[str, Any]:
         wall = self.state.wall
+        return {"name": wall.name, "screens": [{"name": s.name, "grid": s.grid.name} for s in wall.screens]}
+
+    def _camera_info(self, numbers: Any) -> dict[str, Any]:
+        """What an agent needs to play a camera: name, stream and credential reference."""
+        info = {}
+        for number in set(numbers):
+            camera = self.cameras(number)
+            if camera is not None:
+                info[str(number)] = {"name": camera.name, "main": camera.main_stream, "sub": camera.sub_stream,
+                                     "credential": camera.credential}
+        return info
+
+    def snapshot(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
-            "wall": {"name": wall.name, "screens": [{"name": s.name, "grid": s.grid.name} for s in wall.screens]},
+            "wall": self._wall_info(),
             "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
+            "cameras": self._camera_info(self.state.routes.values()),
+            "health": self.health,
             "salvos": sorted(self.state.salvos),
             "tours": sorted(self.state.tours),
         }
 
 
 class HostClient:
-    """A desk's or an agent's connection: requests over DEALER, updates over SUB."""
+    """A desk's or an agent's connection: requests over DEALER, updates over SUB (if `pub`)."""
 
     def __init__(self, router: str, server_public: bytes, public: bytes, secret: bytes, *, name: str = "client",
-                 context: zmq.Context[Any] | None = None) -> None:
+                 pub: str | None = None, context: zmq.Context[Any] | None = None) -> None:
         self.ctx = context or zmq.Context.instance()
         self.name = name
         self.dealer = self.ctx.socket(zmq.DEALER)
-        for sock in (self.dealer,):
+        self.sub: zmq.Socket[Any] | None = self.ctx.socket(zmq.SUB) if pub else None
+        for sock in (self.dealer, self.sub):
+            if sock is None:
+                continue
             sock.curve_serverkey = server_public
             sock.curve_publickey = public
             sock.curve_secretkey = secret
             sock.linger = 0
+        if self.sub is not None and pub is not None:
+            self.sub.setsockopt(zmq.SUBSCRIBE, b"update")
+            self.sub.connect(pub)  # subscribe before the snapshot: no update can fall between
         self.dealer.connect(router)
+
+    def updates(self) -> list[Envelope]:
+        """Every update waiting on the SUB socket (non-blocking); malformed ones are skipped."""
+        out = []
+        while self.sub is not None:
+            try:
+                frames = self.sub.recv_multipart(zmq.NOBLOCK)
+            except zmq.Again:
+                break
+            try:
+                out.append(decode(frames[1:]))
+            except ProtocolError as exc:
+                log.warning("skipped a malformed update: %s", exc)
+        return out
 
     def request(self, kind: str, content: dict[str, Any], timeout: float = 5.0) -> Envelope:
         self.dealer.send_multipart(encode(Envelope(kind, content, self.name)))
@@ -242,3 +284,5 @@ class HostClient:
 
     def close(self) -> None:
         self.dealer.close(0)
+        if self.sub is not None:
+            self.sub.close(0)

@@ -1,0 +1,160 @@
+"""The wall agent: one window for one screen of the wall, following the matrix host.
+
+It subscribes to the host's updates first, then takes a snapshot (Clone pattern): updates at
+or below the snapshot's number are dropped, a gap in the numbering means a re-snapshot.
+Each tile is a `TileWidget`; every second the agent reports its tiles' health to the host.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import zmq
+from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtWidgets import QGridLayout, QWidget
+
+from console import credentials
+from console.matrix.host import HostClient
+from console.matrix.model import Camera, grid
+from console.ui.tile import TileWidget
+from console.video.player import VideoEngine
+from console.video.urls import with_credentials
+
+log = logging.getLogger("videowall.agent")
+
+
+class WallAgent(QWidget):
+    def __init__(self, client: HostClient, screen: str, engine: VideoEngine, renderer: str = "callbacks",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.screen_name = screen
+        self.engine = engine
+        self.renderer = renderer
+        self.seq = -1
+        self.first_monitor = 0
+        self.grid_name = ""
+        self.tiles: list[TileWidget] = []
+        self.playing: dict[int, int] = {}  # monitor -> camera shown
+        self.cameras: dict[int, dict[str, Any]] = {}
+        self._layout = QGridLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
+        self.setWindowTitle(self.tr("videowall — screen %1").replace("%1", screen))
+        assert client.sub is not None, "an agent needs the host's update feed"
+        self._notifier = QSocketNotifier(client.sub.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_updates)
+        self._health = QTimer(self)
+        self._health.setInterval(1000)
+        self._health.timeout.connect(self.report_health)
+        self._health.start()
+        self.resnapshot()
+
+    # -- following the host ---------------------------------------------------------------
+    def resnapshot(self) -> None:
+        snapshot = self.client.request("snapshot_request", {}).content
+        self.cameras.update({int(k): v for k, v in snapshot.get("cameras", {}).items()})
+        self._apply_wall(snapshot["wall"])
+        self.seq = int(snapshot["seq"])
+        routes = {int(m): int(c) for m, c in snapshot["routes"].items()}
+        for monitor in range(self.first_monitor, self.first_monitor + len(self.tiles)):
+            self._show(monitor, routes.get(monitor))
+        # Updates that arrived meanwhile are at or below this snapshot, or the next ones.
+        self._on_updates()
+
+    def _on_updates(self) -> None:
+        # ZeroMQ's FD is edge-triggered: read until the socket says nothing is left.
+        self._notifier.setEnabled(False)
+        try:
+            sub = self.client.sub
+            while sub is not None and int(sub.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
+                for update in self.client.updates():
+                    self._apply_update(update.content)
+        finally:
+            self._notifier.setEnabled(True)
+
+    def _apply_update(self, content: dict[str, Any]) -> None:
+        seq = int(content.get("seq", 0))
+        if seq <= self.seq:
+            return  # already in the snapshot
+        if seq > self.seq + 1:
+            log.info("missed updates %d..%d: taking a new snapshot", self.seq + 1, seq - 1)
+            self.resnapshot()
+            return
+        self.seq = seq
+        self.cameras.update({int(k): v for k, v in content.get("cameras", {}).items()})
+        if "wall" in content and self._apply_wall(content["wall"]):
+            self.resnapshot()
+            return
+        for monitor_text, camera in content.get("routes", {}).items():
+            monitor = int(monitor_text)
+            if self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
+                self._show(monitor, camera)
+
+    def _apply_wall(self, wall: dict[str, Any]) -> bool:
+        """Place this screen in the wall; rebuild the tiles if its grid changed."""
+        first = 1
+        for screen in wall["screens"]:
+            if screen["name"] == self.screen_name:
+                changed = screen["grid"] != self.grid_name or first != self.first_monitor
+                if changed:
+                    self.first_monitor = first
+                    self._build(screen["grid"])
+                return changed
+            first += grid(screen["grid"]).size
+        raise ValueError(f"the wall {wall.get('name')!r} has no screen {self.screen_name!r}")
+
+    def _build(self, grid_name: str) -> None:
+        for tile in self.tiles:
+            tile.close_player()
+            tile.deleteLater()
+        self.tiles, self.playing = [], {}
+        self.grid_name = grid_name
+        layout_grid = grid(grid_name)
+        for index, cell in enumerate(layout_grid.cells):
+            tile = TileWidget(self.engine, self.renderer, monitor=self.first_monitor + index, parent=self)
+            self._layout.addWidget(tile, cell.row, cell.column, cell.row_span, cell.column_span)
+            self.tiles.append(tile)
+
+    def _show(self, monitor: int, camera: int | None) -> None:
+        tile = self.tiles[monitor - self.first_monitor]
+        if camera is None:
+            if self.playing.pop(monitor, None) is not None:
+                tile.clear()
+            return
+        if self.playing.get(monitor) == camera:
+            return
+        info = self.cameras.get(camera)
+        if info is None:
+            log.warning("no stream known for camera %d on monitor %d", camera, monitor)
+            return
+        cam = Camera(camera, str(camera), info["name"], main_stream=info.get("main") or "", sub_stream=info.get("sub") or "")
+        url = cam.stream_for(grid(self.grid_name).fraction(monitor - self.first_monitor))
+        if info.get("credential"):
+            try:
+                url = with_credentials(url, *credentials.load(info["credential"]))
+            except credentials.CredentialError as exc:
+                log.error("camera %d: %s", camera, exc)
+        tile.play(url, camera, info["name"])
+        self.playing[monitor] = camera
+
+    # -- reporting ------------------------------------------------------------------------
+    def health_report(self) -> dict[str, Any]:
+        return {
+            "screen": self.screen_name,
+            "tiles": {str(self.first_monitor + i): {**t.health.to_dict(), "camera": t.camera_number}
+                      for i, t in enumerate(self.tiles)},
+        }
+
+    def report_health(self) -> None:
+        try:
+            self.client.request("health", self.health_report(), timeout=0.5)
+        except TimeoutError:
+            log.warning("the matrix host does not answer")
+
+    def shutdown(self) -> None:
+        self._health.stop()
+        self._notifier.setEnabled(False)
+        for tile in self.tiles:
+            tile.close_player()

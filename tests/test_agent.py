@@ -1,0 +1,76 @@
+"""A wall agent follows the host: a keyboard switch shows the right camera on the right tile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import zmq
+
+from console.matrix.host import HostClient, HostKeys, MatrixHost
+from console.matrix.layouts import load_layout
+from console.matrix.model import Camera
+from console.sim.site import SimSite, free_port
+from console.ui.agent import WallAgent
+from console.video.player import VideoEngine
+from tests.support.pixels import camera_in
+
+LAYOUT = Path(__file__).resolve().parents[1] / "layouts" / "town-xinjia.yaml"
+
+
+@pytest.fixture
+def rig(tmp_path: Path, sim: SimSite):  # type: ignore[no-untyped-def]
+    cameras = {c.number: Camera(c.number, f"sim-{c.number}", c.name, main_stream=c.url, credential="sim")
+               for c in sim.cameras}
+    keys = {name: zmq.curve_keypair() for name in ("host", "desk", "agent")}
+    ports = (free_port(), free_port())
+    ctx = zmq.Context()
+    host = MatrixHost(load_layout(LAYOUT), cameras.get,
+                      HostKeys(*keys["host"], {keys["desk"][0]: "desk-1", keys["agent"][0]: "agent-A1"}),
+                      router=f"tcp://127.0.0.1:{ports[0]}", pub=f"tcp://127.0.0.1:{ports[1]}", state_dir=tmp_path,
+                      context=ctx).start()
+
+    def connect(who: str, updates: bool = False) -> HostClient:
+        return HostClient(f"tcp://127.0.0.1:{ports[0]}", keys["host"][0], *keys[who], name=who,
+                          pub=f"tcp://127.0.0.1:{ports[1]}" if updates else None, context=ctx)
+
+    yield host, connect
+    host.stop()
+
+
+def shown(agent: WallAgent, monitor: int) -> int | None:
+    tile = agent.tiles[monitor - agent.first_monitor]
+    return camera_in(tile.grab().toImage(), tile.video_rect())
+
+
+def test_agent_follows_keyboard_and_rebuilds_from_snapshot(qtbot, rig, engine: VideoEngine) -> None:  # type: ignore[no-untyped-def]
+    host, connect = rig
+    desk = connect("desk")
+    agent = WallAgent(connect("agent", updates=True), "A1", engine)
+    qtbot.addWidget(agent)
+    agent.resize(800, 640)
+    agent.show()
+    try:
+        assert [t.monitor for t in agent.tiles] == [1, 2, 3, 4]
+        assert desk.keys("2 MON 3 CAM") == "AK"
+        qtbot.waitUntil(lambda: shown(agent, 2) == 3, timeout=6000)
+        assert desk.keys("5 CAM") == "AK"  # monitor 2 stays selected
+        qtbot.waitUntil(lambda: shown(agent, 2) == 5, timeout=6000)
+        assert desk.keys("6 MON 1 CAM") == "AK"  # another screen's tile: not ours
+        agent.report_health()
+        assert host.health["agent-A1"]["tiles"]["2"]["camera"] == 5
+    finally:
+        agent.shutdown()
+        agent.client.close()
+    # A new agent (a restart): everything comes back from the snapshot.
+    again = WallAgent(connect("agent", updates=True), "A1", engine)
+    qtbot.addWidget(again)
+    again.resize(800, 640)
+    again.show()
+    try:
+        qtbot.waitUntil(lambda: shown(again, 2) == 5, timeout=6000)
+        assert again.tiles[0].camera_number is None
+    finally:
+        again.shutdown()
+        again.client.close()
+        desk.close()
