@@ -74,3 +74,31 @@ def test_agent_follows_keyboard_and_rebuilds_from_snapshot(qtbot, rig, engine: V
         again.shutdown()
         again.client.close()
         desk.close()
+
+
+def test_agent_preconnects_a_tours_next_camera(qtbot, rig, engine: VideoEngine) -> None:  # type: ignore[no-untyped-def]
+    host, connect = rig
+    from console.matrix.model import Tour
+
+    host.state.tours["9"] = Tour("9", ((1, 2.5), (4, 2.5)))
+    desk = connect("desk")
+    agent = WallAgent(connect("agent", updates=True), "A1", engine)
+    qtbot.addWidget(agent)
+    agent.resize(800, 640)
+    agent.show()
+    try:
+        assert desk.keys("3 MON 9 SEQ") == "AK"
+        qtbot.waitUntil(lambda: shown(agent, 3) == 1, timeout=6000)
+        # The hint comes 2 s before the step: camera 4 is being ingested before it is due.
+        qtbot.waitUntil(lambda: 4 in agent.preconnected, timeout=3000)
+        assert agent.tiles[2].camera_number == 1
+        url = agent._url(3, 4)
+        assert url is not None and engine.pool.get(url) is not None
+        with qtbot.waitSignal(agent.tiles[2].first_frame, timeout=4000) as first:
+            pass
+        qtbot.waitUntil(lambda: shown(agent, 3) == 4, timeout=3000)
+        assert first.args[0] < 0.2  # a warm switch: the GOP cache was ready
+    finally:
+        agent.shutdown()
+        agent.client.close()
+        desk.close()

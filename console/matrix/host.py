@@ -24,11 +24,22 @@ import zmq.auth.thread
 
 from console.atomic import write_atomic
 from console.matrix.audit import AuditLog
-from console.matrix.commands import Command, CommandError, apply, command_from_dict
+from console.matrix.commands import (
+    ClearTile,
+    Command,
+    CommandError,
+    HoldTour,
+    RouteCamera,
+    StartTour,
+    StepTour,
+    apply,
+    command_from_dict,
+)
 from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession
 from console.matrix.layouts import Layout
 from console.matrix.model import Camera, MatrixState, ModelError
 from console.matrix.protocol import Envelope, ProtocolError, decode, encode
+from console.matrix.tours import TourScheduler
 
 log = logging.getLogger("videowall.host")
 
@@ -73,6 +84,7 @@ class MatrixHost:
         self.handled = 0
         self.keyboards: dict[str, KeyboardSession] = {}
         self.health: dict[str, dict[str, Any]] = {}  # agent name -> its last tile report
+        self.tours = TourScheduler()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
@@ -90,10 +102,12 @@ class MatrixHost:
         monitors = self.state.wall.monitors
         self.seq = int(data.get("seq", 0))
         self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if 1 <= int(m) <= monitors}
+        self.tours.restore(data.get("tours", []), self.state.tours)
         log.info("restored %d routes (update %d)", len(self.state.routes), self.seq)
 
     def _persist(self) -> None:
-        data = {"seq": self.seq, "routes": {str(m): c for m, c in sorted(self.state.routes.items())}}
+        data = {"seq": self.seq, "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
+                "tours": self.tours.to_dict()}
         write_atomic(self.state_path, json.dumps(data).encode("utf-8"))
 
     # -- running ------------------------------------------------------------------------
@@ -130,13 +144,16 @@ class MatrixHost:
             poller.register(router, zmq.POLLIN)
             heartbeat_at = 0.0
             while not self._stop.is_set():
-                if dict(poller.poll(100)).get(router):
+                deadline = self.tours.next_deadline()
+                wait = 100 if deadline is None else max(0, min(100, int((deadline - time.monotonic()) * 1000) + 1))
+                if dict(poller.poll(wait)).get(router):
                     while True:
                         try:
                             frames = router.recv_multipart(zmq.NOBLOCK, copy=False)
                         except zmq.Again:
                             break
                         self._handle(router, frames)
+                self._run_tours()
                 if time.monotonic() >= heartbeat_at:
                     heartbeat_at = time.monotonic() + 1.0
                     self._publish("heartbeat", {"seq": self.seq})
@@ -199,18 +216,73 @@ class MatrixHost:
         changes: dict[int, int | None] = {}
         for command in commands:
             try:
-                changes.update(apply(self.state, command, self.cameras))
+                changes.update(self._apply(command))
             except ModelError as exc:
                 self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
                 return {"ok": False, "answer": f"NA {exc}"}
             self.audit.append(who, command.name, command.to_dict())
-        if changes:
-            self.seq += 1
-            self._persist()
-            self._publish("update", {"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
-                                     "cameras": self._camera_info(c for c in changes.values() if c is not None),
-                                     "wall": self._wall_info()})
+        if changes or any(isinstance(c, StartTour | HoldTour) for c in commands):
+            self._commit(changes)
         return {"ok": True, "answer": "AK", "seq": self.seq}
+
+    def _apply(self, command: Command) -> dict[int, int | None]:
+        """Tour commands are timed here; everything else is the model's."""
+        if isinstance(command, StartTour):
+            tour = self.state.tours.get(command.tour)
+            if tour is None:
+                raise ModelError(f"unknown tour {command.tour!r}")
+            self.state.wall.locate(command.monitor)
+            for camera, _dwell in tour.steps:
+                if self.cameras(camera) is None:
+                    raise ModelError(f"tour {tour.name}: unknown camera {camera}")
+            first = self.tours.start(command.monitor, tour, command.direction)
+            return apply(self.state, RouteCamera(command.monitor, first), self.cameras)
+        if isinstance(command, HoldTour):
+            self.tours.hold(command.monitor)
+            return {}
+        if isinstance(command, StepTour):
+            if command.monitor in self.tours.runs:
+                camera = self.tours.step(command.monitor, command.step)
+            else:
+                camera = self._neighbour_camera(command.monitor, command.step)
+            return apply(self.state, RouteCamera(command.monitor, camera), self.cameras)
+        if isinstance(command, RouteCamera | ClearTile):
+            self.tours.stop(command.monitor)  # an operator's own choice ends the tour there
+        return apply(self.state, command, self.cameras)
+
+    def _neighbour_camera(self, monitor: int, step: int) -> int:
+        """NEXT / PREV with no tour: the next camera number that exists, as on a matrix."""
+        current = self.state.routes.get(monitor, 0)
+        for distance in range(1, 10_000):
+            candidate = current + step * distance
+            if candidate < 1:
+                break
+            if self.cameras(candidate) is not None:
+                return candidate
+        raise ModelError(f"no camera {'after' if step > 0 else 'before'} {current}")
+
+    def _commit(self, changes: dict[int, int | None]) -> None:
+        self.seq += 1
+        self._persist()
+        self._publish("update", {"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
+                                 "cameras": self._camera_info(c for c in changes.values() if c is not None),
+                                 "wall": self._wall_info()})
+
+    def _run_tours(self) -> None:
+        hints = self.tours.upcoming()
+        if hints:
+            # Not part of the numbered state: a hint lost is only a cold switch.
+            self._publish("hint", {"next": {str(m): c for m, c in hints}, "cameras": self._camera_info(c for _, c in hints)})
+        steps = self.tours.due()
+        if steps:
+            changes: dict[int, int | None] = {}
+            for monitor, camera in steps:
+                try:
+                    changes.update(apply(self.state, RouteCamera(monitor, camera), self.cameras))
+                except ModelError as exc:
+                    log.warning("tour on monitor %d: %s", monitor, exc)
+            self.audit.append("host", "TourStep", {"steps": [list(s) for s in steps]})
+            self._commit(changes)
 
     def _wall_info(self) -> dict[str, Any]:
         wall = self.state.wall
@@ -256,6 +328,7 @@ class HostClient:
             sock.linger = 0
         if self.sub is not None and pub is not None:
             self.sub.setsockopt(zmq.SUBSCRIBE, b"update")
+            self.sub.setsockopt(zmq.SUBSCRIBE, b"hint")
             self.sub.connect(pub)  # subscribe before the snapshot: no update can fall between
         self.dealer.connect(router)
 

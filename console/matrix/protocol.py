@@ -17,7 +17,7 @@ from typing import Any
 VERSION = 1
 MAX_FRAME = 1 << 20  # 1 MiB: a command, a snapshot of a big wall, never a video frame
 TYPES = frozenset({
-    "command", "reply", "snapshot_request", "snapshot", "update", "heartbeat", "health",
+    "command", "reply", "snapshot_request", "snapshot", "update", "hint", "heartbeat", "health",
 })
 _HEADER_FIELDS = {"msg_id": str, "type": str, "version": int, "sender": str, "sent_at": float}
 

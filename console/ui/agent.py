@@ -38,6 +38,7 @@ class WallAgent(QWidget):
         self.tiles: list[TileWidget] = []
         self.playing: dict[int, int] = {}  # monitor -> camera shown
         self.cameras: dict[int, dict[str, Any]] = {}
+        self.preconnected: list[int] = []  # cameras pre-connected on a tour's hint
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
@@ -70,7 +71,10 @@ class WallAgent(QWidget):
             sub = self.client.sub
             while sub is not None and int(sub.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                 for update in self.client.updates():
-                    self._apply_update(update.content)
+                    if update.type == "hint":
+                        self._preconnect(update.content)
+                    else:
+                        self._apply_update(update.content)
         finally:
             self._notifier.setEnabled(True)
 
@@ -117,6 +121,30 @@ class WallAgent(QWidget):
             self._layout.addWidget(tile, cell.row, cell.column, cell.row_span, cell.column_span)
             self.tiles.append(tile)
 
+    def _preconnect(self, content: dict[str, Any]) -> None:
+        """A tour steps soon: start ingesting its next camera so the step is a warm switch."""
+        self.cameras.update({int(k): v for k, v in content.get("cameras", {}).items()})
+        for monitor_text, camera in content.get("next", {}).items():
+            monitor = int(monitor_text)
+            if self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
+                url = self._url(monitor, camera)
+                if url:
+                    self.engine.pool.preconnect(url)
+                    self.preconnected.append(camera)
+
+    def _url(self, monitor: int, camera: int) -> str | None:
+        info = self.cameras.get(camera)
+        if info is None:
+            return None
+        cam = Camera(camera, str(camera), info["name"], main_stream=info.get("main") or "", sub_stream=info.get("sub") or "")
+        url = cam.stream_for(grid(self.grid_name).fraction(monitor - self.first_monitor))
+        if info.get("credential"):
+            try:
+                url = with_credentials(url, *credentials.load(info["credential"]))
+            except credentials.CredentialError as exc:
+                log.error("camera %d: %s", camera, exc)
+        return url
+
     def _show(self, monitor: int, camera: int | None) -> None:
         tile = self.tiles[monitor - self.first_monitor]
         if camera is None:
@@ -125,18 +153,11 @@ class WallAgent(QWidget):
             return
         if self.playing.get(monitor) == camera:
             return
-        info = self.cameras.get(camera)
-        if info is None:
+        url = self._url(monitor, camera)
+        if url is None:
             log.warning("no stream known for camera %d on monitor %d", camera, monitor)
             return
-        cam = Camera(camera, str(camera), info["name"], main_stream=info.get("main") or "", sub_stream=info.get("sub") or "")
-        url = cam.stream_for(grid(self.grid_name).fraction(monitor - self.first_monitor))
-        if info.get("credential"):
-            try:
-                url = with_credentials(url, *credentials.load(info["credential"]))
-            except credentials.CredentialError as exc:
-                log.error("camera %d: %s", camera, exc)
-        tile.play(url, camera, info["name"])
+        tile.play(url, camera, self.cameras[camera]["name"])
         self.playing[monitor] = camera
 
     # -- reporting ------------------------------------------------------------------------
