@@ -36,6 +36,14 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
     return parse
 
 
+def _host_arguments(parser: argparse.ArgumentParser, identity: str | None) -> None:
+    """How a desk or an agent reaches the matrix host, and as whom."""
+    parser.add_argument("--host", default="tcp://127.0.0.1:7700", help="the host's command endpoint")
+    parser.add_argument("--server-key", required=True, help="the host's public key")
+    parser.add_argument("--as", dest="identity", default=identity,
+                        help=f"the key pair to use (default: {identity or 'agent-SCREEN'})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="videowall", description="Software video matrix and video-wall console.")
     parser.add_argument("--version", action="version", version=f"videowall {__version__}")
@@ -90,23 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     key = sub.add_parser("key", help="send matrix keyboard lines to the host (stdin when no line is given)")
     key.add_argument("line", nargs="?")
-    key.add_argument("--host", default="tcp://127.0.0.1:7700", help="the host's command endpoint")
-    key.add_argument("--server-key", required=True, help="the host's public key")
-    key.add_argument("--as", dest="identity", default="desk", help="the key pair to use (default: desk)")
+    _host_arguments(key, identity="desk")
 
     agent = sub.add_parser("agent", help="a wall agent: one screen of the wall, following the host")
-    agent.add_argument("--host", default="tcp://127.0.0.1:7700", help="the host's command endpoint")
+    _host_arguments(agent, identity=None)
     agent.add_argument("--pub", default="tcp://127.0.0.1:7701", help="the host's update endpoint")
-    agent.add_argument("--server-key", required=True, help="the host's public key")
     agent.add_argument("--screen", required=True, help="which screen of the wall this window is")
-    agent.add_argument("--as", dest="identity", help="the key pair to use (default: agent-SCREEN)")
     agent.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     agent.add_argument("--renderer", choices=["auto", "native", "callbacks"], default="auto")
 
     status = sub.add_parser("status", help="what the wall shows, from the host")
-    status.add_argument("--host", default="tcp://127.0.0.1:7700")
-    status.add_argument("--server-key", required=True)
-    status.add_argument("--as", dest="identity", default="desk")
+    _host_arguments(status, identity="desk")
     status.add_argument("--json", action="store_true")
 
     audit = sub.add_parser("audit", help="the matrix host's audit trail")

@@ -38,6 +38,14 @@ def rig(tmp_path: Path, sim: SimSite):  # type: ignore[no-untyped-def]
     host.stop()
 
 
+def open_agent(qtbot, connect, engine: VideoEngine) -> WallAgent:  # type: ignore[no-untyped-def]
+    agent = WallAgent(connect("agent", updates=True), "A1", engine)
+    qtbot.addWidget(agent)
+    agent.resize(800, 640)
+    agent.show()
+    return agent
+
+
 def shown(agent: WallAgent, monitor: int) -> int | None:
     tile = agent.tiles[monitor - agent.first_monitor]
     return camera_in(tile.grab().toImage(), tile.video_rect())
@@ -46,10 +54,7 @@ def shown(agent: WallAgent, monitor: int) -> int | None:
 def test_agent_follows_keyboard_and_rebuilds_from_snapshot(qtbot, rig, engine: VideoEngine) -> None:  # type: ignore[no-untyped-def]
     host, connect = rig
     desk = connect("desk")
-    agent = WallAgent(connect("agent", updates=True), "A1", engine)
-    qtbot.addWidget(agent)
-    agent.resize(800, 640)
-    agent.show()
+    agent = open_agent(qtbot, connect, engine)
     try:
         assert [t.monitor for t in agent.tiles] == [1, 2, 3, 4]
         assert desk.keys("2 MON 3 CAM") == "AK"
@@ -63,10 +68,7 @@ def test_agent_follows_keyboard_and_rebuilds_from_snapshot(qtbot, rig, engine: V
         agent.shutdown()
         agent.client.close()
     # A new agent (a restart): everything comes back from the snapshot.
-    again = WallAgent(connect("agent", updates=True), "A1", engine)
-    qtbot.addWidget(again)
-    again.resize(800, 640)
-    again.show()
+    again = open_agent(qtbot, connect, engine)
     try:
         qtbot.waitUntil(lambda: shown(again, 2) == 5, timeout=6000)
         assert again.tiles[0].camera_number is None
@@ -82,10 +84,7 @@ def test_agent_preconnects_a_tours_next_camera(qtbot, rig, engine: VideoEngine) 
 
     host.state.tours["9"] = Tour("9", ((1, 2.5), (4, 2.5)))
     desk = connect("desk")
-    agent = WallAgent(connect("agent", updates=True), "A1", engine)
-    qtbot.addWidget(agent)
-    agent.resize(800, 640)
-    agent.show()
+    agent = open_agent(qtbot, connect, engine)
     try:
         assert desk.keys("3 MON 9 SEQ") == "AK"
         qtbot.waitUntil(lambda: shown(agent, 3) == 1, timeout=6000)
