@@ -13,12 +13,13 @@ def write_trail(path: Path, n: int = 5) -> None:
     log = AuditLog(path)
     for i in range(n):
         log.append("operator-1", "RouteCamera", {"monitor": i + 1, "camera": 1000 + i})
+    log.close()
 
 
 def test_a_clean_trail_verifies_and_continues_after_reopening(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     write_trail(path, 3)
-    AuditLog(path).append("host", "restart", {})
+    AuditLog(path).append("host", "restart", {}, sync=True)
     assert verify(path).ok and verify(path).lines == 4
 
 

@@ -31,6 +31,8 @@ class AuditLog:
         self._lock = threading.Lock()
         self._last = GENESIS
         self._count = 0
+        self._file: Any = None
+        self._pending = False
         if self.path.exists():
             last_line = ""
             with self.path.open(encoding="utf-8") as f:
@@ -41,18 +43,36 @@ class AuditLog:
             if last_line:
                 self._last = line_hash(last_line)
 
-    def append(self, actor: str, action: str, detail: dict[str, Any], outcome: str = "ok") -> dict[str, Any]:
+    def append(self, actor: str, action: str, detail: dict[str, Any], outcome: str = "ok", *,
+               sync: bool = False) -> dict[str, Any]:
+        """Add a line; durable at the next `sync()` (the host syncs before it acknowledges)."""
         with self._lock:
             entry = {"seq": self._count + 1, "ts": round(time.time(), 3), "actor": actor, "action": action,
                      "detail": detail, "outcome": outcome, "prev": self._last}
             line = json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            with self.path.open("a", encoding="utf-8") as f:
-                f.write(line + "\n")
-                f.flush()
-                os.fsync(f.fileno())  # an audit line the host acknowledged must survive a crash
+            if self._file is None:
+                self._file = self.path.open("a", encoding="utf-8")
+            self._file.write(line + "\n")
+            self._pending = True
             self._last = line_hash(line)
             self._count += 1
-            return entry
+        if sync:
+            self.sync()
+        return entry
+
+    def sync(self) -> None:
+        with self._lock:
+            if self._file is not None and self._pending:
+                self._file.flush()
+                os.fsync(self._file.fileno())  # an audit line the host acknowledged must survive a crash
+                self._pending = False
+
+    def close(self) -> None:
+        self.sync()
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
 
 
 @dataclass(frozen=True)

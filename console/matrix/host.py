@@ -44,6 +44,7 @@ from console.matrix.tours import TourScheduler
 log = logging.getLogger("videowall.host")
 
 CameraLookup = Callable[[int], Camera | None]
+BATCH = 500  # messages handled before one group commit
 
 
 @dataclass
@@ -85,6 +86,9 @@ class MatrixHost:
         self.keyboards: dict[str, KeyboardSession] = {}
         self.health: dict[str, dict[str, Any]] = {}  # agent name -> its last tile report
         self.tours = TourScheduler()
+        self._replies: list[list[bytes]] = []
+        self._updates: list[dict[str, Any]] = []
+        self._dirty = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
@@ -147,13 +151,14 @@ class MatrixHost:
                 deadline = self.tours.next_deadline()
                 wait = 100 if deadline is None else max(0, min(100, int((deadline - time.monotonic()) * 1000) + 1))
                 if dict(poller.poll(wait)).get(router):
-                    while True:
+                    for _ in range(BATCH):
                         try:
                             frames = router.recv_multipart(zmq.NOBLOCK, copy=False)
                         except zmq.Again:
                             break
                         self._handle(router, frames)
                 self._run_tours()
+                self._flush(router)
                 if time.monotonic() >= heartbeat_at:
                     heartbeat_at = time.monotonic() + 1.0
                     self._publish("heartbeat", {"seq": self.seq})
@@ -161,9 +166,26 @@ class MatrixHost:
             router.close(0)
             pub.close(0)
             auth.stop()
+            self.audit.close()
 
     def _publish(self, kind: str, content: dict[str, Any]) -> None:
         self.pub.send_multipart([kind.encode(), *encode(Envelope(kind, content, "host"))])
+
+    def _flush(self, router: zmq.Socket[Any]) -> None:
+        """Group commit: one fsync of the audit trail and one state write for a whole batch,
+        then its updates and replies.  Nothing is acknowledged or shown before it is durable."""
+        if not self._replies and not self._updates:
+            return
+        self.audit.sync()
+        if self._dirty:
+            self._persist()
+            self._dirty = False
+        for update in self._updates:
+            self._publish("update", update)
+        for reply in self._replies:
+            router.send_multipart(reply)
+        self._updates.clear()
+        self._replies.clear()
 
     def _handle(self, router: zmq.Socket[Any], frames: list[zmq.Frame]) -> None:
         identity = frames[0].bytes
@@ -196,7 +218,7 @@ class MatrixHost:
         else:
             self.rejected["unexpected-type"] += 1
             content = {"ok": False, "answer": f"NA a host does not take {request.type} messages"}
-        router.send_multipart([identity, *encode(request.reply(content, "host"))])
+        self._replies.append([identity, *encode(request.reply(content, "host"))])
 
     def _keyboard(self, who: str, line: str) -> dict[str, Any]:
         session = self.keyboards.setdefault(who, KeyboardSession())
@@ -263,10 +285,10 @@ class MatrixHost:
 
     def _commit(self, changes: dict[int, int | None]) -> None:
         self.seq += 1
-        self._persist()
-        self._publish("update", {"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
-                                 "cameras": self._camera_info(c for c in changes.values() if c is not None),
-                                 "wall": self._wall_info()})
+        self._dirty = True
+        self._updates.append({"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
+                              "cameras": self._camera_info(c for c in changes.values() if c is not None),
+                              "wall": self._wall_info()})
 
     def _run_tours(self) -> None:
         hints = self.tours.upcoming()
