@@ -184,9 +184,9 @@ def cmd_host(args: argparse.Namespace) -> int:
         base = config_path.parent
         layout = load_layout(base / config["layout"])
         catalog = Catalog(base / config["catalog"])
-        public, secret = keys.load(config.get("key", "host"))
+        key_pair = keys.load(config.get("key", "host"))
         authorized = {str(k).encode(): str(name) for name, k in (config.get("authorized") or {}).items()}
-        host = MatrixHost(layout, catalog.get, HostKeys(public, secret, authorized),
+        host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, authorized),
                           router=config.get("router", "tcp://127.0.0.1:7700"), pub=config.get("pub", "tcp://127.0.0.1:7701"),
                           state_dir=base / config.get("state_dir", "state"))
     except (OSError, KeyError, TypeError, yaml.YAMLError, LayoutError, CatalogError, keys.KeyPairError) as exc:
@@ -207,8 +207,8 @@ def _host_client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from console.matrix import keys
     from console.matrix.host import HostClient
 
-    public, secret = keys.load(args.identity)
-    return HostClient(args.host, args.server_key.encode(), public, secret, name=args.identity)
+    key_pair = keys.load(args.identity)
+    return HostClient(args.host, args.server_key.encode(), *key_pair, name=args.identity)
 
 
 def cmd_key(args: argparse.Namespace) -> int:
@@ -248,7 +248,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
     identity = args.identity or f"agent-{args.screen}"
     try:
-        public, secret = keys.load(identity)
+        key_pair = keys.load(identity)
     except keys.KeyPairError as exc:
         print(f"videowall agent: {exc}", file=sys.stderr)
         return 2
@@ -256,7 +256,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
     install_translator(app, args.lang)
     apply_dark_theme(app)  # type: ignore[arg-type]
     engine = VideoEngine()
-    client = HostClient(args.host, args.server_key.encode(), public, secret, name=identity, pub=args.pub)
+    client = HostClient(args.host, args.server_key.encode(), *key_pair, name=identity, pub=args.pub)
     try:
         agent = WallAgent(client, args.screen, engine, default_renderer() if args.renderer == "auto" else args.renderer)
     except (TimeoutError, ValueError) as exc:
