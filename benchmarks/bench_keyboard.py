@@ -40,7 +40,7 @@ if cfg["mode"] == "host":
 else:
     ctx = zmq.Context.instance()
     r = ctx.socket(zmq.ROUTER); r.curve_server = True
-    r.curve_secretkey = keys.secret; r.curve_publickey = keys.public
+    r.curve_secretkey = keys.secret_key; r.curve_publickey = keys.public_key
     r.bind(cfg["router"])
     def echo():
         while True:

@@ -344,22 +344,24 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
-    from console.sim.site import SimError, SimSite, run_forever
+    from console.sim.site import SimError, SimLogin, SimSite, run_forever
 
     if args.catalog_only:
         return write_city_catalog(args)
 
-    user = password = None
+    login = SimLogin()  # straight from the keyring into the site, never on a command line
     if args.credential:
-        from console.credentials import CredentialError, load
+        from console.credentials import CredentialError
+        from console.credentials import load as load_from_keyring
 
         try:
-            user, password = load(args.credential)
+            user, pw = load_from_keyring(args.credential)
+            login = SimLogin(user=user, password=pw)
         except CredentialError as exc:
             print(f"videowall sim: {exc}", file=sys.stderr)
             return 2
     site = SimSite(args.cameras, size=args.size, fps=args.fps, gop=args.gop, port=args.port,
-                   control_port=args.control_port, user=user, password=password, credential=args.credential)
+                   control_port=args.control_port, credential=args.credential, **login)
     try:
         return run_forever(site, args.catalog)
     except (SimError, OSError) as exc:

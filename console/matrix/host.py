@@ -49,8 +49,8 @@ BATCH = 500  # messages handled before one group commit
 
 @dataclass
 class HostKeys:
-    public: bytes  # z85
-    secret: bytes  # z85
+    public_key: bytes  # z85
+    secret_key: bytes  # z85, loaded from the keyring
     authorized: dict[bytes, str] = field(default_factory=dict)  # client public key (z85) -> name
 
 
@@ -136,8 +136,8 @@ class MatrixHost:
         try:
             for sock in (router, pub):
                 sock.curve_server = True
-                sock.curve_secretkey = self.keys.secret
-                sock.curve_publickey = self.keys.public
+                sock.curve_secretkey = self.keys.secret_key
+                sock.curve_publickey = self.keys.public_key
                 sock.linger = 0
             router.maxmsgsize = 4 << 20  # larger frames are dropped by ZeroMQ itself
             router.bind(self.router_endpoint)
@@ -335,7 +335,7 @@ class MatrixHost:
 class HostClient:
     """A desk's or an agent's connection: requests over DEALER, updates over SUB (if `pub`)."""
 
-    def __init__(self, router: str, server_public: bytes, public: bytes, secret: bytes, *, name: str = "client",
+    def __init__(self, router: str, server_public: bytes, public_key: bytes, secret_key: bytes, *, name: str = "client",
                  pub: str | None = None, context: zmq.Context[Any] | None = None) -> None:
         self.ctx = context or zmq.Context.instance()
         self.name = name
@@ -345,8 +345,8 @@ class HostClient:
             if sock is None:
                 continue
             sock.curve_serverkey = server_public
-            sock.curve_publickey = public
-            sock.curve_secretkey = secret
+            sock.curve_publickey = public_key
+            sock.curve_secretkey = secret_key
             sock.linger = 0
         if self.sub is not None and pub is not None:
             self.sub.setsockopt(zmq.SUBSCRIBE, b"update")

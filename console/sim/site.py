@@ -20,7 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 
@@ -33,6 +33,13 @@ log = logging.getLogger("videowall.sim")
 
 SERVER_SCRIPT = Path(__file__).with_name("rtsp_server.py")
 GST_PYTHON_CANDIDATES = ("/usr/bin/python3",)
+
+
+class SimLogin(TypedDict, total=False):
+    """The digest login a site asks of its viewers, as keyword arguments of `SimSite`."""
+
+    user: str
+    password: str
 
 
 class SimError(RuntimeError):
@@ -128,7 +135,7 @@ class SimSite:
             "control_port": self.control_port,
             "cameras": [{"number": c.number, "name": c.name} for c in self.cameras],
             "user": self.user,
-            "password": self.password,
+            "password": self.password,  # from the keyring; travels on the child's stdin only
         }
         self._proc = subprocess.Popen(
             [gst_python(), str(SERVER_SCRIPT)],
