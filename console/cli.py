@@ -111,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     _host_arguments(status, identity="desk")
     status.add_argument("--json", action="store_true")
 
+    grab = sub.add_parser("grab", help="save the picture a wall tile shows (PNG, the camera's resolution)")
+    _host_arguments(grab, identity="desk")
+    grab.add_argument("monitor", type=int, help="the tile's monitor number")
+    grab.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the PNG")
+
     audit = sub.add_parser("audit", help="the matrix host's audit trail")
     audit_sub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     averify = audit_sub.add_parser("verify", help="check that no line was edited, removed or reordered")
@@ -151,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
-               "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent}[args.command]
+               "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent, "grab": cmd_grab}[args.command]
     return int(handler(args))
 
 
@@ -299,6 +304,29 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"wall {snapshot['wall']['name']}, update {snapshot['seq']}")
         for monitor, camera in snapshot["routes"].items():
             print(f"  MON {monitor:>3}  CAM {camera}")
+    return 0
+
+
+def cmd_grab(args: argparse.Namespace) -> int:
+    import base64
+    from pathlib import Path
+
+    from console.atomic import write_atomic
+    from console.matrix import keys
+
+    try:
+        client = _host_client(args)
+        answer = client.request("grab", {"monitor": args.monitor}, timeout=10).content
+    except (keys.KeyPairError, TimeoutError) as exc:
+        print(f"videowall grab: {exc}", file=sys.stderr)
+        return 1
+    client.close()
+    if not answer.get("ok"):
+        print(f"videowall grab: {answer.get('answer', 'NA')}", file=sys.stderr)
+        return 1
+    write_atomic(Path(args.output), base64.b64decode(answer["png"]))
+    print(json.dumps({"monitor": args.monitor, "camera": answer.get("camera"), "width": answer.get("width"),
+                      "height": answer.get("height"), "file": args.output, "agent": answer.get("agent")}))
     return 0
 
 

@@ -30,6 +30,8 @@ from console.matrix.commands import (
     CommandError,
     HoldTour,
     RouteCamera,
+    SaveSalvo,
+    SetGrid,
     StartTour,
     StepTour,
     apply,
@@ -37,7 +39,7 @@ from console.matrix.commands import (
 )
 from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession
 from console.matrix.layouts import Layout
-from console.matrix.model import Camera, MatrixState, ModelError
+from console.matrix.model import Camera, MatrixState, ModelError, Salvo, grid
 from console.matrix.protocol import Envelope, ProtocolError, decode, encode
 from console.matrix.tours import TourScheduler
 
@@ -45,6 +47,7 @@ log = logging.getLogger("videowall.host")
 
 CameraLookup = Callable[[int], Camera | None]
 BATCH = 500  # messages handled before one group commit
+GRAB_TIMEOUT = 5.0  # seconds a desk waits for a wall tile's picture
 
 
 @dataclass
@@ -85,6 +88,8 @@ class MatrixHost:
         self.handled = 0
         self.keyboards: dict[str, KeyboardSession] = {}
         self.health: dict[str, dict[str, Any]] = {}  # agent name -> its last tile report
+        self.acks: dict[str, dict[str, Any]] = {}  # agent name -> its last acknowledgement
+        self._grabs: dict[str, tuple[bytes, Envelope, float]] = {}  # token -> (desk, request, deadline)
         self.tours = TourScheduler()
         self._replies: list[list[bytes]] = []
         self._updates: list[dict[str, Any]] = []
@@ -103,14 +108,27 @@ class MatrixHost:
         except (OSError, ValueError) as exc:
             log.error("%s unreadable (%s): starting with an empty wall; the file is kept", self.state_path, exc)
             return
-        monitors = self.state.wall.monitors
-        self.seq = int(data.get("seq", 0))
-        self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if 1 <= int(m) <= monitors}
-        self.tours.restore(data.get("tours", []), self.state.tours)
-        log.info("restored %d routes (update %d)", len(self.state.routes), self.seq)
+        try:
+            wall = self.state.wall
+            for screen_name, grid_name in data.get("grids", {}).items():
+                if screen_name in {s.name for s in wall.screens}:  # the layout may have lost a screen
+                    wall = wall.with_grid(screen_name, grid(grid_name))
+            self.state.wall = wall
+            monitors = wall.monitors
+            self.seq = int(data.get("seq", 0))
+            self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if 1 <= int(m) <= monitors}
+            for name, routes in data.get("salvos", {}).items():
+                self.state.salvos[name] = Salvo(name, tuple((int(m), int(c)) for m, c in routes))
+            self.tours.restore(data.get("tours", []), self.state.tours)
+        except (ModelError, ValueError, TypeError, AttributeError) as exc:
+            log.error("%s: %s; restored what came before it", self.state_path, exc)
+        log.info("restored %d routes, %d salvos (update %d)", len(self.state.routes), len(self.state.salvos), self.seq)
 
     def _persist(self) -> None:
+        # Salvos from the layout are saved too: a supervisor may have overwritten one.
         data = {"seq": self.seq, "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
+                "grids": {s.name: s.grid.name for s in self.state.wall.screens},
+                "salvos": {name: [list(r) for r in salvo.routes] for name, salvo in sorted(self.state.salvos.items())},
                 "tours": self.tours.to_dict()}
         write_atomic(self.state_path, json.dumps(data).encode("utf-8"))
 
@@ -139,7 +157,7 @@ class MatrixHost:
                 sock.curve_secretkey = self.keys.secret_key
                 sock.curve_publickey = self.keys.public_key
                 sock.linger = 0
-            router.maxmsgsize = 4 << 20  # larger frames are dropped by ZeroMQ itself
+            router.maxmsgsize = 16 << 20  # beyond this ZeroMQ drops the connection; below, we count and refuse
             router.bind(self.router_endpoint)
             pub.bind(self.pub_endpoint)
             self.pub = pub
@@ -158,6 +176,7 @@ class MatrixHost:
                             break
                         self._handle(router, frames)
                 self._run_tours()
+                self._expire_grabs(router)
                 self._flush(router)
                 if time.monotonic() >= heartbeat_at:
                     heartbeat_at = time.monotonic() + 1.0
@@ -199,6 +218,15 @@ class MatrixHost:
                 log.warning("rejected a message from %s: %s (%d rejected so far)", who, exc, sum(self.rejected.values()))
             return
         self.handled += 1
+        if request.type == "ack":
+            self._ack(who, request.content)
+            return  # acknowledgements get no reply
+        if request.type == "grab":
+            self._grab(identity, request)
+            return  # answered when the agent sends the picture
+        if request.type == "grab_result":
+            self._grab_result(who, request.content)
+            return
         if request.type == "snapshot_request":
             content = self.snapshot()
         elif request.type == "command" and "keys" in request.content:
@@ -219,6 +247,51 @@ class MatrixHost:
             self.rejected["unexpected-type"] += 1
             content = {"ok": False, "answer": f"NA a host does not take {request.type} messages"}
         self._replies.append([identity, *encode(request.reply(content, "host"))])
+
+    # -- acknowledgements and pictures from the agents --------------------------------------
+    def _ack(self, who: str, content: dict[str, Any]) -> None:
+        seq, stage = content.get("seq"), content.get("stage")
+        if not isinstance(seq, int) or stage not in ("applied", "shown"):
+            self.rejected["ack"] += 1
+            return
+        monitors = [m for m in content.get("monitors", []) if isinstance(m, int)]
+        self.acks[who] = {"seq": seq, "stage": stage, "at": time.time()}
+        # Not numbered state: desks that wait for the wall (a salvo's progress) listen to these.
+        self._publish("ack", {"agent": who, "seq": seq, "stage": stage, "monitors": monitors})
+
+    def _grab(self, identity: bytes, request: Envelope) -> None:
+        monitor = request.content.get("monitor")
+        try:
+            if isinstance(monitor, bool) or not isinstance(monitor, int):
+                raise ModelError(f"grab needs a monitor number, not {monitor!r}")
+            self.state.wall.locate(monitor)
+        except ModelError as exc:
+            self.rejected["grab"] += 1
+            self._replies.append([identity, *encode(request.reply({"ok": False, "answer": f"NA {exc}"}, "host"))])
+            return
+        token = request.msg_id
+        self._grabs[token] = (identity, request, time.monotonic() + GRAB_TIMEOUT)
+        self._publish("grab", {"token": token, "monitor": monitor})
+
+    def _grab_result(self, who: str, content: dict[str, Any]) -> None:
+        pending = self._grabs.pop(str(content.get("token")), None)
+        if pending is None:
+            self.rejected["grab-late"] += 1
+            return
+        identity, request, _deadline = pending
+        answer = {k: v for k, v in content.items() if k != "token"}
+        answer.setdefault("ok", False)
+        answer["agent"] = who
+        self._replies.append([identity, *encode(request.reply(answer, "host"))])
+
+    def _expire_grabs(self, router: zmq.Socket[Any]) -> None:
+        now = time.monotonic()
+        for token, (identity, request, deadline) in list(self._grabs.items()):
+            if deadline <= now:
+                del self._grabs[token]
+                monitor = request.content.get("monitor")
+                answer = {"ok": False, "answer": f"NA no wall agent answered for monitor {monitor}"}
+                self._replies.append([identity, *encode(request.reply(answer, "host"))])
 
     def _keyboard(self, who: str, line: str) -> dict[str, Any]:
         session = self.keyboards.setdefault(who, KeyboardSession())
@@ -243,7 +316,7 @@ class MatrixHost:
                 self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
                 return {"ok": False, "answer": f"NA {exc}"}
             self.audit.append(who, command.name, command.to_dict())
-        if changes or any(isinstance(c, StartTour | HoldTour) for c in commands):
+        if changes or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SetGrid) for c in commands):
             self._commit(changes)
         return {"ok": True, "answer": "AK", "seq": self.seq}
 
@@ -270,6 +343,11 @@ class MatrixHost:
             return apply(self.state, RouteCamera(command.monitor, camera), self.cameras)
         if isinstance(command, RouteCamera | ClearTile):
             self.tours.stop(command.monitor)  # an operator's own choice ends the tour there
+        if isinstance(command, SetGrid):
+            # Monitor numbers on and after this screen move: the tours there end.
+            first = self.state.wall.monitor_of(command.screen, 0)
+            for monitor in [m for m in self.tours.runs if m >= first]:
+                self.tours.stop(monitor)
         return apply(self.state, command, self.cameras)
 
     def _neighbour_camera(self, monitor: int, step: int) -> int:
@@ -288,7 +366,8 @@ class MatrixHost:
         self._dirty = True
         self._updates.append({"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
                               "cameras": self._camera_info(c for c in changes.values() if c is not None),
-                              "wall": self._wall_info()})
+                              "wall": self._wall_info(), "tours_running": self._tours_running(),
+                              "salvos": sorted(self.state.salvos)})
 
     def _run_tours(self) -> None:
         hints = self.tours.upcoming()
@@ -329,14 +408,21 @@ class MatrixHost:
             "health": self.health,
             "salvos": sorted(self.state.salvos),
             "tours": sorted(self.state.tours),
+            "tours_running": self._tours_running(),
+            "acks": self.acks,
+            "rejected": dict(self.rejected),  # refused messages by reason, since the host started
         }
+
+    def _tours_running(self) -> dict[str, Any]:
+        return {str(m): {"tour": r.tour.name, "held": r.held} for m, r in sorted(self.tours.runs.items())}
 
 
 class HostClient:
     """A desk's or an agent's connection: requests over DEALER, updates over SUB (if `pub`)."""
 
     def __init__(self, router: str, server_public: bytes, public_key: bytes, secret_key: bytes, *, name: str = "client",
-                 pub: str | None = None, context: zmq.Context[Any] | None = None) -> None:
+                 pub: str | None = None, topics: tuple[str, ...] = ("update", "hint"),
+                 context: zmq.Context[Any] | None = None) -> None:
         self.ctx = context or zmq.Context.instance()
         self.name = name
         self.dealer = self.ctx.socket(zmq.DEALER)
@@ -349,8 +435,8 @@ class HostClient:
             sock.curve_secretkey = secret_key
             sock.linger = 0
         if self.sub is not None and pub is not None:
-            self.sub.setsockopt(zmq.SUBSCRIBE, b"update")
-            self.sub.setsockopt(zmq.SUBSCRIBE, b"hint")
+            for topic in topics:
+                self.sub.setsockopt(zmq.SUBSCRIBE, topic.encode())
             self.sub.connect(pub)  # subscribe before the snapshot: no update can fall between
         self.dealer.connect(router)
 
@@ -368,11 +454,22 @@ class HostClient:
                 log.warning("skipped a malformed update: %s", exc)
         return out
 
-    def request(self, kind: str, content: dict[str, Any], timeout: float = 5.0) -> Envelope:
+    def send(self, kind: str, content: dict[str, Any]) -> None:
+        """A message that gets no reply (an acknowledgement, a grabbed picture)."""
         self.dealer.send_multipart(encode(Envelope(kind, content, self.name)))
-        if not self.dealer.poll(int(timeout * 1000)):
-            raise TimeoutError("no answer from the matrix host (unreachable, or our key is not authorised)")
-        return decode(self.dealer.recv_multipart())
+
+    def request(self, kind: str, content: dict[str, Any], timeout: float = 5.0) -> Envelope:
+        envelope = Envelope(kind, content, self.name)
+        self.dealer.send_multipart(encode(envelope))
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.dealer.poll(int(left * 1000)):
+                raise TimeoutError("no answer from the matrix host (unreachable, or our key is not authorised)")
+            reply = decode(self.dealer.recv_multipart())
+            # A reply to an earlier request that timed out arrives late: not ours, drop it.
+            if reply.parent.get("msg_id") == envelope.msg_id:
+                return reply
 
     def keys(self, line: str) -> str:
         return str(self.request("command", {"keys": line}).content.get("answer", ""))

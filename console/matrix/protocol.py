@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 VERSION = 1
-MAX_FRAME = 1 << 20  # 1 MiB: a command, a snapshot of a big wall, never a video frame
+MAX_FRAME = 6 << 20  # 6 MiB: a command, a big wall's snapshot, one grabbed PNG frame; never video
 TYPES = frozenset({
     "command", "reply", "snapshot_request", "snapshot", "update", "hint", "heartbeat", "health",
+    "ack",  # an agent has applied an update / shows its first frames (no reply)
+    "grab", "grab_result",  # a desk asks for a wall tile's picture; the agent showing it answers
 })
 _HEADER_FIELDS = {"msg_id": str, "type": str, "version": int, "sender": str, "sent_at": float}
 

@@ -3,11 +3,17 @@
 It subscribes to the host's updates first, then takes a snapshot (Clone pattern): updates at
 or below the snapshot's number are dropped, a gap in the numbering means a re-snapshot.
 Each tile is a `TileWidget`; every second the agent reports its tiles' health to the host.
+It acknowledges each update it applied ("applied") and again once the changed tiles show
+their new cameras ("shown"), so a desk can tell when a salvo is really on the wall; and it
+answers the host's `grab` with the tile's picture at native resolution (PNG).
 """
 
 from __future__ import annotations
 
+import base64
 import logging
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import zmq
@@ -39,11 +45,15 @@ class WallAgent(QWidget):
         self.playing: dict[int, int] = {}  # monitor -> camera shown
         self.cameras: dict[int, dict[str, Any]] = {}
         self.preconnected: list[int] = []  # cameras pre-connected on a tour's hint
+        self.rejected = 0  # malformed updates skipped
+        self._awaiting: dict[int, int] = {}  # monitor -> update number whose first frame it waits for
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self.setWindowTitle(self.tr("videowall — screen %1").replace("%1", screen))
         assert client.sub is not None, "an agent needs the host's update feed"
+        for topic in (b"update", b"hint", b"grab"):  # whatever the client subscribed already
+            client.sub.setsockopt(zmq.SUBSCRIBE, topic)
         self._notifier = QSocketNotifier(client.sub.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_updates)
         self._health = QTimer(self)
@@ -59,8 +69,13 @@ class WallAgent(QWidget):
         self._apply_wall(snapshot["wall"])
         self.seq = int(snapshot["seq"])
         routes = {int(m): int(c) for m, c in snapshot["routes"].items()}
+        started = []
         for monitor in range(self.first_monitor, self.first_monitor + len(self.tiles)):
-            self._show(monitor, routes.get(monitor))
+            if self._show(monitor, routes.get(monitor)):
+                self._awaiting[monitor] = self.seq
+                started.append(monitor)
+        if started:  # a desk sees the rebuilt screen come up as it would see any update
+            self.client.send("ack", {"seq": self.seq, "stage": "applied", "monitors": started})
         # Updates that arrived meanwhile are at or below this snapshot, or the next ones.
         self._on_updates()
 
@@ -71,10 +86,19 @@ class WallAgent(QWidget):
             sub = self.client.sub
             while sub is not None and int(sub.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                 for update in self.client.updates():
-                    if update.type == "hint":
-                        self._preconnect(update.content)
-                    else:
-                        self._apply_update(update.content)
+                    try:
+                        if update.type == "hint":
+                            self._preconnect(update.content)
+                        elif update.type == "grab":
+                            self._grab(update.content)
+                        else:
+                            self._apply_update(update.content)
+                    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                        # Only the authenticated host can publish; a bad update is a bug there or a
+                        # version skew: skip it and rebuild from a snapshot rather than guess.
+                        self.rejected += 1
+                        log.error("skipped a malformed %s from the host: %r", update.type, exc)
+                        self.resnapshot()
         finally:
             self._notifier.setEnabled(True)
 
@@ -91,10 +115,18 @@ class WallAgent(QWidget):
         if "wall" in content and self._apply_wall(content["wall"]):
             self.resnapshot()
             return
+        changed = []
         for monitor_text, camera in content.get("routes", {}).items():
             monitor = int(monitor_text)
             if self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
-                self._show(monitor, camera)
+                if camera is not None and self._show(monitor, int(camera)):
+                    self._awaiting[monitor] = seq
+                    changed.append(monitor)
+                elif camera is None:
+                    self._show(monitor, None)
+                    self._awaiting.pop(monitor, None)
+        if changed:
+            self.client.send("ack", {"seq": seq, "stage": "applied", "monitors": changed})
 
     def _apply_wall(self, wall: dict[str, Any]) -> bool:
         """Place this screen in the wall; rebuild the tiles if its grid changed."""
@@ -119,6 +151,7 @@ class WallAgent(QWidget):
         for index, cell in enumerate(layout_grid.cells):
             tile = TileWidget(self.engine, self.renderer, monitor=self.first_monitor + index, parent=self)
             self._layout.addWidget(tile, cell.row, cell.column, cell.row_span, cell.column_span)
+            tile.first_frame.connect(lambda _s, m=self.first_monitor + index: self._on_first_frame(m))
             self.tiles.append(tile)
 
     def _preconnect(self, content: dict[str, Any]) -> None:
@@ -145,20 +178,47 @@ class WallAgent(QWidget):
                 log.error("camera %d: %s", camera, exc)
         return url
 
-    def _show(self, monitor: int, camera: int | None) -> None:
+    def _show(self, monitor: int, camera: int | None) -> bool:
+        """Put `camera` on `monitor` (None clears it); True when a new camera starts there."""
         tile = self.tiles[monitor - self.first_monitor]
         if camera is None:
             if self.playing.pop(monitor, None) is not None:
                 tile.clear()
-            return
+            return False
         if self.playing.get(monitor) == camera:
-            return
+            return False
         url = self._url(monitor, camera)
         if url is None:
             log.warning("no stream known for camera %d on monitor %d", camera, monitor)
-            return
+            return False
         tile.play(url, camera, self.cameras[camera]["name"])
         self.playing[monitor] = camera
+        return True
+
+    def _on_first_frame(self, monitor: int) -> None:
+        seq = self._awaiting.pop(monitor, None)
+        if seq is not None and seq not in self._awaiting.values():
+            self.client.send("ack", {"seq": seq, "stage": "shown", "monitors": [monitor]})
+
+    def _grab(self, content: dict[str, Any]) -> None:
+        """The host asks for a tile's picture; only the agent showing that monitor answers."""
+        monitor = int(content["monitor"])
+        if not self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
+            return
+        tile = self.tiles[monitor - self.first_monitor]
+        answer: dict[str, Any] = {"token": str(content["token"]), "monitor": monitor, "camera": tile.camera_number}
+        if tile.health.state != "playing":
+            answer.update(ok=False, answer=f"NA monitor {monitor} shows no picture ({tile.health.state})")
+        else:
+            with tempfile.TemporaryDirectory(prefix="videowall-grab-") as folder:
+                path = Path(folder) / "tile.png"
+                try:
+                    width, height = tile.snapshot(str(path))
+                    answer.update(ok=True, answer="AK", width=width, height=height,
+                                  png=base64.b64encode(path.read_bytes()).decode("ascii"))
+                except (OSError, RuntimeError) as exc:
+                    answer.update(ok=False, answer=f"NA monitor {monitor}: {exc}")
+        self.client.send("grab_result", answer)
 
     # -- reporting ------------------------------------------------------------------------
     def health_report(self) -> dict[str, Any]:
