@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--screen", required=True, help="which screen of the wall this window is")
     agent.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     agent.add_argument("--renderer", choices=["auto", "native", "callbacks"], default="auto")
+    agent.add_argument("--key-stdin", action="store_true",
+                       help='read the key pair as one JSON line {"public": …, "secret": …} from stdin instead of the '
+                            "keyring (how `videowall demo` starts its agents)")
 
     status = sub.add_parser("status", help="what the wall shows, from the host")
     _host_arguments(status, identity="desk")
@@ -253,7 +256,7 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
     identity = args.identity or f"agent-{args.screen}"
     try:
-        key_pair = keys.load(identity)
+        key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(identity)
     except keys.KeyPairError as exc:
         print(f"videowall agent: {exc}", file=sys.stderr)
         return 2

@@ -62,8 +62,9 @@ def test_agent_follows_keyboard_and_rebuilds_from_snapshot(qtbot, rig, engine: V
         assert desk.keys("5 CAM") == "AK"  # monitor 2 stays selected
         qtbot.waitUntil(lambda: shown(agent, 2) == 5, timeout=6000)
         assert desk.keys("6 MON 1 CAM") == "AK"  # another screen's tile: not ours
-        agent.report_health()
-        assert host.health["agent-A1"]["tiles"]["2"]["camera"] == 5
+        agent.report_health()  # one-way: the host files it without a reply
+        qtbot.waitUntil(lambda: host.health.get("agent-A1", {}).get("tiles", {}).get("2", {}).get("camera") == 5,
+                        timeout=3000)
     finally:
         agent.shutdown()
         agent.client.close()

@@ -47,6 +47,13 @@ def test_keyboard_snapshot_restart_and_audit(tmp_path: Path, keys: dict[str, tup
         assert desk.keys("1Ma7#a") == "AKaAKa"
         assert desk.keys("1Ma99999#a") == "AKaNAa"
         assert desk.keys("1 SALVO") == "AK"  # the layout's salvo 1: monitors 1..8
+        # A refused line leaves the selected monitor as it was: the next CAM goes where the
+        # keyboard's display says.
+        assert desk.keys("4 MON") == "AK"
+        assert desk.keys("2 MON 99999 CAM") == "NA unknown camera 99999"
+        assert desk.keys("99 MON").startswith("NA no monitor 99")
+        assert desk.keys("9 CAM") == "AK"
+        assert host.state.routes[4] == 9 and host.state.routes[2] == 2
         snapshot = desk.request("snapshot_request", {}).content
         assert snapshot["routes"]["3"] == 3 and snapshot["routes"]["1"] == 1
         seq = snapshot["seq"]

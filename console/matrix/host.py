@@ -221,6 +221,12 @@ class MatrixHost:
         if request.type == "ack":
             self._ack(who, request.content)
             return  # acknowledgements get no reply
+        if request.type == "health":
+            # An agent's tile report, {screen, tiles: {monitor: {state, frame_age, fps, camera}}}.
+            # No reply: an agent's screen must never wait on the host (its liveness comes from
+            # the heartbeats it hears).
+            self.health[who] = {"at": time.time(), **request.content}
+            return
         if request.type == "grab":
             self._grab(identity, request)
             return  # answered when the agent sends the picture
@@ -231,10 +237,6 @@ class MatrixHost:
             content = self.snapshot()
         elif request.type == "command" and "keys" in request.content:
             content = self._keyboard(who, str(request.content["keys"]))
-        elif request.type == "health":
-            # An agent's tile report: {screen: {monitor: {state, frame_age, fps}}}.
-            self.health[who] = {"at": time.time(), **request.content}
-            content = {"ok": True}
         elif request.type == "command":
             try:
                 command = command_from_dict(request.content)
@@ -301,11 +303,20 @@ class MatrixHost:
                 result = self._execute(who, commands) if reason is None else {"ok": False}
                 answers.append(PELCO_ACCEPTED if result["ok"] else PELCO_REJECTED)
             return {"ok": all(a == PELCO_ACCEPTED for a in answers), "answer": "".join(answers)}
+        # A refused line changes nothing, the selected monitor included: the keyboard's
+        # display must never show one monitor while the next CAM goes to another.
+        before = (session.monitor, session.entry)
         try:
             commands = session.feed(line)
-        except KeyboardError as exc:
+            if session.monitor is not None:
+                self.state.wall.locate(session.monitor)
+        except (KeyboardError, ModelError) as exc:
+            session.monitor, session.entry = before
             return {"ok": False, "answer": f"NA {exc}"}
-        return self._execute(who, commands)
+        result = self._execute(who, commands)
+        if not result["ok"]:
+            session.monitor, session.entry = before
+        return result
 
     def _execute(self, who: str, commands: list[Command]) -> dict[str, Any]:
         changes: dict[int, int | None] = {}
@@ -406,6 +417,7 @@ class MatrixHost:
             "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
             "cameras": self._camera_info(self.state.routes.values()),
             "health": self.health,
+            "now": time.time(),  # the host's clock, to read the reports' "at" against
             "salvos": sorted(self.state.salvos),
             "tours": sorted(self.state.tours),
             "tours_running": self._tours_running(),

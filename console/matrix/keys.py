@@ -32,5 +32,17 @@ def load(name: str) -> tuple[bytes, bytes]:
         raise KeyPairError(f"cannot read key pair {name!r}: {exc}") from exc
     if raw is None:
         raise KeyPairError(f"no key pair {name!r} in the keyring; make one with: videowall keys create {name}")
-    entry = json.loads(raw)
-    return entry["public"].encode(), entry["secret"].encode()
+    return from_json(raw)
+
+
+def from_json(text: str) -> tuple[bytes, bytes]:
+    """A key pair from its JSON form (the keyring's entry, or a parent process's pipe)."""
+    try:
+        entry = json.loads(text)
+        return str(entry["public"]).encode(), str(entry["secret"]).encode()
+    except (ValueError, KeyError, TypeError) as exc:
+        raise KeyPairError(f"not a key pair: {exc!r}") from None
+
+
+def to_json(public: bytes, secret: bytes) -> str:
+    return json.dumps({"public": public.decode(), "secret": secret.decode()})

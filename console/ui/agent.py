@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from console.video.player import VideoEngine
 from console.video.urls import with_credentials
 
 log = logging.getLogger("videowall.agent")
+HOST_SILENT = 3.0  # seconds without a heartbeat before the agent says the host is gone
 
 
 class WallAgent(QWidget):
@@ -47,12 +49,14 @@ class WallAgent(QWidget):
         self.preconnected: list[int] = []  # cameras pre-connected on a tour's hint
         self.rejected = 0  # malformed updates skipped
         self._awaiting: dict[int, int] = {}  # monitor -> update number whose first frame it waits for
+        self._host_heard_at = time.monotonic()
+        self._host_silent = False
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self.setWindowTitle(self.tr("videowall — screen %1").replace("%1", screen))
         assert client.sub is not None, "an agent needs the host's update feed"
-        for topic in (b"update", b"hint", b"grab"):  # whatever the client subscribed already
+        for topic in (b"update", b"hint", b"grab", b"heartbeat"):  # whatever the client subscribed already
             client.sub.setsockopt(zmq.SUBSCRIBE, topic)
         self._notifier = QSocketNotifier(client.sub.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_updates)
@@ -64,7 +68,14 @@ class WallAgent(QWidget):
 
     # -- following the host ---------------------------------------------------------------
     def resnapshot(self) -> None:
-        snapshot = self.client.request("snapshot_request", {}).content
+        try:
+            snapshot = self.client.request("snapshot_request", {}, timeout=2.0).content
+        except TimeoutError:
+            if self.seq < 0:
+                raise  # at start: the caller says the host is unreachable
+            log.warning("no snapshot from the matrix host; trying again in 1 s")
+            QTimer.singleShot(1000, self.resnapshot)
+            return
         self.cameras.update({int(k): v for k, v in snapshot.get("cameras", {}).items()})
         self._apply_wall(snapshot["wall"])
         self.seq = int(snapshot["seq"])
@@ -87,7 +98,9 @@ class WallAgent(QWidget):
             while sub is not None and int(sub.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                 for update in self.client.updates():
                     try:
-                        if update.type == "hint":
+                        if update.type == "heartbeat":
+                            self._heard_host(update.content)
+                        elif update.type == "hint":
                             self._preconnect(update.content)
                         elif update.type == "grab":
                             self._grab(update.content)
@@ -115,18 +128,19 @@ class WallAgent(QWidget):
         if "wall" in content and self._apply_wall(content["wall"]):
             self.resnapshot()
             return
-        changed = []
-        for monitor_text, camera in content.get("routes", {}).items():
-            monitor = int(monitor_text)
-            if self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
-                if camera is not None and self._show(monitor, int(camera)):
-                    self._awaiting[monitor] = seq
-                    changed.append(monitor)
-                elif camera is None:
-                    self._show(monitor, None)
-                    self._awaiting.pop(monitor, None)
+        routes = {int(m): (None if c is None else int(c)) for m, c in content.get("routes", {}).items()}
+        mine = {m: c for m, c in routes.items() if self.first_monitor <= m < self.first_monitor + len(self.tiles)}
+        # Acknowledge once the update is checked and this screen's part of it is known, then
+        # switch the video: the desk learns in milliseconds that the wall took the salvo,
+        # and the "shown" acknowledgement follows with the first pictures.
+        changed = [m for m, c in mine.items() if c is not None and self.playing.get(m) != c and c in self.cameras]
         if changed:
             self.client.send("ack", {"seq": seq, "stage": "applied", "monitors": changed})
+        for monitor, camera in mine.items():
+            if self._show(monitor, camera):
+                self._awaiting[monitor] = seq
+            elif camera is None:
+                self._awaiting.pop(monitor, None)
 
     def _apply_wall(self, wall: dict[str, Any]) -> bool:
         """Place this screen in the wall; rebuild the tiles if its grid changed."""
@@ -229,10 +243,22 @@ class WallAgent(QWidget):
         }
 
     def report_health(self) -> None:
-        try:
-            self.client.request("health", self.health_report(), timeout=0.5)
-        except TimeoutError:
-            log.warning("the matrix host does not answer")
+        self.client.send("health", self.health_report())
+        silent = time.monotonic() - self._host_heard_at
+        if silent > HOST_SILENT:
+            if not self._host_silent:
+                log.warning("no heartbeat from the matrix host for %.0f s; the screen keeps its last routes", silent)
+            self._host_silent = True
+
+    def _heard_host(self, content: dict[str, Any]) -> None:
+        self._host_heard_at = time.monotonic()
+        if self._host_silent:
+            self._host_silent = False
+            log.info("the matrix host is back")
+        # An update lost while the host was away shows as a gap here: take a new snapshot.
+        if int(content.get("seq", self.seq)) > self.seq:
+            log.info("heartbeat says update %s, we have %d: taking a new snapshot", content.get("seq"), self.seq)
+            self.resnapshot()
 
     def shutdown(self) -> None:
         self._health.stop()

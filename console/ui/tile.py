@@ -102,6 +102,9 @@ class TileWidget(QWidget):
             return
         self._frame_serial = frame.serial
         # Wraps libvlc's front buffer without copying; it stays valid until the next take.
+        # The frame is kept too: after a switch its buffer belongs to a retired player, and only
+        # this reference keeps the memory under the last picture (shown dimmed when lost).
+        self._frame = frame
         self._image = QImage(frame.buffer, frame.width, frame.height, frame.stride, QImage.Format.Format_RGB32)
 
     def _on_frame(self) -> None:
