@@ -2,6 +2,55 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CameraBrowser</name>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="315"/>
+        <source>Search cameras: number, name or place</source>
+        <translation>搜索摄像机：编号、名称或地点</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="375"/>
+        <source>No camera matches</source>
+        <translation>没有匹配的摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="377"/>
+        <source>First %1 matches: type more to narrow</source>
+        <translation>前 %1 个结果：继续输入以缩小范围</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="379"/>
+        <source>Matches: %1</source>
+        <translation>匹配：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CameraSearchModel</name>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="282"/>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="284"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+</context>
+<context>
+    <name>CameraTreeModel</name>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="206"/>
+        <source>cameras: %1</source>
+        <translation>摄像机：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="217"/>
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+</context>
+<context>
     <name>GridWindow</name>
     <message>
         <location filename="../../console/ui/demo.py" line="26"/>
@@ -15,59 +64,252 @@
     </message>
 </context>
 <context>
+    <name>KeyboardPanel</name>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="289"/>
+        <source>Type keys, e.g. 3 MON 1042 CAM; Enter sends, Up/Down recall</source>
+        <translation>输入按键，例如 3 MON 1042 CAM；回车发送，上/下键调出历史</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="291"/>
+        <source>The whole keyboard as one line. Key words complete as you type (MON, CAM, NEXT, PREV, SEQ, HOLD, SALVO, CLEAR). Keypad keys type here while this line has the focus.</source>
+        <translation>用一行输入整个键盘操作。键名输入时自动补全（MON、CAM、NEXT、PREV、SEQ、HOLD、SALVO、CLEAR）。此行有焦点时，小键盘按键输入到这里。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="297"/>
+        <source>The matrix host&apos;s answers to the last lines</source>
+        <translation>矩阵主机对最近几行的应答</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <source>MON</source>
+        <translation>MON</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <source>CAM</source>
+        <translation>CAM</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <source>NEXT</source>
+        <translation>NEXT</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <source>PREV</source>
+        <translation>PREV</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <source>SEQ</source>
+        <translation>SEQ</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <source>HOLD</source>
+        <translation>HOLD</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <source>SALVO</source>
+        <translation>SALVO</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <source>CLEAR</source>
+        <translation>CLEAR</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="316"/>
+        <source>Select a monitor: type its number, then MON</source>
+        <translation>选择监视器：输入编号，再按 MON</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="317"/>
+        <source>Show a camera on the selected monitor: type its number, then CAM</source>
+        <translation>在所选监视器上显示摄像机：输入编号，再按 CAM</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="318"/>
+        <source>Next camera on the selected monitor, or the next step of its tour</source>
+        <translation>所选监视器的下一路摄像机，或轮巡的下一步</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="319"/>
+        <source>Previous camera on the selected monitor, or the previous step of its tour</source>
+        <translation>所选监视器的上一路摄像机，或轮巡的上一步</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="320"/>
+        <source>Start a tour on the selected monitor: type its number, then SEQ</source>
+        <translation>在所选监视器上启动轮巡：输入编号，再按 SEQ</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="321"/>
+        <source>Hold the tour on the selected monitor</source>
+        <translation>暂停所选监视器上的轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="322"/>
+        <source>Recall a salvo: type its number, then SALVO</source>
+        <translation>调用预案：输入编号，再按 SALVO</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="323"/>
+        <source>Clear the number being typed; with nothing typed, clear the selected monitor</source>
+        <translation>清除正在输入的数字；未输入时清空所选监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
+        <source>ZOOM</source>
+        <translation>变倍</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
+        <source>WIDE</source>
+        <translation>广角</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
+        <source>TELE</source>
+        <translation>长焦</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="331"/>
+        <source>FOCUS</source>
+        <translation>聚焦</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="331"/>
+        <source>NEAR</source>
+        <translation>近</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="331"/>
+        <source>FAR</source>
+        <translation>远</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="332"/>
+        <source>IRIS</source>
+        <translation>光圈</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="332"/>
+        <source>CLOSE</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="332"/>
+        <source>OPEN</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="333"/>
+        <source>PRESET</source>
+        <translation>预置位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
+        <source>Selected monitor, number being typed, and the host&apos;s last answer</source>
+        <translation>所选监视器、正在输入的数字和主机的最近应答</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="400"/>
+        <source>Digit: builds the number for the next function key</source>
+        <translation>数字键：为下一个功能键输入编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="428"/>
+        <source>PTZ</source>
+        <translation>云台</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="429"/>
+        <source>PTZ control arrives with the PTZ work</source>
+        <translation>云台控制将在云台功能中提供</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="472"/>
+        <source>Numeric keypad: %1</source>
+        <translation>小键盘：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="571"/>
+        <source>(no answer)</source>
+        <translation>（无应答）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="597"/>
+        <source>NO HOST</source>
+        <translation>无主机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="620"/>
+        <source>MON --</source>
+        <translation>监视器 --</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="622"/>
+        <source>MON %1</source>
+        <translation>监视器 %1</translation>
+    </message>
+</context>
+<context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../console/ui/tile.py" line="148"/>
+        <location filename="../../console/ui/tile.py" line="154"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="169"/>
+        <location filename="../../console/ui/tile.py" line="175"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="171"/>
+        <location filename="../../console/ui/tile.py" line="177"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="172"/>
+        <location filename="../../console/ui/tile.py" line="178"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="173"/>
+        <location filename="../../console/ui/tile.py" line="179"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="174"/>
+        <location filename="../../console/ui/tile.py" line="180"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="182"/>
+        <location filename="../../console/ui/tile.py" line="188"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="187"/>
+        <location filename="../../console/ui/tile.py" line="193"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="190"/>
+        <location filename="../../console/ui/tile.py" line="196"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="193"/>
+        <location filename="../../console/ui/tile.py" line="199"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="202"/>
+        <location filename="../../console/ui/tile.py" line="208"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -75,9 +317,110 @@
 <context>
     <name>WallAgent</name>
     <message>
-        <location filename="../../console/ui/agent.py" line="44"/>
+        <location filename="../../console/ui/agent.py" line="57"/>
         <source>videowall — screen %1</source>
         <translation>videowall — 屏幕 %1</translation>
+    </message>
+</context>
+<context>
+    <name>WallPreview</name>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="329"/>
+        <location filename="../../console/ui/wall_preview.py" line="701"/>
+        <source>MON %1</source>
+        <translation>监视器 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="334"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="337"/>
+        <source>Restore</source>
+        <translation>还原</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="339"/>
+        <source>Maximise on the wall</source>
+        <translation>在电视墙上最大化</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="344"/>
+        <source>Start tour</source>
+        <translation>启动轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="349"/>
+        <source>Hold tour</source>
+        <translation>暂停轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="352"/>
+        <source>Grid</source>
+        <translation>分屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="455"/>
+        <source>no report</source>
+        <translation>无报告</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="457"/>
+        <location filename="../../console/ui/wall_preview.py" line="470"/>
+        <location filename="../../console/ui/wall_preview.py" line="472"/>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="465"/>
+        <source>lost</source>
+        <translation>丢失</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="467"/>
+        <source>lost %1 s</source>
+        <translation>丢失 %1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="468"/>
+        <source>lost %1 min</source>
+        <translation>丢失 %1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="473"/>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="552"/>
+        <source>No wall: waiting for the matrix host</source>
+        <translation>无电视墙：正在等待矩阵主机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="580"/>
+        <source>grid %1</source>
+        <translation>%1 分屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="582"/>
+        <source>maximised</source>
+        <translation>已最大化</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="625"/>
+        <source>no camera</source>
+        <translation>无摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="633"/>
+        <source>tour %1</source>
+        <translation>轮巡 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="635"/>
+        <source>held</source>
+        <translation>已暂停</translation>
     </message>
 </context>
 </TS>

@@ -13,7 +13,7 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ CREATE TABLE cameras (
     ptz TEXT,
     credential TEXT
 );
+CREATE INDEX cameras_place ON cameras(place);
 CREATE VIRTUAL TABLE camera_text USING fts5(text, content='', tokenize='trigram');
 """
 
@@ -254,6 +255,37 @@ class Catalog:
         seen = {c.number for c in found}
         found.extend(c for c in map(_from_row, rows) if c.number not in seen)
         return found[:limit]
+
+    # -- the place hierarchy (city / county / town / site), one level at a time for the console tree
+
+    def children(self, path: Sequence[str] = ()) -> list[tuple[str, int]]:
+        """The places one level below `path`, each with the number of cameras at or below it, sorted by name."""
+        where, params = _below(path)
+        # One row per distinct full place (about a tenth of the cameras), read in order from the
+        # place index; folding them into next-level names is cheaper in Python than in SQL.
+        rows = self._con.execute(f"SELECT place, count(*) FROM cameras WHERE {where} GROUP BY place", params).fetchall()
+        counts: dict[str, int] = {}
+        skip = len(params[0]) if path else 0
+        for place, count in rows:
+            head = place[skip:].split(PLACE_SEPARATOR, 1)[0]
+            counts[head] = counts.get(head, 0) + count
+        return sorted(counts.items())
+
+    def cameras_at(self, path: Sequence[str] = ()) -> list[Camera]:
+        """The cameras whose place is exactly `path` (not below it), by number."""
+        rows = self._con.execute("SELECT * FROM cameras WHERE place = ? ORDER BY number",
+                                 (PLACE_SEPARATOR.join(path),)).fetchall()
+        return [_from_row(row) for row in rows]
+
+
+def _below(path: Sequence[str]) -> tuple[str, tuple[str, ...]]:
+    """A WHERE clause (and its parameters) for the places strictly below `path`, as a range on the place index."""
+    if not path:
+        return "place > ''", ()
+    prefix = PLACE_SEPARATOR.join(path) + PLACE_SEPARATOR
+    # Every place that starts with "... / " sorts before the same text with its last character
+    # raised ("... /!"): SQLite compares text as UTF-8 bytes, so this is the exact prefix range.
+    return "place >= ? AND place < ?", (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 def _from_row(row: tuple[Any, ...]) -> Camera:
