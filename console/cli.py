@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from console import __version__
 
@@ -51,15 +52,29 @@ def build_parser() -> argparse.ArgumentParser:
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
     parser.add_argument("--log-json", action="store_true", help="log JSON lines (for tests and collectors)")
     parser.add_argument("--lang", metavar="LOCALE", help="user interface language, e.g. zh_CN or en (default: the system's)")
+    desk = parser.add_argument_group("the console (videowall with no command)")
+    desk.add_argument("--config", dest="console_config", metavar="FILE",
+                      help="run this centre's own host and wall agents (host configuration YAML; default "
+                           "~/.config/videowall/host.yaml if it exists)")
+    desk.add_argument("--host", dest="console_host", metavar="ADDR", help="join a remote matrix host instead")
+    desk.add_argument("--server-key", dest="console_server_key", help="the remote host's public key")
+    desk.add_argument("--catalog", dest="console_catalog", metavar="DB", help="camera catalog (SQLite) for --host")
+    desk.add_argument("--role", choices=["operator", "supervisor"],
+                      help="what this desk may do (default: from the configuration, else operator)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="the simulated site on a grid of tiles, nothing to configure")
+    demo = sub.add_parser("demo", help="the console on a simulated town centre, nothing to configure")
     demo.add_argument("--cameras", type=_positive(int), default=16, help="simulated cameras (default 16)")
     demo.add_argument("--size", type=_size, default=(320, 240), help="camera resolution WxH (default 320x240)")
     demo.add_argument("--fps", type=_positive(int), default=15)
     demo.add_argument("--port", type=int, default=0, help="RTSP port (default: a free one)")
     demo.add_argument("--renderer", choices=["auto", "native", "callbacks"], default="auto")
-    demo.add_argument("--screenshot", metavar="FILE", help="save a picture of the window and exit")
+    demo.add_argument("--city", type=int, default=2000, metavar="N",
+                      help="synthetic city cameras in the catalog besides the live ones (default 2000)")
+    demo.add_argument("--layout", default=str(Path(__file__).resolve().parents[1] / "layouts" / "town-xinjia.yaml"),
+                      help="the wall (default: the town centre layout shipped in layouts/)")
+    demo.add_argument("--role", dest="demo_role", choices=["operator", "supervisor"], default="supervisor")
+    demo.add_argument("--screenshot", metavar="FILE", help="save a picture of the console and the wall, then exit")
     demo.add_argument("--after", type=float, default=5.0, metavar="SECONDS", help="when to take the screenshot")
 
     sim = sub.add_parser("sim", help="simulated RTSP cameras on loopback")
@@ -155,8 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     setup_logging(args.log_level, json_lines=args.log_json)
     install_crash_hook()
     if args.command is None:
-        parser.print_help()
-        return 0
+        return cmd_console(args)
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
                "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent, "grab": cmd_grab}[args.command]
@@ -495,15 +509,46 @@ def cmd_credential(args: argparse.Namespace) -> int:
     return 0
 
 
+def _qt_app(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from console.ui.demo import apply_dark_theme
+    from console.ui.i18n import install_translator
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("videowall")
+    app.setOrganizationName("videowall")
+    install_translator(app, args.lang)
+    apply_dark_theme(app)  # type: ignore[arg-type]
+    # Let Ctrl-C and SIGTERM close the windows cleanly (Qt's loop would otherwise swallow them).
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer(app)
+    wake.start(250)  # give Python's signal handlers a chance to run
+    wake.timeout.connect(lambda: None)
+    return app
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     if args.screenshot and "QT_QPA_PLATFORM" not in os.environ and not os.environ.get("DISPLAY"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
+    import shutil
+    import tempfile
 
+    from PySide6.QtCore import QSettings, QTimer
+
+    from console.matrix.catalog import build
+    from console.matrix.layouts import LayoutError, load_layout
     from console.sim.site import SimError, SimSite, free_port
-    from console.ui.demo import GridWindow, apply_dark_theme, schedule_screenshot
-    from console.video.player import VideoEngine
+    from console.ui.centre import demo_catalog_rows, start_local_centre
+    from console.ui.demo import default_renderer
 
+    try:
+        layout = load_layout(args.layout)
+    except LayoutError as exc:
+        print(f"videowall demo: {exc}", file=sys.stderr)
+        return 2
     port = args.port or free_port()
     site = SimSite(args.cameras, size=args.size, fps=args.fps, port=port, control_port=free_port({port}))
     try:
@@ -511,38 +556,113 @@ def cmd_demo(args: argparse.Namespace) -> int:
     except SimError as exc:
         print(f"videowall demo: {exc}", file=sys.stderr)
         return 1
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setApplicationName("videowall")
-    from console.ui.i18n import install_translator
+    state = Path(tempfile.mkdtemp(prefix="videowall-demo-"))
+    centre = None
+    try:
+        build(demo_catalog_rows(site.cameras, args.city, f"rtsp://127.0.0.1:{port}/cam/"), state / "catalog.sqlite")
+        app = _qt_app(args)
+        renderer = default_renderer() if args.renderer == "auto" else args.renderer
+        # The demo's window places are its own: the user's console settings stay untouched.
+        settings = QSettings(str(state / "console.ini"), QSettings.Format.IniFormat)
+        centre = start_local_centre(layout, state / "catalog.sqlite", state, role=args.demo_role, renderer=renderer,
+                                    settings=settings, arrange="demo")
+        # Something to look at: the layout's first salvo, and its first tour on the big screen.
+        desk = centre.console
+        if layout.salvos:
+            desk.recall_salvo(sorted(layout.salvos)[0])
+        if layout.tours:
+            last = layout.wall.monitors
+            desk.link.keys(f"{last} MON {sorted(layout.tours)[0]} SEQ")
+        desk.browser.tree.expandToDepth(1)
+        desk.main_monitor.show_camera(1)
+        if args.screenshot:
+            def shoot() -> None:
+                assert centre is not None
+                centre.screenshot(args.screenshot)
+                tiles = [t.health.state for agent in centre.agents for t in agent.tiles]
+                print(json.dumps({"event": "screenshot", "file": args.screenshot, "tiles": tiles,
+                                  "playing": tiles.count("playing")}), flush=True)
+                app.quit()
 
-    install_translator(app, args.lang)
-    apply_dark_theme(app)  # type: ignore[arg-type]
-    engine = VideoEngine()
-    cams = [(c.number, c.name, site.url(c.number)) for c in site.cameras]
-    renderer = None if args.renderer == "auto" else args.renderer
-    window = GridWindow(engine, cams, renderer=renderer)
-    window.show()
-    # Let Ctrl-C and SIGTERM close the window cleanly (Qt's loop would otherwise swallow them).
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
-    from PySide6.QtCore import QTimer
+            QTimer.singleShot(int(args.after * 1000), shoot)
+        return int(app.exec())
+    finally:
+        if centre is not None:
+            centre.close()
+        site.close()
+        shutil.rmtree(state, ignore_errors=True)
 
-    wake = QTimer()
-    wake.start(250)  # give Python's signal handlers a chance to run
-    wake.timeout.connect(lambda: None)
-    if args.screenshot:
-        def done() -> None:
-            print(json.dumps({"event": "screenshot", "file": args.screenshot,
-                              "tiles": [t.health.state for t in window.tiles]}), flush=True)
-            app.quit()
 
-        schedule_screenshot(window, args.screenshot, args.after, done)
+def cmd_console(args: argparse.Namespace) -> int:
+    """The operator's console: its own centre from --config, or a desk on a remote host."""
+    from console.matrix import keys
+    from console.matrix.catalog import Catalog, CatalogError
+    from console.matrix.host import HostClient
+    from console.ui.demo import default_renderer
+
+    if args.console_host:
+        if not args.console_server_key or not args.console_catalog:
+            print("videowall: --host needs --server-key and --catalog", file=sys.stderr)
+            return 2
+        try:
+            catalog = Catalog(args.console_catalog)
+            pair = keys.load("desk")
+        except (CatalogError, keys.KeyPairError) as exc:
+            print(f"videowall: {exc}", file=sys.stderr)
+            return 2
+        app = _qt_app(args)
+        from console.ui.console import ConsoleWindow, HostLink
+        from console.video.player import VideoEngine
+
+        engine = VideoEngine()
+        client = HostClient(args.console_host, args.console_server_key.encode(), *pair, name="desk",
+                            pub=_pub_endpoint(args.console_host))
+        window = ConsoleWindow(HostLink(client), catalog, engine, role=args.role or "operator",
+                               renderer=default_renderer())
+        window.show()
+        try:
+            return int(app.exec())
+        finally:
+            window.link.close()
+            engine.close()
+    config = Path(args.console_config) if args.console_config else Path.home() / ".config" / "videowall" / "host.yaml"
+    if not config.exists():
+        print("videowall: no centre is configured here.\n"
+              f"  Run the simulated centre:   videowall demo\n"
+              f"  Run this centre:            videowall --config host.yaml   (or put it at {config})\n"
+              "  Join another centre's host: videowall --host tcp://ADDR:7700 --server-key KEY --catalog DB",
+              file=sys.stderr)
+        return 2
+    import yaml
+
+    from console.matrix.layouts import LayoutError, load_layout
+    from console.ui.centre import start_local_centre
+
+    try:
+        settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+        layout = load_layout(config.parent / settings["layout"])
+        catalog_path = config.parent / settings["catalog"]
+        state_dir = config.parent / settings.get("state_dir", "state")
+    except (OSError, KeyError, TypeError, yaml.YAMLError, LayoutError) as exc:
+        print(f"videowall: {config}: {exc}", file=sys.stderr)
+        return 2
+    app = _qt_app(args)
+    try:
+        centre = start_local_centre(layout, catalog_path, state_dir, role=args.role or settings.get("role", "operator"),
+                                    renderer=default_renderer())
+    except CatalogError as exc:
+        print(f"videowall: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(app.exec())
     finally:
-        window.close()
-        engine.close()
-        site.close()
+        centre.close()
+
+
+def _pub_endpoint(router: str) -> str:
+    """The host publishes on the port after its command port, unless told otherwise."""
+    scheme, _, rest = router.rpartition(":")
+    return f"{scheme}:{int(rest) + 1}" if rest.isdigit() else router
 
 
 if __name__ == "__main__":

@@ -152,6 +152,15 @@ def _camera(path: Path, row: Row, problems: list[str]) -> Camera | None:
                   str(data["credential"]) if data.get("credential") else None)
 
 
+def camera_from_entry(entry: dict[str, Any], where: str = "<entry>") -> Camera:
+    """One catalog entry (the YAML form) as a Camera; CatalogError says what is wrong."""
+    problems: list[str] = []
+    camera = _camera(Path(where), Row(1, entry), problems)
+    if camera is None:
+        raise CatalogError(problems)
+    return camera
+
+
 def read_catalog(path: str | Path) -> list[Camera]:
     """Parse and validate a YAML or CSV catalog; every problem reported at once."""
     path = Path(path)

@@ -76,6 +76,7 @@ class MatrixHost:
     def __init__(self, layout: Layout, cameras: CameraLookup, keys: HostKeys, *, router: str, pub: str,
                  state_dir: Path, context: zmq.Context[Any] | None = None) -> None:
         self.state = MatrixState(layout.wall, salvos=dict(layout.salvos), tours=dict(layout.tours))
+        self.titles = dict(layout.titles)  # "salvo:1" -> what operators call it
         self.cameras = cameras
         self.keys = keys
         self.router_endpoint, self.pub_endpoint = router, pub
@@ -421,6 +422,7 @@ class MatrixHost:
             "salvos": sorted(self.state.salvos),
             "tours": sorted(self.state.tours),
             "tours_running": self._tours_running(),
+            "titles": self.titles,
             "acks": self.acks,
             "rejected": dict(self.rejected),  # refused messages by reason, since the host started
         }

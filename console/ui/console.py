@@ -1,0 +1,488 @@
+"""The operator's desk: camera tree, wall preview, keyboard panel and main monitor over one
+matrix host.
+
+The console holds no wall state of its own: it mirrors the host (snapshot, then numbered
+updates, the Clone pattern) and sends commands.  Every wall change made with the mouse goes on
+an undo stack as the matrix commands that make it and the ones that take it back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import zmq
+from PySide6.QtCore import QByteArray, QObject, QSettings, QSocketNotifier, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDockWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console import credentials
+from console.matrix.catalog import Catalog
+from console.matrix.commands import ClearTile, Command, RecallSalvo, RouteCamera, SaveSalvo, SetGrid, StartTour
+from console.matrix.host import HostClient
+from console.matrix.model import grid
+from console.ui.camera_tree import CameraBrowser
+from console.ui.keyboard_panel import KeyboardPanel
+from console.ui.tile import TileWidget
+from console.ui.wall_preview import WallPreview
+from console.video.player import VideoEngine
+from console.video.urls import with_credentials
+
+log = logging.getLogger("videowall.console")
+
+ROLES = ("operator", "supervisor")
+
+
+class HostLink(QObject):
+    """The desk's connection to the matrix host, on the GUI thread.
+
+    Requests are short (the host answers in milliseconds on a LAN); a host that does not
+    answer within `timeout` marks the link down rather than freezing the desk.
+    """
+
+    snapshot = Signal(dict)
+    update = Signal(dict)
+    health = Signal(dict)
+    connected_changed = Signal(bool)
+
+    def __init__(self, client: HostClient, timeout: float = 1.5, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.timeout = timeout
+        self.connected = False
+        self.seq = -1
+        self.clock_offset = 0.0  # host clock - our clock, for the agents' report times
+        self.last: dict[str, Any] = {}
+        assert client.sub is not None, "a desk needs the host's update feed"
+        self._notifier = QSocketNotifier(client.sub.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._on_updates)
+        self._poll = QTimer(self)
+        self._poll.setInterval(1000)  # health and liveness: agents report once a second
+        self._poll.timeout.connect(self.refresh)
+        self._poll.start()
+
+    def request(self, kind: str, content: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            reply = self.client.request(kind, content, timeout=self.timeout).content
+        except TimeoutError:
+            self._set_connected(False)
+            return None
+        self._set_connected(True)
+        return reply
+
+    def keys(self, line: str) -> str:
+        reply = self.request("command", {"keys": line})
+        return "NA the matrix host does not answer" if reply is None else str(reply.get("answer", "NA"))
+
+    def command(self, command: Command) -> dict[str, Any]:
+        reply = self.request("command", command.to_dict())
+        return {"ok": False, "answer": "NA the matrix host does not answer"} if reply is None else reply
+
+    def refresh(self, full: bool = False) -> None:
+        """Ask for a snapshot: the health part always, the rest on start or after a gap."""
+        snapshot = self.request("snapshot_request", {})
+        if snapshot is None:
+            return
+        self.last = snapshot
+        if "now" in snapshot:
+            self.clock_offset = float(snapshot["now"]) - time.time()
+        if full or self.seq < 0:
+            self.seq = int(snapshot["seq"])
+            self.snapshot.emit(snapshot)
+        self.health.emit(snapshot.get("health") or {})
+
+    def _on_updates(self) -> None:
+        self._notifier.setEnabled(False)
+        try:
+            sub = self.client.sub
+            while sub is not None and int(sub.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
+                for envelope in self.client.updates():
+                    if envelope.type != "update":
+                        continue
+                    seq = int(envelope.content.get("seq", 0))
+                    if seq <= self.seq:
+                        continue
+                    if seq != self.seq + 1:
+                        self.refresh(full=True)
+                        continue
+                    self.seq = seq
+                    self.update.emit(envelope.content)
+        finally:
+            self._notifier.setEnabled(True)
+
+    def _set_connected(self, connected: bool) -> None:
+        if connected != self.connected:
+            self.connected = connected
+            self.connected_changed.emit(connected)
+
+    def close(self) -> None:
+        self._poll.stop()
+        self._notifier.setEnabled(False)
+        self.client.close()
+
+
+class WallChange(QUndoCommand):
+    """Commands that made a wall change and the commands that take it back."""
+
+    def __init__(self, link: HostLink, text: str, do: list[Command], undo: list[Command],
+                 report: Callable[[str, str], None]) -> None:
+        super().__init__(text)
+        self.link, self.do, self.undo_commands, self.report = link, do, undo, report
+        self.failed = False
+
+    def _send(self, commands: list[Command]) -> None:
+        for command in commands:
+            reply = self.link.command(command)
+            if not reply.get("ok"):
+                self.failed = True
+                self.report(command.name, str(reply.get("answer", "NA")))
+                return
+
+    def redo(self) -> None:
+        self._send(self.do)
+
+    def undo(self) -> None:
+        self._send(self.undo_commands)
+
+
+def restoring(routes: dict[int, int], grids: dict[str, str], command: Command) -> list[Command]:
+    """The commands that take `command` back, given the routes and grids before it."""
+    if isinstance(command, RouteCamera | ClearTile):
+        before = routes.get(command.monitor)
+        return [RouteCamera(command.monitor, before) if before is not None else ClearTile(command.monitor)]
+    if isinstance(command, SetGrid):
+        # The old grid, then every route the old grid had (a smaller grid dropped some).
+        back: list[Command] = [SetGrid(command.screen, grids[command.screen])]
+        return back + [RouteCamera(m, c) for m, c in sorted(routes.items())]
+    return []
+
+
+class MainMonitor(QWidget):
+    """The operator's own live view: 1 or 4 tiles, decoded in this process."""
+
+    def __init__(self, engine: VideoEngine, catalog: Catalog, renderer: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.engine, self.catalog, self.renderer = engine, catalog, renderer
+        self.tiles: list[TileWidget] = []
+        self.next_tile = 0
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(2, 2, 2, 2)
+        bar = QHBoxLayout()
+        self.single = QPushButton(self.tr("1"), self)
+        self.quad = QPushButton(self.tr("4"), self)
+        for button in (self.single, self.quad):
+            button.setCheckable(True)
+            button.setFixedWidth(36)
+            bar.addWidget(button)
+        self.single.setToolTip(self.tr("One big picture"))
+        self.quad.setToolTip(self.tr("Four pictures"))
+        group = QButtonGroup(self)
+        group.addButton(self.single)
+        group.addButton(self.quad)
+        self.single.setChecked(True)
+        self.single.clicked.connect(lambda: self.set_tiles(1))
+        self.quad.clicked.connect(lambda: self.set_tiles(4))
+        bar.addStretch(1)
+        outer.addLayout(bar)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(2)
+        outer.addLayout(self.grid, 1)
+        self.set_tiles(1)
+
+    def set_tiles(self, count: int) -> None:
+        shown = [(t.camera_number) for t in self.tiles if t.camera_number is not None]
+        for tile in self.tiles:
+            tile.close_player()
+            tile.deleteLater()
+        self.tiles = []
+        side = 2 if count == 4 else 1
+        for index in range(count):
+            tile = TileWidget(self.engine, self.renderer, parent=self)
+            self.grid.addWidget(tile, index // side, index % side)
+            self.tiles.append(tile)
+        self.next_tile = 0
+        for number in shown[:count]:
+            self.show_camera(number)
+
+    def show_camera(self, number: int) -> bool:
+        camera = self.catalog.get(number)
+        if camera is None:
+            return False
+        url = camera.stream_for(1.0 / len(self.tiles))
+        if camera.credential:
+            try:
+                url = with_credentials(url, *credentials.load(camera.credential))
+            except credentials.CredentialError as exc:
+                log.error("camera %d: %s", number, exc)
+        # With four tiles, each new camera takes the next one, as a quad monitor would.
+        tile = self.tiles[self.next_tile % len(self.tiles)]
+        self.next_tile += 1
+        tile.play(url, number, camera.name)
+        return True
+
+    def close_players(self) -> None:
+        for tile in self.tiles:
+            tile.close_player()
+
+
+class SalvoTourPanel(QWidget):
+    """Salvos and tours from the host: operators recall them, supervisors save the wall."""
+
+    def __init__(self, console: ConsoleWindow) -> None:
+        super().__init__(console)
+        self.console = console
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(QLabel(self.tr("Salvos"), self))
+        self.salvos = QListWidget(self)
+        self.salvos.itemActivated.connect(lambda item: console.recall_salvo(item.data(Qt.ItemDataRole.UserRole)))
+        layout.addWidget(self.salvos, 1)
+        buttons = QHBoxLayout()
+        self.recall = QPushButton(self.tr("Recall"), self)
+        self.recall.clicked.connect(self._recall)
+        self.save = QPushButton(self.tr("Save wall as salvo…"), self)
+        self.save.clicked.connect(console.save_salvo)
+        buttons.addWidget(self.recall)
+        buttons.addWidget(self.save)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel(self.tr("Tours"), self))
+        self.tours = QListWidget(self)
+        self.tours.itemActivated.connect(lambda item: console.start_tour(item.data(Qt.ItemDataRole.UserRole)))
+        layout.addWidget(self.tours, 1)
+        self.start = QPushButton(self.tr("Start on the selected monitor"), self)
+        self.start.clicked.connect(self._start)
+        layout.addWidget(self.start)
+
+    def set_role(self, role: str) -> None:
+        supervisor = role == "supervisor"
+        self.save.setEnabled(supervisor)
+        self.save.setToolTip("" if supervisor else self.tr("Only supervisors save salvos"))
+
+    def set_names(self, salvos: list[str], tours: list[str], titles: dict[str, str] | None = None) -> None:
+        titles = titles or {}
+        for widget, kind, names in ((self.salvos, "salvo", salvos), (self.tours, "tour", tours)):
+            if [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())] != names:
+                widget.clear()
+                for name in names:
+                    title = titles.get(f"{kind}:{name}")
+                    item = QListWidgetItem(f"{name}  {title}" if title else name)
+                    item.setData(Qt.ItemDataRole.UserRole, name)
+                    widget.addItem(item)
+
+    def _recall(self) -> None:
+        item = self.salvos.currentItem()
+        if item is not None:
+            self.console.recall_salvo(item.data(Qt.ItemDataRole.UserRole))
+
+    def _start(self) -> None:
+        item = self.tours.currentItem()
+        if item is not None:
+            self.console.start_tour(item.data(Qt.ItemDataRole.UserRole))
+
+
+class ConsoleWindow(QMainWindow):
+    def __init__(self, link: HostLink, catalog: Catalog, engine: VideoEngine, *, role: str = "operator",
+                 renderer: str = "callbacks", settings: QSettings | None = None) -> None:
+        super().__init__()
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
+        self.link, self.catalog, self.role = link, catalog, role
+        self.settings = settings or QSettings("videowall", "console")
+        self.setWindowTitle(self.tr("videowall console"))
+        self.setObjectName("console")
+        self.undo_stack = QUndoStack(self)
+
+        self.preview = WallPreview(self, clock=lambda: time.time() + self.link.clock_offset)
+        self.setCentralWidget(self.preview)
+        self.browser = CameraBrowser(catalog, self)
+        self.keyboard = KeyboardPanel(self)
+        self.main_monitor = MainMonitor(engine, catalog, renderer, self)
+        self.salvo_panel = SalvoTourPanel(self)
+        self.salvo_panel.set_role(role)
+        cameras = self._dock(self.tr("Cameras"), "cameras", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
+        monitor = self._dock(self.tr("Main monitor"), "main-monitor", self.main_monitor, Qt.DockWidgetArea.RightDockWidgetArea)
+        keyboard = self._dock(self.tr("Keyboard"), "keyboard", self.keyboard, Qt.DockWidgetArea.RightDockWidgetArea)
+        salvos = self._dock(self.tr("Salvos and tours"), "salvos", self.salvo_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        # First run: the wall preview gets the middle; saved dock places win afterwards.
+        self.resizeDocks([cameras, monitor], [330, 440], Qt.Orientation.Horizontal)
+        self.resizeDocks([cameras, salvos, monitor, keyboard], [640, 260, 330, 560], Qt.Orientation.Vertical)
+        self.keyboard.install_shortcuts(self)
+
+        toolbar = QToolBar(self.tr("Wall"), self)
+        toolbar.setObjectName("wall-toolbar")
+        self.addToolBar(toolbar)
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        toolbar.addAction(self.undo_action)
+        toolbar.addAction(self.redo_action)
+        save = QAction(self.tr("Save wall as salvo…"), self)
+        save.setEnabled(role == "supervisor")
+        save.triggered.connect(self.save_salvo)
+        toolbar.addAction(save)
+
+        self.host_label = QLabel(self)
+        self.agents_label = QLabel(self)
+        self.lost_label = QLabel(self)
+        for label in (self.host_label, self.agents_label, self.lost_label):
+            self.statusBar().addPermanentWidget(label)
+        self.statusBar().showMessage(self.tr("role: %1").replace("%1", self._role_name()))
+
+        link.snapshot.connect(self._on_snapshot)
+        link.update.connect(self._on_update)
+        link.health.connect(self._on_health)
+        link.connected_changed.connect(self._on_connected)
+        self.preview.command_requested.connect(self.request)
+        self.preview.monitor_selected.connect(lambda m: self.send_keys(f"{m} MON"))
+        self.preview.monitor_activated.connect(self._preview_monitor)
+        self.browser.camera_activated.connect(self.main_monitor.show_camera)
+        self.keyboard.line_entered.connect(self.send_keys)
+        self._on_connected(False)
+        self._restore_settings()
+        link.refresh(full=True)
+
+    def _role_name(self) -> str:
+        return self.tr("supervisor") if self.role == "supervisor" else self.tr("operator")
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # QSettings restores docks by object name
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- host -> desk ------------------------------------------------------------------
+    def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
+        self.preview.load_snapshot(snapshot)
+        self.salvo_panel.set_names(list(snapshot.get("salvos", [])), list(snapshot.get("tours", [])),
+                                   snapshot.get("titles"))
+
+    def _on_update(self, update: dict[str, Any]) -> None:
+        if not self.preview.apply_update(update):
+            self.link.refresh(full=True)
+            return
+        if "salvos" in update:
+            self.salvo_panel.set_names(list(update["salvos"]), list(self.link.last.get("tours", [])),
+                                       self.link.last.get("titles"))
+
+    def _on_health(self, health: dict[str, Any]) -> None:
+        self.preview.set_health(health)
+        now = time.time() + self.link.clock_offset
+        online = [name for name, report in health.items() if now - float(report.get("at", 0)) < 5]
+        lost = sum(1 for name in online for tile in health[name].get("tiles", {}).values()
+                   if tile.get("state") in ("lost", "error"))
+        self.agents_label.setText(self.tr("agents online: %1").replace("%1", str(len(online))))
+        self.lost_label.setText(self.tr("tiles lost: %1").replace("%1", str(lost)))
+        self.lost_label.setStyleSheet("color: #e5484d;" if lost else "")
+
+    def _on_connected(self, connected: bool) -> None:
+        self.host_label.setText(self.tr("host: connected") if connected else self.tr("host: not answering"))
+        self.host_label.setStyleSheet("" if connected else "color: #f5a524;")
+        self.keyboard.set_connected(connected)
+
+    # -- desk -> host ------------------------------------------------------------------
+    def send_keys(self, line: str) -> str:
+        answer = self.link.keys(line)
+        self.keyboard.show_reply(line, answer)
+        if answer.startswith("AK") and self.keyboard.monitor is not None:
+            self.preview.select_monitor(self.keyboard.monitor)
+        return answer
+
+    def request(self, command: Command) -> None:
+        """A wall change from the mouse: sent to the host through the undo stack."""
+        routes = {m: c for m in range(1, self._monitors() + 1) if (c := self._route(m)) is not None}
+        grids = {s.name: s.grid.name for s in self.preview.wall.screens} if self.preview.wall else {}
+        self.undo_stack.push(WallChange(self.link, _describe(command), [command], restoring(routes, grids, command),
+                                        self._report))
+
+    def recall_salvo(self, name: str) -> None:
+        routes = {m: c for m in range(1, self._monitors() + 1) if (c := self._route(m)) is not None}
+        undo: list[Command] = [RouteCamera(m, c) if c is not None else ClearTile(m)
+                               for m, c in sorted({**dict.fromkeys(range(1, self._monitors() + 1)), **routes}.items())]
+        self.undo_stack.push(WallChange(self.link, self.tr("recall salvo %1").replace("%1", name), [RecallSalvo(name)],
+                                        undo, self._report))
+
+    def start_tour(self, name: str) -> None:
+        monitor = self.preview.selected_monitor
+        if monitor is None:
+            self.statusBar().showMessage(self.tr("Select a monitor first"), 4000)
+            return
+        reply = self.link.command(StartTour(monitor, name))
+        if not reply.get("ok"):
+            self._report("StartTour", str(reply.get("answer")))
+
+    def save_salvo(self) -> None:
+        if self.role != "supervisor":
+            self.statusBar().showMessage(self.tr("Only supervisors save salvos"), 4000)
+            return
+        name, ok = QInputDialog.getText(self, self.tr("Save wall as salvo"), self.tr("Salvo name or number:"))
+        if ok and name.strip():
+            self.save_salvo_as(name.strip())
+
+    def save_salvo_as(self, name: str) -> dict[str, Any]:
+        reply = self.link.command(SaveSalvo(name))
+        if not reply.get("ok"):
+            self._report("SaveSalvo", str(reply.get("answer")))
+        return reply
+
+    def _preview_monitor(self, monitor: int) -> None:
+        camera = self._route(monitor)
+        if camera is not None:
+            self.main_monitor.show_camera(camera)
+
+    def _route(self, monitor: int) -> int | None:
+        info = self.preview.tile_info(monitor)
+        return info.camera if info is not None else None
+
+    def _monitors(self) -> int:
+        wall = self.preview.wall
+        return wall.monitors if wall is not None else 0
+
+    def _report(self, what: str, answer: str) -> None:
+        log.warning("%s refused: %s", what, answer)
+        self.statusBar().showMessage(f"{what}: {answer}", 6000)
+
+    # -- settings ----------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        state = self.settings.value("state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 900)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("state", self.saveState())
+        self.settings.sync()
+        self.main_monitor.close_players()
+        super().closeEvent(event)
+
+
+def _describe(command: Command) -> str:
+    if isinstance(command, RouteCamera):
+        return f"MON {command.monitor} ← CAM {command.camera}"
+    if isinstance(command, ClearTile):
+        return f"clear MON {command.monitor}"
+    if isinstance(command, SetGrid):
+        return f"{command.screen}: grid {grid(command.grid).name}"
+    return command.name
