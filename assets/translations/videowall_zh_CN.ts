@@ -51,6 +51,114 @@
     </message>
 </context>
 <context>
+    <name>ConsoleWindow</name>
+    <message>
+        <location filename="../../console/ui/console.py" line="307"/>
+        <source>videowall console</source>
+        <translation>videowall 控制台</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="318"/>
+        <source>Cameras</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="319"/>
+        <source>Main monitor</source>
+        <translation>主监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="320"/>
+        <source>Keyboard</source>
+        <translation>键盘</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="321"/>
+        <source>Salvos and tours</source>
+        <translation>预案与轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="327"/>
+        <source>Wall</source>
+        <translation>电视墙</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="330"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="332"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="336"/>
+        <source>Save wall as salvo…</source>
+        <translation>将电视墙保存为预案…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="346"/>
+        <source>role: %1</source>
+        <translation>角色：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="362"/>
+        <source>supervisor</source>
+        <translation>值班长</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="362"/>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="391"/>
+        <source>agents online: %1</source>
+        <translation>在线代理：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="392"/>
+        <source>tiles lost: %1</source>
+        <translation>丢失画面：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="396"/>
+        <source>host: connected</source>
+        <translation>主机：已连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="396"/>
+        <source>host: not answering</source>
+        <translation>主机：无应答</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="419"/>
+        <source>recall salvo %1</source>
+        <translation>调用预案 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="425"/>
+        <source>Select a monitor first</source>
+        <translation>请先选择监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="433"/>
+        <source>Only supervisors save salvos</source>
+        <translation>只有值班长可以保存预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="435"/>
+        <source>Save wall as salvo</source>
+        <translation>将电视墙保存为预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="435"/>
+        <source>Salvo name or number:</source>
+        <translation>预案名称或编号：</translation>
+    </message>
+</context>
+<context>
     <name>GridWindow</name>
     <message>
         <location filename="../../console/ui/demo.py" line="26"/>
@@ -254,6 +362,62 @@
         <location filename="../../console/ui/keyboard_panel.py" line="622"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainMonitor</name>
+    <message>
+        <location filename="../../console/ui/console.py" line="187"/>
+        <source>1</source>
+        <translation>1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="188"/>
+        <source>4</source>
+        <translation>4</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="193"/>
+        <source>One big picture</source>
+        <translation>单画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="194"/>
+        <source>Four pictures</source>
+        <translation>四画面</translation>
+    </message>
+</context>
+<context>
+    <name>SalvoTourPanel</name>
+    <message>
+        <location filename="../../console/ui/console.py" line="252"/>
+        <source>Salvos</source>
+        <translation>预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="257"/>
+        <source>Recall</source>
+        <translation>调用</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="259"/>
+        <source>Save wall as salvo…</source>
+        <translation>将电视墙保存为预案…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="264"/>
+        <source>Tours</source>
+        <translation>轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="268"/>
+        <source>Start on the selected monitor</source>
+        <translation>在所选监视器上启动</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="275"/>
+        <source>Only supervisors save salvos</source>
+        <translation>只有值班长可以保存预案</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,190 @@
+"""The operator's console on a whole centre in one process: a real matrix host, a wall agent per
+screen and the console, with the simulated cameras.  Checked on the host and in the agents'
+tile pixels."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QDockWidget
+
+from console.matrix.catalog import build, read_catalog
+from console.matrix.layouts import load_layout
+from console.sim.identity import camera_colour, colour_distance
+from console.sim.site import SimSite
+from console.ui.centre import LocalCentre, start_local_centre
+from console.ui.console import ConsoleWindow, HostLink
+from tests.conftest import ROOT, videowall_cmd
+from tests.support.pixels import camera_in
+
+pytestmark = pytest.mark.qt_log_ignore(*(re.escape(f"This plugin does not support {what}")
+                                         for what in ("raise()", "grabbing the keyboard")))
+
+
+@pytest.fixture
+def centre(qtbot, sim: SimSite, tmp_path: Path) -> Iterator[LocalCentre]:  # type: ignore[no-untyped-def]
+    rows = "".join(f"{c.number},{c.name},{' / '.join(c.place)},{c.url},sim\n" for c in sim.cameras)
+    (tmp_path / "cams.csv").write_text("number,name,place,main,credential\n" + rows, encoding="utf-8")
+    build(read_catalog(tmp_path / "cams.csv"), tmp_path / "catalog.sqlite")
+    settings = QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat)
+    c = start_local_centre(load_layout(ROOT / "layouts" / "town-xinjia.yaml"), tmp_path / "catalog.sqlite", tmp_path,
+                           role="supervisor", settings=settings, arrange="demo", extra_desks=("desk-2",))
+    yield c
+    c.close()
+
+
+def wall_shows(centre: LocalCentre, monitor: int) -> int | None:
+    """The camera in the pixels of `monitor` on the agent that shows it."""
+    for agent in centre.agents:
+        if agent.first_monitor <= monitor < agent.first_monitor + len(agent.tiles):
+            tile = agent.tiles[monitor - agent.first_monitor]
+            return camera_in(tile.grab().toImage(), tile.video_rect())
+    return None
+
+
+def test_keyboard_panel_and_command_line_drive_the_wall(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    desk = centre.console
+    for key in ("2", "MON", "3", "CAM"):
+        qtbot.mouseClick(desk.keyboard.buttons[key], Qt.MouseButton.LeftButton)
+    assert centre.host.state.routes[2] == 3
+    assert desk.keyboard.reply_display.text().startswith("AK")
+    qtbot.waitUntil(lambda: wall_shows(centre, 2) == 3, timeout=8000)
+    qtbot.waitUntil(lambda: (info := desk.preview.tile_info(2)) is not None and info.camera == 3, timeout=2000)
+    assert desk.preview.selected_monitor == 2  # the keyboard's MON moved the preview's selection
+
+    line = desk.keyboard.command_line
+    line.setFocus()
+    qtbot.keyClicks(line, "5 MON 4 CAM")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert centre.host.state.routes[5] == 4
+    qtbot.waitUntil(lambda: wall_shows(centre, 5) == 4, timeout=8000)
+    qtbot.keyClicks(line, "99999 CAM")
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    assert "unknown camera 99999" in desk.keyboard.reply_display.text()
+    assert centre.host.state.routes[5] == 4
+
+
+def drop(preview, monitor: int, mime: QMimeData) -> None:  # type: ignore[no-untyped-def]
+    """What a mouse drag from the camera tree does when released over `monitor`."""
+    point = preview.tile_rect(monitor).center()
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(preview, QDragEnterEvent(point, *args))
+    QApplication.sendEvent(preview, QDragMoveEvent(point, *args))
+    QApplication.sendEvent(preview, QDropEvent(QPointF(point), *args))
+
+
+def test_search_drag_drop_undo_redo(qtbot, centre: LocalCentre, sim: SimSite) -> None:  # type: ignore[no-untyped-def]
+    desk = centre.console
+    target = sim.cameras[4]  # camera 5
+    word = target.name.split()[0][:2]  # a two-character Chinese substring of its name
+    desk.browser.search_box.setFocus()
+    for char in word:  # as an input method commits it: one character at a time
+        desk.browser.search_box.insert(char)
+    model = desk.browser.search_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=2000)
+    rows = [model.index(r, 0) for r in range(model.rowCount())]
+    found = [i for i in rows if i.data(Qt.ItemDataRole.UserRole + 1) == 5]
+    assert found, f"camera 5 not found by {word!r}"
+    drop(desk.preview, 6, model.mimeData(found))
+    assert centre.host.state.routes.get(6) == 5
+    qtbot.waitUntil(lambda: wall_shows(centre, 6) == 5, timeout=8000)
+
+    desk.undo_stack.undo()
+    assert 6 not in centre.host.state.routes
+    desk.undo_stack.redo()
+    assert centre.host.state.routes.get(6) == 5
+
+    # A second drop over it, then undo: the first camera comes back, on the wall too.
+    drop(desk.preview, 6, desk.browser.tree_model.mimeData([desk.browser.tree_model.index_of(sim.cameras[1].place, 2)]))
+    assert centre.host.state.routes[6] == 2
+    desk.undo_stack.undo()
+    assert centre.host.state.routes[6] == 5
+    qtbot.waitUntil(lambda: wall_shows(centre, 6) == 5, timeout=8000)
+
+
+def test_two_consoles_see_each_others_changes(qtbot, centre: LocalCentre, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    other = ConsoleWindow(HostLink(centre.client("desk-2", pub=True)), centre.catalog, centre.engine,
+                          settings=QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(other)
+    try:
+        other.show()
+        qtbot.waitUntil(lambda: other.preview.seq is not None, timeout=3000)
+        assert centre.console.send_keys("7 MON 6 CAM") == "AK"
+        qtbot.waitUntil(lambda: (info := other.preview.tile_info(7)) is not None and info.camera == 6, timeout=2000)
+        # And the other way round, from the second desk's keyboard panel.
+        assert other.send_keys("8 MON 1 CAM") == "AK"
+        qtbot.waitUntil(lambda: (i := centre.console.preview.tile_info(8)) is not None and i.camera == 1, timeout=2000)
+        # Salvos saved on one desk appear on the other.
+        assert centre.console.save_salvo_as("evening")["ok"]
+        qtbot.waitUntil(lambda: any(other.salvo_panel.salvos.item(i).data(Qt.ItemDataRole.UserRole) == "evening"
+                                    for i in range(other.salvo_panel.salvos.count())), timeout=3000)
+    finally:
+        other.link.close()
+        other.close()
+
+
+def test_operators_recall_but_do_not_save(qtbot, centre: LocalCentre, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    operator = ConsoleWindow(HostLink(centre.client("desk-2", pub=True)), centre.catalog, centre.engine,
+                             role="operator", settings=QSettings(str(tmp_path / "op.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(operator)
+    try:
+        assert not operator.salvo_panel.save.isEnabled()
+        operator.save_salvo()  # refused before any dialog opens
+        assert "Only supervisors" in operator.statusBar().currentMessage()
+        assert centre.console.salvo_panel.save.isEnabled()
+    finally:
+        operator.link.close()
+        operator.close()
+
+
+def test_window_and_docks_are_restored(qtbot, centre: LocalCentre, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    settings = QSettings(str(tmp_path / "restore.ini"), QSettings.Format.IniFormat)
+    first = ConsoleWindow(HostLink(centre.client("desk-2", pub=True)), centre.catalog, centre.engine, settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.findChild(QDockWidget, "keyboard").setFloating(True)
+    first.findChild(QDockWidget, "salvos").hide()
+    first.close()
+    assert settings.value("geometry") is not None
+    first.link.close()
+    second = ConsoleWindow(HostLink(centre.client("desk-2", pub=True)), centre.catalog, centre.engine, settings=settings)
+    qtbot.addWidget(second)
+    try:
+        second.show()
+        # (Geometry is restored too, but the offscreen platform's 800x600 screen clamps it.)
+        assert second.findChild(QDockWidget, "salvos").isHidden()
+        assert second.findChild(QDockWidget, "keyboard").isFloating()
+        assert not second.findChild(QDockWidget, "cameras").isFloating()
+    finally:
+        second.link.close()
+        second.close()
+
+
+def test_demo_screenshot_shows_console_and_wall(tmp_path: Path) -> None:
+    shot = tmp_path / "demo.png"
+    result = subprocess.run(videowall_cmd("demo", "--city", "300", "--screenshot", str(shot), "--after", "6"),
+                            capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["playing"] >= 9  # salvo 1 (8 tiles) and the tour on the big screen
+    image = QImage(str(shot))
+    assert image.width() >= 1800 and image.height() >= 900
+    # Right of the console are the wall windows: the salvo's cameras must be there in colour.
+    counts = Counter()
+    for y in range(0, image.height(), 3):
+        for x in range(1250, image.width(), 3):
+            c = QColor(image.pixel(x, y))
+            for number in range(1, 9):
+                if colour_distance((c.red(), c.green(), c.blue()), camera_colour(number)) < 30:
+                    counts[number] += 1
+    assert len([n for n, k in counts.items() if k > 200]) >= 6, counts
