@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     desk.add_argument("--host", dest="console_host", metavar="ADDR", help="join a remote matrix host instead")
     desk.add_argument("--server-key", dest="console_server_key", help="the remote host's public key")
     desk.add_argument("--catalog", dest="console_catalog", metavar="DB", help="camera catalog (SQLite) for --host")
+    desk.add_argument("--key-stdin", dest="console_key_stdin", action="store_true",
+                      help="with --host: read the desk's key pair as one JSON line from stdin instead of the keyring")
     desk.add_argument("--role", choices=["operator", "supervisor"],
                       help="what this desk may do (default: from the configuration, else operator)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -606,7 +608,7 @@ def cmd_console(args: argparse.Namespace) -> int:
             return 2
         try:
             catalog = Catalog(args.console_catalog)
-            pair = keys.load("desk")
+            pair = keys.from_json(sys.stdin.readline()) if args.console_key_stdin else keys.load("desk")
         except (CatalogError, keys.KeyPairError) as exc:
             print(f"videowall: {exc}", file=sys.stderr)
             return 2
@@ -620,6 +622,7 @@ def cmd_console(args: argparse.Namespace) -> int:
         window = ConsoleWindow(HostLink(client), catalog, engine, role=args.role or "operator",
                                renderer=default_renderer())
         window.show()
+        _report_ready(app, window)
         try:
             return int(app.exec())
         finally:
@@ -657,6 +660,22 @@ def cmd_console(args: argparse.Namespace) -> int:
         return int(app.exec())
     finally:
         centre.close()
+
+
+def _report_ready(app, window) -> None:  # type: ignore[no-untyped-def]
+    """Log when the console is usable: shown, painted, the wall and the camera tree loaded."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def check() -> None:
+        if window.preview.seq is None or not window.isVisible():
+            QTimer.singleShot(5, check)
+            return
+        app.processEvents()  # the first paint of everything that is shown
+        log.info("console ready", extra={"event": "ready", "monotonic": time.monotonic()})
+
+    QTimer.singleShot(0, check)
 
 
 def _pub_endpoint(router: str) -> str:

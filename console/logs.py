@@ -34,6 +34,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "msg": record.getMessage(),
         }
+        for key in ("event", "monotonic"):  # structured fields a test or a benchmark waits on
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
         if record.exc_text:
             entry["exc"] = record.exc_text
         return json.dumps(entry, ensure_ascii=False)
