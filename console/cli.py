@@ -570,8 +570,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                     settings=settings, arrange="demo")
         # Something to look at: the layout's first salvo, and its first tour on the big screen.
         desk = centre.console
-        if layout.salvos:
-            desk.recall_salvo(sorted(layout.salvos)[0])
+        for salvo in sorted(layout.salvos):
+            desk.recall_salvo(salvo)
         if layout.tours:
             last = layout.wall.monitors
             desk.link.keys(f"{last} MON {sorted(layout.tours)[0]} SEQ")
