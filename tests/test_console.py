@@ -72,6 +72,16 @@ def test_keyboard_panel_and_command_line_drive_the_wall(qtbot, centre: LocalCent
     assert "unknown camera 99999" in desk.keyboard.reply_display.text()
     assert centre.host.state.routes[5] == 4
 
+    # Keyboard changes go on the undo stack too, a whole line at a time.
+    entries = desk.undo_stack.count()
+    assert entries == 2  # "3 CAM" and "5 MON 4 CAM"; not "2 MON" nor the refused line
+    assert desk.send_keys("5 MON 6 CAM 1 MON 2 CAM") == "AK"
+    qtbot.waitUntil(lambda: desk.undo_stack.count() == entries + 1, timeout=2000)
+    desk.undo_stack.undo()
+    assert centre.host.state.routes.get(5) == 4 and 1 not in centre.host.state.routes
+    desk.undo_stack.redo()
+    assert centre.host.state.routes[5] == 6 and centre.host.state.routes[1] == 2
+
 
 def drop(preview, monitor: int, mime: QMimeData) -> None:  # type: ignore[no-untyped-def]
     """What a mouse drag from the camera tree does when released over `monitor`."""

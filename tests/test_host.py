@@ -54,6 +54,9 @@ def test_keyboard_snapshot_restart_and_audit(tmp_path: Path, keys: dict[str, tup
         assert desk.keys("99 MON").startswith("NA no monitor 99")
         assert desk.keys("9 CAM") == "AK"
         assert host.state.routes[4] == 9 and host.state.routes[2] == 2
+        # All of a line or nothing: the first route is taken back when the second is refused.
+        assert desk.keys("5 MON 7 CAM 6 MON 99999 CAM") == "NA unknown camera 99999"
+        assert host.state.routes[5] == 5 and host.state.routes[6] == 6
         snapshot = desk.request("snapshot_request", {}).content
         assert snapshot["routes"]["3"] == 3 and snapshot["routes"]["1"] == 1
         seq = snapshot["seq"]

@@ -9,6 +9,7 @@ validated, applied, audited and persisted before it is acknowledged.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import threading
@@ -320,17 +321,24 @@ class MatrixHost:
         return result
 
     def _execute(self, who: str, commands: list[Command]) -> dict[str, Any]:
+        """All of a line's commands, or none of them: a refused one takes the others back."""
+        state = self.state
+        saved = (dict(state.routes), state.wall, dict(state.salvos),
+                 {m: dataclasses.replace(r) for m, r in self.tours.runs.items()})
         changes: dict[int, int | None] = {}
         for command in commands:
             try:
                 changes.update(self._apply(command))
             except ModelError as exc:
+                state.routes, state.wall, state.salvos, self.tours.runs = saved
                 self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
                 return {"ok": False, "answer": f"NA {exc}"}
+        for command in commands:
             self.audit.append(who, command.name, command.to_dict())
         if changes or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SetGrid) for c in commands):
             self._commit(changes)
-        return {"ok": True, "answer": "AK", "seq": self.seq}
+        # The commands themselves: a desk keeps them for its undo stack.
+        return {"ok": True, "answer": "AK", "seq": self.seq, "commands": [c.to_dict() for c in commands]}
 
     def _apply(self, command: Command) -> dict[int, int | None]:
         """Tour commands are timed here; everything else is the model's."""

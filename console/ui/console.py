@@ -34,7 +34,16 @@ from PySide6.QtWidgets import (
 
 from console import credentials
 from console.matrix.catalog import Catalog
-from console.matrix.commands import ClearTile, Command, RecallSalvo, RouteCamera, SaveSalvo, SetGrid, StartTour
+from console.matrix.commands import (
+    ClearTile,
+    Command,
+    RecallSalvo,
+    RouteCamera,
+    SaveSalvo,
+    SetGrid,
+    StartTour,
+    command_from_dict,
+)
 from console.matrix.host import HostClient
 from console.matrix.model import grid
 from console.ui.camera_tree import CameraBrowser
@@ -69,6 +78,7 @@ class HostLink(QObject):
         self.seq = -1
         self.clock_offset = 0.0  # host clock - our clock, for the agents' report times
         self.last: dict[str, Any] = {}
+        self.last_update: dict[str, Any] = {}
         assert client.sub is not None, "a desk needs the host's update feed"
         self._notifier = QSocketNotifier(client.sub.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_updates)
@@ -80,15 +90,20 @@ class HostLink(QObject):
     def request(self, kind: str, content: dict[str, Any]) -> dict[str, Any] | None:
         try:
             reply = self.client.request(kind, content, timeout=self.timeout).content
-        except TimeoutError:
+        except (TimeoutError, zmq.ZMQError) as exc:
+            if isinstance(exc, zmq.ZMQError):
+                log.warning("the link to the matrix host failed: %s", exc)
             self._set_connected(False)
             return None
         self._set_connected(True)
         return reply
 
     def keys(self, line: str) -> str:
+        return str(self.keys_reply(line).get("answer", "NA"))
+
+    def keys_reply(self, line: str) -> dict[str, Any]:
         reply = self.request("command", {"keys": line})
-        return "NA the matrix host does not answer" if reply is None else str(reply.get("answer", "NA"))
+        return {"ok": False, "answer": "NA the matrix host does not answer"} if reply is None else reply
 
     def command(self, command: Command) -> dict[str, Any]:
         reply = self.request("command", command.to_dict())
@@ -122,6 +137,7 @@ class HostLink(QObject):
                         self.refresh(full=True)
                         continue
                     self.seq = seq
+                    self.last_update = envelope.content
                     self.update.emit(envelope.content)
         finally:
             self._notifier.setEnabled(True)
@@ -141,10 +157,11 @@ class WallChange(QUndoCommand):
     """Commands that made a wall change and the commands that take it back."""
 
     def __init__(self, link: HostLink, text: str, do: list[Command], undo: list[Command],
-                 report: Callable[[str, str], None]) -> None:
+                 report: Callable[[str, str], None], *, done: bool = False) -> None:
         super().__init__(text)
         self.link, self.do, self.undo_commands, self.report = link, do, undo, report
         self.failed = False
+        self._skip_first_redo = done  # already carried out (a keyboard line): pushing must not resend
 
     def _send(self, commands: list[Command]) -> None:
         for command in commands:
@@ -155,6 +172,9 @@ class WallChange(QUndoCommand):
                 return
 
     def redo(self) -> None:
+        if self._skip_first_redo:
+            self._skip_first_redo = False
+            return
         self._send(self.do)
 
     def undo(self) -> None:
@@ -307,6 +327,7 @@ class ConsoleWindow(QMainWindow):
         self.setWindowTitle(self.tr("videowall console"))
         self.setObjectName("console")
         self.undo_stack = QUndoStack(self)
+        self._keyboard_changes: dict[int, tuple[str, dict[int, int], dict[str, str], list[dict[str, Any]]]] = {}
 
         self.preview = WallPreview(self, clock=lambda: time.time() + self.link.clock_offset)
         self.setCentralWidget(self.preview)
@@ -378,6 +399,8 @@ class ConsoleWindow(QMainWindow):
         if not self.preview.apply_update(update):
             self.link.refresh(full=True)
             return
+        if int(update["seq"]) in self._keyboard_changes:
+            self._remember_keyboard_change(int(update["seq"]), update)
         if "salvos" in update:
             self.salvo_panel.set_names(list(update["salvos"]), list(self.link.last.get("tours", [])),
                                        self.link.last.get("titles"))
@@ -399,11 +422,43 @@ class ConsoleWindow(QMainWindow):
 
     # -- desk -> host ------------------------------------------------------------------
     def send_keys(self, line: str) -> str:
-        answer = self.link.keys(line)
+        before = self._routes()
+        grids = {s.name: s.grid.name for s in self.preview.wall.screens} if self.preview.wall else {}
+        reply = self.link.keys_reply(line)
+        answer = str(reply.get("answer", "NA"))
         self.keyboard.show_reply(line, answer)
         if answer.startswith("AK") and self.keyboard.monitor is not None:
             self.preview.select_monitor(self.keyboard.monitor)
+        if reply.get("ok") and reply.get("commands") and "seq" in reply:
+            # Undone from what the wall showed before: known once the host's update arrives.
+            self._keyboard_changes[int(reply["seq"])] = (line, before, grids, reply["commands"])
+            if self.link.seq >= int(reply["seq"]):
+                self._remember_keyboard_change(int(reply["seq"]), self.link.last_update)
         return answer
+
+    def _remember_keyboard_change(self, seq: int, update: dict[str, Any]) -> None:
+        pending = self._keyboard_changes.pop(seq, None)
+        if pending is None or int(update.get("seq", -1)) != seq:
+            return
+        line, before, grids, done = pending
+        undo: list[Command] = []
+        wall = update.get("wall") or {}
+        for screen in wall.get("screens", []):
+            if grids.get(screen["name"], screen["grid"]) != screen["grid"]:
+                undo.append(SetGrid(screen["name"], grids[screen["name"]]))
+        if undo:  # a grid changed: every route comes back after it
+            undo += [RouteCamera(m, c) for m, c in sorted(before.items())]
+        else:
+            for monitor_text in update.get("routes", {}):
+                camera = before.get(int(monitor_text))
+                undo.append(RouteCamera(int(monitor_text), camera) if camera is not None else ClearTile(int(monitor_text)))
+        if not undo:
+            return  # nothing on the wall changed (a HOLD, a saved salvo)
+        commands = [command_from_dict(c) for c in done]
+        self.undo_stack.push(WallChange(self.link, line, commands, undo, self._report, done=True))
+
+    def _routes(self) -> dict[int, int]:
+        return {m: c for m in range(1, self._monitors() + 1) if (c := self._route(m)) is not None}
 
     def request(self, command: Command) -> None:
         """A wall change from the mouse: sent to the host through the undo stack."""
