@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QApplication, QDockWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget
 
 from console.matrix.catalog import build, read_catalog
 from console.matrix.layouts import load_layout
 from console.sim.identity import camera_colour, colour_distance
 from console.sim.site import SimSite
 from console.ui.centre import LocalCentre, start_local_centre
-from console.ui.console import ConsoleWindow, HostLink
+from console.ui.console import ConsoleWindow, HostLink, TourEditor
 from tests.conftest import ROOT, videowall_cmd
 from tests.support.pixels import camera_in
 
@@ -198,3 +198,45 @@ def test_demo_screenshot_shows_console_and_wall(tmp_path: Path) -> None:
                 if colour_distance((c.red(), c.green(), c.blue()), camera_colour(number)) < 30:
                     counts[number] += 1
     assert len([n for n, k in counts.items() if k > 200]) >= 6, counts
+
+
+def test_supervisor_edits_tours_and_saves_the_wall_as_a_layout(qtbot, centre: LocalCentre,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    desk = centre.console
+    assert desk.save_tour_as("9", [(1, 2.0), (3, 4.5)])["ok"]
+    assert centre.host.state.tours["9"].steps == ((1, 2.0), (3, 4.5))
+    refused = desk.save_tour_as("9", [(1, 2.0), (99999, 3.0)])
+    assert not refused["ok"] and "unknown camera 99999" in refused["answer"]
+    assert centre.host.state.tours["9"].steps == ((1, 2.0), (3, 4.5))  # unchanged
+
+    # The editor: rows in, a tour out; a bad cell is named and the dialog stays open.
+    editor = TourEditor("9", [(1, 2.0)], desk)
+    qtbot.addWidget(editor)
+    editor.add_step(4, 8.0)
+    assert editor.result_tour() == ("9", [1, 4], [2.0, 8.0])
+    editor.table.item(1, 1).setText("eight")
+    editor.accept()
+    assert editor.error.text().startswith("step 2") and editor.result() != QDialog.DialogCode.Accepted
+
+    assert desk.send_keys("2 MON 5 CAM") == "AK"
+    qtbot.waitUntil(lambda: desk.link.last.get("routes", {}).get("2") == 5 or desk.link.refresh() is not None,
+                    timeout=3000)
+    path = tmp_path / "saved-wall.yaml"
+    desk.save_layout_as(str(path))
+    saved = load_layout(path)
+    assert [s.name for s in saved.wall.screens] == ["A1", "A2", "B1", "B2"]
+    assert saved.wall.screens[3].position == (1, 1)
+    assert saved.salvos["now"].routes == tuple(sorted(centre.host.state.routes.items()))
+    assert saved.tours["9"].steps == ((1, 2.0), (3, 4.5))
+    assert "2" in saved.salvos  # the layout's own salvos come along
+
+    operator = ConsoleWindow(HostLink(centre.client("desk-2", pub=True)), centre.catalog, centre.engine,
+                             role="operator", settings=QSettings(str(tmp_path / "op.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(operator)
+    try:
+        assert not operator.salvo_panel.edit.isEnabled() and not operator.save_layout_action.isEnabled()
+        assert not operator.save_tour_as("9", [(2, 1.0)])["ok"]
+        assert centre.host.state.tours["9"].steps == ((1, 2.0), (3, 4.5))
+    finally:
+        operator.link.close()
+        operator.close()

@@ -57,6 +57,8 @@ def test_keyboard_snapshot_restart_and_audit(tmp_path: Path, keys: dict[str, tup
         # All of a line or nothing: the first route is taken back when the second is refused.
         assert desk.keys("5 MON 7 CAM 6 MON 99999 CAM") == "NA unknown camera 99999"
         assert host.state.routes[5] == 5 and host.state.routes[6] == 6
+        tour = {"command": "SaveTour", "tour": "night", "cameras": [3, 4], "dwells": [5, 7.5]}
+        assert desk.request("command", tour).content["ok"]
         snapshot = desk.request("snapshot_request", {}).content
         assert snapshot["routes"]["3"] == 3 and snapshot["routes"]["1"] == 1
         seq = snapshot["seq"]
@@ -69,6 +71,7 @@ def test_keyboard_snapshot_restart_and_audit(tmp_path: Path, keys: dict[str, tup
     try:
         snapshot = desk.request("snapshot_request", {}).content
         assert snapshot["seq"] == seq and snapshot["routes"]["3"] == 3
+        assert snapshot["tour_defs"]["night"] == [[3, 5.0], [4, 7.5]]
     finally:
         desk.close()
         host.stop()

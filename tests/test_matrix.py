@@ -15,6 +15,7 @@ from console.matrix.commands import (
     RecallSalvo,
     RouteCamera,
     SaveSalvo,
+    SaveTour,
     SetGrid,
     StartTour,
     StepTour,
@@ -92,7 +93,7 @@ def test_route_clear_salvo_and_grid() -> None:
 
 def test_commands_round_trip_and_reject_bad_input() -> None:
     samples = [RouteCamera(3, 1042), ClearTile(1), SetGrid("left", "9"), SaveSalvo("5", (1, 2)),
-               RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1)]
+               RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1), SaveTour("7", (4, 9), (10.0, 2.5))]
     assert {c.name for c in samples} == set(COMMANDS)
     for command in samples:
         assert command_from_dict(command.to_dict()) == command
@@ -105,6 +106,7 @@ def test_commands_round_trip_and_reject_bad_input() -> None:
         ({"command": "RouteCamera", "monitor": 1, "camera": 2, "x": 0}, "unknown field"),
         ({"command": "SaveSalvo", "salvo": "a", "monitors": [1, "2"]}, "list of integers"),
         ({"command": "SetGrid", "screen": "", "grid": "4"}, "non-empty string"),
+        ({"command": "SaveTour", "tour": "7", "cameras": [1], "dwells": ["long"]}, "list of numbers"),
     ]
     for data, message in bad:
         with pytest.raises(CommandError, match=message):

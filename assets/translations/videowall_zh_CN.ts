@@ -53,109 +53,144 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="307"/>
+        <location filename="../../console/ui/console.py" line="414"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="318"/>
+        <location filename="../../console/ui/console.py" line="426"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="319"/>
+        <location filename="../../console/ui/console.py" line="427"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="320"/>
+        <location filename="../../console/ui/console.py" line="428"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="321"/>
+        <location filename="../../console/ui/console.py" line="429"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="327"/>
+        <location filename="../../console/ui/console.py" line="435"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="330"/>
+        <location filename="../../console/ui/console.py" line="438"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="332"/>
+        <location filename="../../console/ui/console.py" line="440"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="336"/>
+        <location filename="../../console/ui/console.py" line="444"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="346"/>
+        <location filename="../../console/ui/console.py" line="448"/>
+        <source>Save wall as layout…</source>
+        <translation>将电视墙保存为布局…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="458"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="362"/>
+        <location filename="../../console/ui/console.py" line="474"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="362"/>
+        <location filename="../../console/ui/console.py" line="474"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="391"/>
+        <location filename="../../console/ui/console.py" line="505"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="392"/>
+        <location filename="../../console/ui/console.py" line="506"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="396"/>
+        <location filename="../../console/ui/console.py" line="510"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="396"/>
+        <location filename="../../console/ui/console.py" line="510"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="419"/>
+        <location filename="../../console/ui/console.py" line="565"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="425"/>
+        <location filename="../../console/ui/console.py" line="571"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="433"/>
+        <location filename="../../console/ui/console.py" line="579"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="435"/>
+        <location filename="../../console/ui/console.py" line="581"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="435"/>
+        <location filename="../../console/ui/console.py" line="581"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="593"/>
+        <source>Only supervisors edit tours</source>
+        <translation>只有值班长可以编辑轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="602"/>
+        <source>Only supervisors save layouts</source>
+        <translation>只有值班长可以保存布局</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="604"/>
+        <source>Save wall as layout</source>
+        <translation>将电视墙保存为布局</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="605"/>
+        <source>Layouts (*.yaml)</source>
+        <translation>布局文件 (*.yaml)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="624"/>
+        <source>the wall when this layout was saved</source>
+        <translation>保存此布局时的电视墙画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="627"/>
+        <source>layout saved: %1</source>
+        <translation>布局已保存：%1</translation>
     </message>
 </context>
 <context>
@@ -367,22 +402,22 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="187"/>
+        <location filename="../../console/ui/console.py" line="217"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="188"/>
+        <location filename="../../console/ui/console.py" line="218"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="193"/>
+        <location filename="../../console/ui/console.py" line="223"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="194"/>
+        <location filename="../../console/ui/console.py" line="224"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
@@ -390,34 +425,44 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="252"/>
+        <location filename="../../console/ui/console.py" line="282"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="257"/>
+        <location filename="../../console/ui/console.py" line="287"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="259"/>
+        <location filename="../../console/ui/console.py" line="289"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="264"/>
+        <location filename="../../console/ui/console.py" line="294"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="268"/>
+        <location filename="../../console/ui/console.py" line="299"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="275"/>
+        <location filename="../../console/ui/console.py" line="301"/>
+        <source>Edit tour…</source>
+        <translation>编辑轮巡…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="310"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="312"/>
+        <source>Only supervisors edit tours</source>
+        <translation>只有值班长可以编辑轮巡</translation>
     </message>
 </context>
 <context>
@@ -476,6 +521,49 @@
         <location filename="../../console/ui/tile.py" line="208"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TourEditor</name>
+    <message>
+        <location filename="../../console/ui/console.py" line="350"/>
+        <source>Edit tour</source>
+        <translation>编辑轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="353"/>
+        <source>Tour name or number:</source>
+        <translation>轮巡名称或编号：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="355"/>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="355"/>
+        <source>Dwell (s)</source>
+        <translation>停留（秒）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="361"/>
+        <source>Add step</source>
+        <translation>添加步骤</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="363"/>
+        <source>Remove step</source>
+        <translation>删除步骤</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="391"/>
+        <source>step %1: a camera number and a dwell in seconds</source>
+        <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="394"/>
+        <source>a tour needs a name and at least one step</source>
+        <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
 </context>
 <context>

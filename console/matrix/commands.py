@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from console.matrix.model import Camera, MatrixState, ModelError, Salvo, grid
+from console.matrix.model import Camera, MatrixState, ModelError, Salvo, Tour, grid
 
 
 class CommandError(ValueError):
@@ -60,6 +60,16 @@ class RecallSalvo(Command):
 
 
 @dataclass(frozen=True)
+class SaveTour(Command):
+    """Define or redefine a tour: camera i shown for dwells[i] seconds."""
+
+    name: ClassVar[str] = "SaveTour"
+    tour: str
+    cameras: tuple[int, ...]
+    dwells: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class StartTour(Command):
     name: ClassVar[str] = "StartTour"
     monitor: int
@@ -83,7 +93,8 @@ class StepTour(Command):
 
 
 COMMANDS: dict[str, type[Command]] = {
-    cls.name: cls for cls in (RouteCamera, ClearTile, SetGrid, SaveSalvo, RecallSalvo, StartTour, HoldTour, StepTour)
+    cls.name: cls for cls in (RouteCamera, ClearTile, SetGrid, SaveSalvo, RecallSalvo, SaveTour, StartTour, HoldTour,
+                              StepTour)
 }
 
 
@@ -119,6 +130,10 @@ def _coerce(command: str, field: str, kind: str, value: object) -> object:
         if not isinstance(value, str) or not value:
             raise CommandError(f"{command}.{field} must be a non-empty string, not {value!r}")
         return value
+    if kind == "tuple[float, ...]":
+        if not isinstance(value, list | tuple) or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value):
+            raise CommandError(f"{command}.{field} must be a list of numbers, not {value!r}")
+        return tuple(float(v) for v in value)
     if kind == "tuple[int, ...]":
         if not isinstance(value, list | tuple) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
             raise CommandError(f"{command}.{field} must be a list of integers, not {value!r}")
@@ -165,6 +180,14 @@ def apply(state: MatrixState, command: Command, cameras: CameraLookup) -> dict[i
             wall.locate(monitor)
         routes = tuple((m, state.routes[m]) for m in monitors if m in state.routes)
         state.salvos[command.salvo] = Salvo(command.salvo, routes)
+        return {}
+    if isinstance(command, SaveTour):
+        if not command.cameras or len(command.cameras) != len(command.dwells):
+            raise ModelError(f"tour {command.tour}: {len(command.cameras)} cameras but {len(command.dwells)} dwell times")
+        for camera in command.cameras:
+            if cameras(camera) is None:
+                raise ModelError(f"tour {command.tour}: unknown camera {camera}")
+        state.tours[command.tour] = Tour(command.tour, tuple(zip(command.cameras, command.dwells, strict=True)))
         return {}
     if isinstance(command, RecallSalvo):
         salvo = state.salvos.get(command.salvo)

@@ -32,6 +32,7 @@ from console.matrix.commands import (
     HoldTour,
     RouteCamera,
     SaveSalvo,
+    SaveTour,
     SetGrid,
     StartTour,
     StepTour,
@@ -40,7 +41,7 @@ from console.matrix.commands import (
 )
 from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession
 from console.matrix.layouts import Layout
-from console.matrix.model import Camera, MatrixState, ModelError, Salvo, grid
+from console.matrix.model import Camera, MatrixState, ModelError, Salvo, Tour, grid
 from console.matrix.protocol import Envelope, ProtocolError, decode, encode
 from console.matrix.tours import TourScheduler
 
@@ -121,6 +122,8 @@ class MatrixHost:
             self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if 1 <= int(m) <= monitors}
             for name, routes in data.get("salvos", {}).items():
                 self.state.salvos[name] = Salvo(name, tuple((int(m), int(c)) for m, c in routes))
+            for name, steps in data.get("tour_defs", {}).items():
+                self.state.tours[name] = Tour(name, tuple((int(c), float(d)) for c, d in steps))
             self.tours.restore(data.get("tours", []), self.state.tours)
         except (ModelError, ValueError, TypeError, AttributeError) as exc:
             log.error("%s: %s; restored what came before it", self.state_path, exc)
@@ -131,6 +134,7 @@ class MatrixHost:
         data = {"seq": self.seq, "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
                 "grids": {s.name: s.grid.name for s in self.state.wall.screens},
                 "salvos": {name: [list(r) for r in salvo.routes] for name, salvo in sorted(self.state.salvos.items())},
+                "tour_defs": {name: [list(s) for s in tour.steps] for name, tour in sorted(self.state.tours.items())},
                 "tours": self.tours.to_dict()}
         write_atomic(self.state_path, json.dumps(data).encode("utf-8"))
 
@@ -335,7 +339,7 @@ class MatrixHost:
                 return {"ok": False, "answer": f"NA {exc}"}
         for command in commands:
             self.audit.append(who, command.name, command.to_dict())
-        if changes or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SetGrid) for c in commands):
+        if changes or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SaveTour | SetGrid) for c in commands):
             self._commit(changes)
         # The commands themselves: a desk keeps them for its undo stack.
         return {"ok": True, "answer": "AK", "seq": self.seq, "commands": [c.to_dict() for c in commands]}
@@ -363,6 +367,14 @@ class MatrixHost:
             return apply(self.state, RouteCamera(command.monitor, camera), self.cameras)
         if isinstance(command, RouteCamera | ClearTile):
             self.tours.stop(command.monitor)  # an operator's own choice ends the tour there
+        if isinstance(command, SaveTour):
+            changes = apply(self.state, command, self.cameras)
+            # A tour running with the old steps goes on with the new ones.
+            for run in self.tours.runs.values():
+                if run.tour.name == command.tour:
+                    run.tour = self.state.tours[command.tour]
+                    run.index %= len(run.tour.steps)
+            return changes
         if isinstance(command, SetGrid):
             # Monitor numbers on and after this screen move: the tours there end.
             first = self.state.wall.monitor_of(command.screen, 0)
@@ -387,7 +399,7 @@ class MatrixHost:
         self._updates.append({"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
                               "cameras": self._camera_info(c for c in changes.values() if c is not None),
                               "wall": self._wall_info(), "tours_running": self._tours_running(),
-                              "salvos": sorted(self.state.salvos)})
+                              "salvos": sorted(self.state.salvos), "tours": sorted(self.state.tours)})
 
     def _run_tours(self) -> None:
         hints = self.tours.upcoming()
@@ -407,7 +419,8 @@ class MatrixHost:
 
     def _wall_info(self) -> dict[str, Any]:
         wall = self.state.wall
-        return {"name": wall.name, "screens": [{"name": s.name, "grid": s.grid.name} for s in wall.screens]}
+        return {"name": wall.name,
+                "screens": [{"name": s.name, "grid": s.grid.name, "position": list(s.position)} for s in wall.screens]}
 
     def _camera_info(self, numbers: Any) -> dict[str, Any]:
         """What an agent needs to play a camera: name, stream and credential reference."""
@@ -431,6 +444,8 @@ class MatrixHost:
             "tours": sorted(self.state.tours),
             "tours_running": self._tours_running(),
             "titles": self.titles,
+            "salvo_defs": {n: [list(r) for r in s.routes] for n, s in sorted(self.state.salvos.items())},
+            "tour_defs": {n: [list(s) for s in t.steps] for n, t in sorted(self.state.tours.items())},
             "acks": self.acks,
             "rejected": dict(self.rejected),  # refused messages by reason, since the host started
         }

@@ -17,16 +17,24 @@ import zmq
 from PySide6.QtCore import QByteArray, QObject, QSettings, QSocketNotifier, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
     QDockWidget,
+    QFileDialog,
+    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -40,12 +48,14 @@ from console.matrix.commands import (
     RecallSalvo,
     RouteCamera,
     SaveSalvo,
+    SaveTour,
     SetGrid,
     StartTour,
     command_from_dict,
 )
 from console.matrix.host import HostClient
-from console.matrix.model import grid
+from console.matrix.layouts import Layout, save_layout
+from console.matrix.model import Salvo, Screen, Tour, Wall, grid
 from console.ui.camera_tree import CameraBrowser
 from console.ui.keyboard_panel import KeyboardPanel
 from console.ui.tile import TileWidget
@@ -285,14 +295,21 @@ class SalvoTourPanel(QWidget):
         self.tours = QListWidget(self)
         self.tours.itemActivated.connect(lambda item: console.start_tour(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.tours, 1)
+        tour_buttons = QHBoxLayout()
         self.start = QPushButton(self.tr("Start on the selected monitor"), self)
         self.start.clicked.connect(self._start)
-        layout.addWidget(self.start)
+        self.edit = QPushButton(self.tr("Edit tour…"), self)
+        self.edit.clicked.connect(self._edit)
+        tour_buttons.addWidget(self.start)
+        tour_buttons.addWidget(self.edit)
+        layout.addLayout(tour_buttons)
 
     def set_role(self, role: str) -> None:
         supervisor = role == "supervisor"
         self.save.setEnabled(supervisor)
         self.save.setToolTip("" if supervisor else self.tr("Only supervisors save salvos"))
+        self.edit.setEnabled(supervisor)
+        self.edit.setToolTip("" if supervisor else self.tr("Only supervisors edit tours"))
 
     def set_names(self, salvos: list[str], tours: list[str], titles: dict[str, str] | None = None) -> None:
         titles = titles or {}
@@ -314,6 +331,76 @@ class SalvoTourPanel(QWidget):
         item = self.tours.currentItem()
         if item is not None:
             self.console.start_tour(item.data(Qt.ItemDataRole.UserRole))
+
+    def _edit(self) -> None:
+        item = self.tours.currentItem()
+        name = item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
+        steps = [(int(c), float(d)) for c, d in self.console.link.last.get("tour_defs", {}).get(name, [])]
+        editor = TourEditor(name, steps, self)
+        if editor.exec() == QDialog.DialogCode.Accepted:
+            tour, cameras, dwells = editor.result_tour()
+            self.console.save_tour_as(tour, list(zip(cameras, dwells, strict=True)))
+
+
+class TourEditor(QDialog):
+    """A tour's cameras and dwell times, one row per step."""
+
+    def __init__(self, name: str, steps: list[tuple[int, float]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Edit tour"))
+        form = QFormLayout(self)
+        self.name = QLineEdit(name, self)
+        form.addRow(self.tr("Tour name or number:"), self.name)
+        self.table = QTableWidget(0, 2, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Camera"), self.tr("Dwell (s)")])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for camera, dwell in steps:
+            self.add_step(camera, dwell)
+        form.addRow(self.table)
+        row = QHBoxLayout()
+        add = QPushButton(self.tr("Add step"), self)
+        add.clicked.connect(lambda: self.add_step(0, 10.0))
+        remove = QPushButton(self.tr("Remove step"), self)
+        remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
+        row.addWidget(add)
+        row.addWidget(remove)
+        form.addRow(row)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #e5484d;")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def add_step(self, camera: int, dwell: float) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self.table.setItem(row, 0, QTableWidgetItem(str(camera) if camera else ""))
+        self.table.setItem(row, 1, QTableWidgetItem(f"{dwell:g}"))
+
+    def result_tour(self) -> tuple[str, list[int], list[float]]:
+        """The edited tour; ValueError names the first bad cell."""
+        cameras, dwells = [], []
+        for row in range(self.table.rowCount()):
+            texts = [(cell.text() if (cell := self.table.item(row, c)) is not None else "").strip() for c in (0, 1)]
+            try:
+                cameras.append(int(texts[0]))
+                dwells.append(float(texts[1]))
+            except ValueError:
+                raise ValueError(self.tr("step %1: a camera number and a dwell in seconds").replace(
+                    "%1", str(row + 1))) from None
+        if not self.name.text().strip() or not cameras:
+            raise ValueError(self.tr("a tour needs a name and at least one step"))
+        return self.name.text().strip(), cameras, dwells
+
+    def accept(self) -> None:
+        try:
+            self.result_tour()
+        except ValueError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
 
 
 class ConsoleWindow(QMainWindow):
@@ -358,6 +445,10 @@ class ConsoleWindow(QMainWindow):
         save.setEnabled(role == "supervisor")
         save.triggered.connect(self.save_salvo)
         toolbar.addAction(save)
+        self.save_layout_action = QAction(self.tr("Save wall as layout…"), self)
+        self.save_layout_action.setEnabled(role == "supervisor")
+        self.save_layout_action.triggered.connect(self.save_layout)
+        toolbar.addAction(self.save_layout_action)
 
         self.host_label = QLabel(self)
         self.agents_label = QLabel(self)
@@ -402,7 +493,7 @@ class ConsoleWindow(QMainWindow):
         if int(update["seq"]) in self._keyboard_changes:
             self._remember_keyboard_change(int(update["seq"]), update)
         if "salvos" in update:
-            self.salvo_panel.set_names(list(update["salvos"]), list(self.link.last.get("tours", [])),
+            self.salvo_panel.set_names(list(update["salvos"]), list(update.get("tours", self.link.last.get("tours", []))),
                                        self.link.last.get("titles"))
 
     def _on_health(self, health: dict[str, Any]) -> None:
@@ -496,6 +587,45 @@ class ConsoleWindow(QMainWindow):
         if not reply.get("ok"):
             self._report("SaveSalvo", str(reply.get("answer")))
         return reply
+
+    def save_tour_as(self, name: str, steps: list[tuple[int, float]]) -> dict[str, Any]:
+        if self.role != "supervisor":
+            self.statusBar().showMessage(self.tr("Only supervisors edit tours"), 4000)
+            return {"ok": False, "answer": "NA only supervisors edit tours"}
+        reply = self.link.command(SaveTour(name, tuple(c for c, _ in steps), tuple(d for _, d in steps)))
+        if not reply.get("ok"):
+            self._report("SaveTour", str(reply.get("answer")))
+        return reply
+
+    def save_layout(self) -> None:
+        if self.role != "supervisor":
+            self.statusBar().showMessage(self.tr("Only supervisors save layouts"), 4000)
+            return
+        path, _filter = QFileDialog.getSaveFileName(self, self.tr("Save wall as layout"), "",
+                                                    self.tr("Layouts (*.yaml)"))
+        if path:
+            self.save_layout_as(path)
+
+    def save_layout_as(self, path: str) -> Layout:
+        """The wall as it is (screens, grids), its salvos and tours, and what it shows now as
+        the salvo "now", written atomically with a .bak of the file it replaces."""
+        snapshot = self.link.last
+        self.link.refresh()
+        snapshot = self.link.last or snapshot
+        wall_info = snapshot["wall"]
+        wall = Wall(wall_info["name"], tuple(Screen(s["name"], grid(s["grid"]), tuple(s.get("position", (0, 0))))
+                                              for s in wall_info["screens"]))
+        salvos = {n: Salvo(n, tuple((int(m), int(c)) for m, c in r)) for n, r in snapshot.get("salvo_defs", {}).items()}
+        routes = tuple(sorted((int(m), int(c)) for m, c in snapshot.get("routes", {}).items()))
+        if routes:
+            salvos["now"] = Salvo("now", routes)
+        tours = {n: Tour(n, tuple((int(c), float(d)) for c, d in steps)) for n, steps in snapshot.get("tour_defs", {}).items()}
+        titles = dict(snapshot.get("titles", {}))
+        titles["salvo:now"] = self.tr("the wall when this layout was saved")
+        layout = Layout(wall, salvos, tours, titles)
+        save_layout(layout, path)
+        self.statusBar().showMessage(self.tr("layout saved: %1").replace("%1", path), 6000)
+        return layout
 
     def _preview_monitor(self, monitor: int) -> None:
         camera = self._route(monitor)
