@@ -119,6 +119,20 @@ def test_many_screens_wrap_into_rows(qtbot) -> None:  # type: ignore[no-untyped-
         assert widget.rect().contains(r)
 
 
+def test_screens_sit_where_the_layout_puts_them_on_the_wall(qtbot) -> None:  # type: ignore[no-untyped-def]
+    widget = WallPreview()
+    widget.resize(1600, 420)  # wide: the automatic flow would put all four in one row
+    qtbot.addWidget(widget)
+    info = snapshot({})
+    for screen, place in zip(info["wall"]["screens"], ([0, 0], [0, 1], [1, 0], [1, 1]), strict=True):
+        screen["position"] = place
+    widget.load_snapshot(info)
+    a1, a2, b1, b2 = (widget.tile_rect(m) for m in (1, 5, 9, 18))
+    assert a2.left() > a1.right() and abs(a2.top() - a1.top()) < 5  # A2 beside A1
+    assert b1.top() > a1.bottom() and abs(b1.left() - a1.left()) < 5  # B1 under A1
+    assert b2.top() > a2.bottom() and b2.left() > b1.right()  # B2 under A2
+
+
 # -- numbered updates ----------------------------------------------------------------------
 def test_update_changes_one_tile_and_repaints_only_it(qtbot, view: WallPreview) -> None:  # type: ignore[no-untyped-def]
     spy = PaintSpy()

@@ -387,7 +387,8 @@ class WallPreview(QWidget):
         return renamed
 
     def _set_wall(self, info: dict[str, Any]) -> None:
-        screens = tuple(Screen(str(s["name"]), grid(str(s["grid"]))) for s in info["screens"])
+        screens = tuple(Screen(str(s["name"]), grid(str(s["grid"])), _position(s.get("position")))
+                        for s in info["screens"])
         self._wall = Wall(str(info.get("name", "")), screens)
         self._first = []
         first = 1
@@ -497,7 +498,8 @@ class WallPreview(QWidget):
 
     # -- geometry ------------------------------------------------------------------------
     def _relayout(self) -> None:
-        """Screens at 16:9 in as many columns as makes them biggest; each screen's tiles."""
+        """Screens at 16:9 where the layout places them on the wall (row, column), else in as
+        many columns as makes them biggest; each screen's tiles."""
         self._screens, self._tile_rects = [], []
         if self._wall is None or not self._wall.screens:
             return
@@ -505,8 +507,11 @@ class WallPreview(QWidget):
         label_h = QFontMetrics(self._label_font).height() + 6
         width, height = self.width() - 2 * MARGIN, self.height() - 2 * MARGIN
         best: tuple[int, int, int, int] | None = None  # display width, bezel, columns, rows
-        for columns in range(1, count + 1):
-            rows = math.ceil(count / columns)
+        placed = [s.position for s in self._wall.screens]
+        as_built = len(set(placed)) == count > 1  # every screen has a place of its own
+        choices = [max(c for _, c in placed) + 1] if as_built else list(range(1, count + 1))
+        for columns in choices:
+            rows = max(r for r, _ in placed) + 1 if as_built else math.ceil(count / columns)
             cell_w = (width - (columns - 1) * SCREEN_GAP) / columns
             cell_h = (height - (rows - 1) * SCREEN_GAP) / rows - label_h
             bezel = max(2, round(min(cell_w, cell_h * 16 / 9) * BEZEL_RATIO))
@@ -523,7 +528,7 @@ class WallPreview(QWidget):
         left = MARGIN + max(0, (width - used_w) // 2)
         top = MARGIN + max(0, (height - used_h) // 2)
         for number, screen in enumerate(self._wall.screens):
-            row, column = divmod(number, columns)
+            row, column = screen.position if as_built else divmod(number, columns)
             x = left + column * (outer_w + SCREEN_GAP)
             y = top + row * (label_h + outer_h + SCREEN_GAP)
             bezel_rect = QRect(x, y + label_h, outer_w, outer_h)
@@ -777,3 +782,10 @@ def _tours_running(data: dict[str, Any]) -> dict[int, tuple[str, bool]]:
         if isinstance(tour, dict) and "tour" in tour:
             running[int(key)] = (str(tour["tour"]), bool(tour.get("held", False)))
     return running
+
+
+def _position(value: Any) -> tuple[int, int]:
+    """A screen's (row, column) on the wall from the host's description; (0, 0) if absent."""
+    if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) and v >= 0 for v in value):
+        return int(value[0]), int(value[1])
+    return 0, 0
