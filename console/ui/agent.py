@@ -80,11 +80,8 @@ class WallAgent(QWidget):
         self._apply_wall(snapshot["wall"])
         self.seq = int(snapshot["seq"])
         routes = {int(m): int(c) for m, c in snapshot["routes"].items()}
-        started = []
-        for monitor in range(self.first_monitor, self.first_monitor + len(self.tiles)):
-            if self._show(monitor, routes.get(monitor)):
-                self._awaiting[monitor] = self.seq
-                started.append(monitor)
+        started = self._switch(self.seq, {m: routes.get(m) for m in range(self.first_monitor,
+                                                                           self.first_monitor + len(self.tiles))})
         if started:  # a desk sees the rebuilt screen come up as it would see any update
             self.client.send("ack", {"seq": self.seq, "stage": "applied", "monitors": started})
         # Updates that arrived meanwhile are at or below this snapshot, or the next ones.
@@ -136,11 +133,7 @@ class WallAgent(QWidget):
         changed = [m for m, c in mine.items() if c is not None and self.playing.get(m) != c and c in self.cameras]
         if changed:
             self.client.send("ack", {"seq": seq, "stage": "applied", "monitors": changed})
-        for monitor, camera in mine.items():
-            if self._show(monitor, camera):
-                self._awaiting[monitor] = seq
-            elif camera is None:
-                self._awaiting.pop(monitor, None)
+        self._switch(seq, mine)
 
     def _apply_wall(self, wall: dict[str, Any]) -> bool:
         """Place this screen in the wall; rebuild the tiles if its grid changed."""
@@ -191,6 +184,25 @@ class WallAgent(QWidget):
             except credentials.CredentialError as exc:
                 log.error("camera %d: %s", camera, exc)
         return url
+
+    def _switch(self, seq: int, routes: dict[int, int | None]) -> list[int]:
+        """Show `routes` (monitor -> camera or None) as update `seq`; the monitors that start a
+        new camera, whose first pictures make the "shown" acknowledgement."""
+        # Every monitor is marked before any starts: a first picture can come back while the
+        # next tiles are still switching, and must not acknowledge the update early.
+        starting = [m for m, c in routes.items() if c is not None and self.playing.get(m) != c]
+        for monitor, camera in routes.items():
+            if camera is None:
+                self._awaiting.pop(monitor, None)
+        for monitor in starting:
+            self._awaiting[monitor] = seq
+        started = []
+        for monitor, camera in routes.items():
+            if self._show(monitor, camera):
+                started.append(monitor)
+            elif monitor in starting:
+                self._awaiting.pop(monitor, None)  # no stream known for it: nothing will show
+        return started
 
     def _show(self, monitor: int, camera: int | None) -> bool:
         """Put `camera` on `monitor` (None clears it); True when a new camera starts there."""
