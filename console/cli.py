@@ -656,6 +656,7 @@ def cmd_console(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         print(f"videowall: {exc}", file=sys.stderr)
         return 2
+    _report_ready(app, centre.console)
     try:
         return int(app.exec())
     finally:

@@ -14,7 +14,8 @@ from console.sim.site import SimSite
 from console.video.player import VideoEngine
 from tests.conftest import SIM_PASSWORD, videowall_cmd
 
-SUBCOMMANDS = ["demo", "sim", "simctl", "probe", "credential", "catalog", "audit", "keys", "host", "key", "status", "agent"]
+SUBCOMMANDS = ["demo", "sim", "simctl", "probe", "credential", "catalog", "audit", "keys", "host", "key", "status", "agent",
+               "grab"]
 
 
 @pytest.mark.parametrize("command", [[]] + [[c] for c in SUBCOMMANDS])
@@ -22,6 +23,50 @@ def test_every_subcommand_has_help(command: list[str]) -> None:
     result = subprocess.run(videowall_cmd(*command, "--help"), capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert "usage: videowall" in result.stdout
+
+
+def test_console_with_nothing_configured_says_what_to_do(tmp_path: Path) -> None:
+    env = dict(os.environ, HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run(videowall_cmd(), capture_output=True, text=True, timeout=60, check=False, env=env)
+    assert result.returncode == 2
+    assert "videowall demo" in result.stderr and "--host" in result.stderr and "--config" in result.stderr
+    result = subprocess.run(videowall_cmd("--host", "tcp://127.0.0.1:1"), capture_output=True, text=True, timeout=60,
+                            check=False, env=env)
+    assert result.returncode == 2 and "--server-key" in result.stderr
+
+
+def test_console_runs_its_own_centre_from_a_config(tmp_path: Path, sim: SimSite) -> None:
+    """`videowall --config host.yaml`: host, an agent per screen and the console, in one process."""
+    import json
+    import signal
+    import time
+
+    import yaml
+
+    from console.matrix.catalog import build, read_catalog
+
+    rows = "".join(f"{c.number},{c.name},{c.url},sim\n" for c in sim.cameras)
+    (tmp_path / "cams.csv").write_text("number,name,main,credential\n" + rows, encoding="utf-8")
+    build(read_catalog(tmp_path / "cams.csv"), tmp_path / "catalog.sqlite")
+    layout = Path(__file__).resolve().parents[1] / "layouts" / "town-xinjia.yaml"
+    (tmp_path / "host.yaml").write_text(yaml.safe_dump({"layout": str(layout), "catalog": "catalog.sqlite",
+                                                        "role": "supervisor"}), encoding="utf-8")
+    env = dict(os.environ, HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    proc = subprocess.Popen(videowall_cmd("--log-json", "--config", str(tmp_path / "host.yaml")), stderr=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, text=True, env=env)
+    assert proc.stderr is not None
+    started = time.monotonic()
+    try:
+        for line in proc.stderr:
+            if line.startswith("{") and json.loads(line).get("event") == "ready":
+                break
+            assert time.monotonic() - started < 30, "the console did not come up"
+        else:
+            raise AssertionError(f"the console exited with {proc.wait()}")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+    assert (tmp_path / "state" / "audit.jsonl").exists() or (tmp_path / "state").is_dir()
 
 
 def test_bad_arguments_are_named() -> None:
