@@ -425,11 +425,14 @@ class ConsoleWindow(QMainWindow):
         self.salvo_panel.set_role(role)
         cameras = self._dock(self.tr("Cameras"), "cameras", self.browser, Qt.DockWidgetArea.LeftDockWidgetArea)
         monitor = self._dock(self.tr("Main monitor"), "main-monitor", self.main_monitor, Qt.DockWidgetArea.RightDockWidgetArea)
-        keyboard = self._dock(self.tr("Keyboard"), "keyboard", self.keyboard, Qt.DockWidgetArea.RightDockWidgetArea)
+        # Under the wall preview, as a matrix keyboard sits under the monitors on the desk.
+        keyboard = self._dock(self.tr("Keyboard"), "keyboard", self.keyboard, Qt.DockWidgetArea.BottomDockWidgetArea)
         salvos = self._dock(self.tr("Salvos and tours"), "salvos", self.salvo_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         # First run: the wall preview gets the middle; saved dock places win afterwards.
-        self.resizeDocks([cameras, monitor], [330, 440], Qt.Orientation.Horizontal)
-        self.resizeDocks([cameras, salvos, monitor, keyboard], [640, 260, 330, 560], Qt.Orientation.Vertical)
+        self.resizeDocks([cameras, monitor], [330, 460], Qt.Orientation.Horizontal)
+        self.resizeDocks([cameras, salvos, keyboard], [640, 260, 330], Qt.Orientation.Vertical)
         self.keyboard.install_shortcuts(self)
 
         toolbar = QToolBar(self.tr("Wall"), self)
