@@ -99,7 +99,9 @@ def main() -> None:
 
         closers.append(engine.close)
     else:
-        instance = vlc.Instance(["--quiet", "--no-audio", "--avcodec-threads=1", "--no-video-title-show", "--no-osd"])
+        # The same colour conversion as ours (fast bilinear), so the comparison is of everything else.
+        instance = vlc.Instance(["--quiet", "--no-audio", "--avcodec-threads=1", "--no-video-title-show", "--no-osd",
+                                 "--swscale-mode=0"])
         ports = []
         players_bare = []
         keep = []
