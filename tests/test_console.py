@@ -142,6 +142,20 @@ def test_two_consoles_see_each_others_changes(qtbot, centre: LocalCentre, tmp_pa
         other.close()
 
 
+def test_host_going_away_is_shown_and_does_not_freeze_the_desk(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    desk = centre.console
+    assert desk.link.connected and "connected" in desk.host_label.text()
+    centre.host.stop()
+    desk.link.refresh()
+    assert not desk.link.connected
+    assert "not answering" in desk.host_label.text() and not desk.keyboard.buttons["CAM"].isEnabled()
+    started = time.monotonic()
+    answer = desk.send_keys("3 MON 2 CAM")
+    assert answer.startswith("NA") and time.monotonic() - started < 0.6
+
+
 def test_operators_recall_but_do_not_save(qtbot, centre: LocalCentre, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     operator = ConsoleWindow(HostLink(centre.client("desk-2", pub=True)), centre.catalog, centre.engine,
                              role="operator", settings=QSettings(str(tmp_path / "op.ini"), QSettings.Format.IniFormat))

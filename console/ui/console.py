@@ -98,8 +98,10 @@ class HostLink(QObject):
         self._poll.start()
 
     def request(self, kind: str, content: dict[str, Any]) -> dict[str, Any] | None:
+        # While the host is away, ask briefly: the desk must not freeze for every key press.
+        timeout = self.timeout if self.connected else min(self.timeout, 0.25)
         try:
-            reply = self.client.request(kind, content, timeout=self.timeout).content
+            reply = self.client.request(kind, content, timeout=timeout).content
         except (TimeoutError, zmq.ZMQError) as exc:
             if isinstance(exc, zmq.ZMQError):
                 log.warning("the link to the matrix host failed: %s", exc)
