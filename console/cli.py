@@ -112,6 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     host = sub.add_parser("host", help="the matrix host (headless)")
     host.add_argument("--config", required=True, help="host configuration (YAML)")
+    host.add_argument("--key-stdin", action="store_true",
+                      help="read the host's key pair as one JSON line from stdin instead of the keyring")
 
     key = sub.add_parser("key", help="send matrix keyboard lines to the host (stdin when no line is given)")
     key.add_argument("line", nargs="?")
@@ -208,7 +210,7 @@ def cmd_host(args: argparse.Namespace) -> int:
         base = config_path.parent
         layout = load_layout(base / config["layout"])
         catalog = Catalog(base / config["catalog"])
-        key_pair = keys.load(config.get("key", "host"))
+        key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(config.get("key", "host"))
         authorized = {str(k).encode(): str(name) for name, k in (config.get("authorized") or {}).items()}
         host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, authorized),
                           router=config.get("router", "tcp://127.0.0.1:7700"), pub=config.get("pub", "tcp://127.0.0.1:7701"),
