@@ -10,7 +10,6 @@ No Qt here; `console.video.qt` wraps a player in signals.
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import ctypes
 import fcntl
 import logging
@@ -35,7 +34,6 @@ PIPE_SIZE = 1 << 20
 CACHING_MS = 50
 TS_CLOCK = 90_000
 MAX_PENDING = 8 << 20
-MAX_SPARES = 32  # stopped libvlc players kept for reuse (a 16-tile screen switching twice)
 
 _VideoFormatCb = ctypes.CFUNCTYPE(
     ctypes.c_uint,
@@ -217,8 +215,7 @@ class _TsPipe:
         self.last_dts = dts
         return True
 
-    def close_writer(self) -> None:
-        """No more packets; libvlc reads what is left, then end of stream."""
+    def close(self) -> None:
         if self.closed:
             return
         self.closed = True
@@ -227,21 +224,11 @@ class _TsPipe:
                 self.container.close()
         except Exception:  # the muxer's trailer may not fit a closed pipe; nothing to save
             pass
-        try:
-            os.close(self.write_fd)
-        except OSError:
-            pass
-
-    def close_reader(self) -> None:
-        """Only once libvlc has stopped: a reused descriptor number must never reach an old input."""
-        try:
-            os.close(self.read_fd)
-        except OSError:
-            pass
-
-    def close(self) -> None:
-        self.close_writer()
-        self.close_reader()
+        for fd in (self.write_fd, self.read_fd):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 class _FrameBuffers:
@@ -270,17 +257,6 @@ class _FrameBuffers:
     def install(self, player: vlc.MediaPlayer) -> None:
         _set_callbacks(player._as_parameter_, self.lock_cb, self.unlock_cb, self.display_cb, None)
         _set_format_callbacks(player._as_parameter_, self.format_cb, self.cleanup_cb)
-
-    def successor(self) -> _FrameBuffers:
-        """Buffers for the next libvlc player of the same tile: the old player may still call
-        these while it stops, and its pictures must never reach the new ones.  Counters carry
-        over (a reconnect is not a switch; `reset_counters` marks a switch)."""
-        new = _FrameBuffers(self._visible)
-        with self._lock:
-            new.serial, new.frames = self.serial, self.frames
-            new.first_frame_at, new.last_frame_at = self.first_frame_at, self.last_frame_at
-            new.on_frame, self.on_frame = self.on_frame, None
-        return new
 
     def reset_counters(self) -> None:
         with self._lock:
@@ -340,11 +316,6 @@ class _FrameBuffers:
             return Frame(self._buffers[self._front], self.width, self.height, self.stride, self.serial)
 
 
-def _log_failure(future: concurrent.futures.Future[None]) -> None:
-    if future.exception() is not None:
-        log.error("retiring a libvlc player failed: %r", future.exception())
-
-
 class VideoEngine:
     """One libvlc instance and one ingest pool for a process."""
 
@@ -359,41 +330,6 @@ class VideoEngine:
             raise RuntimeError("libvlc could not start (is libvlc5 with vlc-plugin-base installed?)")
         self.pool = IngestPool(linger=linger, **ingest_options)
         self.players: list[TilePlayer] = []
-        # libvlc's stop() joins the input, decoder and video output threads: 10-40 ms per tile.
-        # A switch hands the old player to these threads and starts a fresh one at once, so
-        # a 16-tile salvo does not hold the UI thread for half a second.
-        self._retiring = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="vlc-retire")
-        # Making a libvlc player costs ~8 ms; a stopped one is as good as new.  Retired players
-        # wait here for the next switch.
-        self._spares: list[vlc.MediaPlayer] = []
-        self._spares_lock = threading.Lock()
-        self._closing = False
-
-    def take_player(self) -> vlc.MediaPlayer:
-        with self._spares_lock:
-            if self._spares:
-                return self._spares.pop()
-        return self.instance.media_player_new()
-
-    def retire(self, player: vlc.MediaPlayer, media: vlc.Media | None, pipe: _TsPipe | None,
-               buffers: _FrameBuffers) -> None:
-        def stop(keep: _FrameBuffers) -> None:
-            # `keep`: the callbacks' ctypes objects must live until libvlc can no longer call them.
-            player.stop()
-            if media is not None:
-                media.release()
-            if pipe is not None:
-                pipe.close_reader()
-            with self._spares_lock:
-                recycled = not self._closing and len(self._spares) < MAX_SPARES
-                if recycled:
-                    self._spares.append(player)
-            if not recycled:
-                player.release()
-            del keep
-
-        future = self._retiring.submit(stop, buffers)
-        future.add_done_callback(_log_failure)
 
     def player(self, renderer: str = "callbacks", window_id: int | None = None) -> TilePlayer:
         player = TilePlayer(self, renderer=renderer, window_id=window_id)
@@ -405,12 +341,6 @@ class VideoEngine:
         # into a finalising interpreter segfault.
         for player in list(self.players):
             player.close()
-        self._retiring.shutdown(wait=True)
-        with self._spares_lock:
-            self._closing = True
-            for spare in self._spares:
-                spare.release()
-            self._spares.clear()
         self.pool.close()
         self.instance.release()
 
@@ -434,8 +364,14 @@ class TilePlayer:
         self._lock = threading.RLock()
         self._pipe: _TsPipe | None = None
         self._media: vlc.Media | None = None
+        self._vlc = engine.instance.media_player_new()
+        self._vlc.video_set_mouse_input(False)
+        self._vlc.video_set_key_input(False)
         self.buffers = _FrameBuffers(self._visible_size)
-        self._vlc = self._new_vlc_player()
+        if renderer == "callbacks":
+            self.buffers.install(self._vlc)
+        else:
+            self._attach_window(window_id or 0)
         self._stats = vlc.MediaStats()
         self._last_fed_at: float | None = None
         self._reset_frame_stats()
@@ -473,8 +409,7 @@ class TilePlayer:
         with self._lock:
             if self.closed:
                 return
-            self._stop_locked(replace=False)
-            self.url = None
+            self.stop()
             self.closed = True
             self._vlc.release()
         if self in self.engine.players:
@@ -588,6 +523,14 @@ class TilePlayer:
         return self.buffers.take() if self.renderer == "callbacks" else None
 
     # -- internals ----------------------------------------------------------------------
+    def _attach_window(self, window_id: int) -> None:
+        if sys.platform.startswith("linux"):
+            self._vlc.set_xwindow(window_id)
+        elif sys.platform == "win32":
+            self._vlc.set_hwnd(window_id)
+        elif sys.platform == "darwin":
+            self._vlc.set_nsobject(window_id)
+
     def _visible_size(self) -> tuple[int, int] | None:
         ingest = self.ingest
         session = ingest.session if ingest else None
@@ -641,20 +584,6 @@ class TilePlayer:
                     self._shown_at = now
                 self._media_shown = max(self._media_shown, shown)
 
-    def _new_vlc_player(self) -> vlc.MediaPlayer:
-        player = self.engine.take_player()
-        player.video_set_mouse_input(False)
-        player.video_set_key_input(False)
-        if self.renderer == "callbacks":
-            self.buffers.install(player)
-        elif sys.platform.startswith("linux"):
-            player.set_xwindow(self.window_id or 0)
-        elif sys.platform == "win32":
-            player.set_hwnd(self.window_id or 0)
-        elif sys.platform == "darwin":
-            player.set_nsobject(self.window_id or 0)
-        return player
-
     def _start_pipe(self) -> None:
         """A fresh pipe and libvlc media reading it; the muxer comes with the session."""
         self._stop_media()
@@ -675,29 +604,19 @@ class TilePlayer:
         self._vlc.set_media(media)
         self._vlc.play()
 
-    def _stop_media(self, replace: bool = True) -> None:
-        if self._media is None or not replace:
-            if self._media is not None:
-                self._vlc.stop()
-                self._media.release()
-                self._media = None
-            if self._pipe is not None:
-                self._pipe.close()
-                self._pipe = None
-            return
-        # Retire the playing libvlc player in the background and carry on with a fresh one.
-        old_player, old_buffers = self._vlc, self.buffers
+    def _stop_media(self) -> None:
+        if self._media is not None:
+            self._vlc.stop()
+            self._media.release()
+            self._media = None
         if self._pipe is not None:
-            self._pipe.close_writer()
-        self.buffers = old_buffers.successor()
-        self._vlc = self._new_vlc_player()
-        self.engine.retire(old_player, self._media, self._pipe, old_buffers)
-        self._media, self._pipe = None, None
+            self._pipe.close()
+            self._pipe = None
 
-    def _stop_locked(self, replace: bool = True) -> None:
+    def _stop_locked(self) -> None:
         if self.ingest is not None:
             self.ingest.detach(self)
             url = self.ingest.url
             self.ingest = None
             self.engine.pool.release(url)
-        self._stop_media(replace)
+        self._stop_media()
