@@ -53,142 +53,142 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="414"/>
+        <location filename="../../console/ui/console.py" line="416"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="426"/>
+        <location filename="../../console/ui/console.py" line="428"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="427"/>
+        <location filename="../../console/ui/console.py" line="429"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="428"/>
+        <location filename="../../console/ui/console.py" line="431"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="429"/>
+        <location filename="../../console/ui/console.py" line="432"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="435"/>
+        <location filename="../../console/ui/console.py" line="440"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="438"/>
+        <location filename="../../console/ui/console.py" line="443"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="440"/>
+        <location filename="../../console/ui/console.py" line="445"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="444"/>
+        <location filename="../../console/ui/console.py" line="449"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="448"/>
+        <location filename="../../console/ui/console.py" line="453"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="458"/>
+        <location filename="../../console/ui/console.py" line="463"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="474"/>
+        <location filename="../../console/ui/console.py" line="479"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="474"/>
+        <location filename="../../console/ui/console.py" line="479"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="505"/>
+        <location filename="../../console/ui/console.py" line="510"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="506"/>
+        <location filename="../../console/ui/console.py" line="511"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="510"/>
+        <location filename="../../console/ui/console.py" line="515"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="510"/>
+        <location filename="../../console/ui/console.py" line="515"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="565"/>
+        <location filename="../../console/ui/console.py" line="570"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="571"/>
+        <location filename="../../console/ui/console.py" line="576"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="579"/>
+        <location filename="../../console/ui/console.py" line="584"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="581"/>
+        <location filename="../../console/ui/console.py" line="586"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="581"/>
+        <location filename="../../console/ui/console.py" line="586"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="593"/>
+        <location filename="../../console/ui/console.py" line="598"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="602"/>
+        <location filename="../../console/ui/console.py" line="607"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="604"/>
+        <location filename="../../console/ui/console.py" line="609"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="605"/>
+        <location filename="../../console/ui/console.py" line="610"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="624"/>
+        <location filename="../../console/ui/console.py" line="629"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="627"/>
+        <location filename="../../console/ui/console.py" line="632"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
@@ -402,22 +402,22 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="217"/>
+        <location filename="../../console/ui/console.py" line="219"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="218"/>
+        <location filename="../../console/ui/console.py" line="220"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="223"/>
+        <location filename="../../console/ui/console.py" line="225"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="224"/>
+        <location filename="../../console/ui/console.py" line="226"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
@@ -425,42 +425,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="282"/>
+        <location filename="../../console/ui/console.py" line="284"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="287"/>
+        <location filename="../../console/ui/console.py" line="289"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="289"/>
+        <location filename="../../console/ui/console.py" line="291"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="294"/>
+        <location filename="../../console/ui/console.py" line="296"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="299"/>
+        <location filename="../../console/ui/console.py" line="301"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="301"/>
+        <location filename="../../console/ui/console.py" line="303"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="310"/>
+        <location filename="../../console/ui/console.py" line="312"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="312"/>
+        <location filename="../../console/ui/console.py" line="314"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -473,52 +473,112 @@
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="175"/>
+        <location filename="../../console/ui/tile.py" line="176"/>
+        <source>no video stream</source>
+        <translation>没有视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="177"/>
+        <source>401 unauthorized (wrong user or password)</source>
+        <translation>401 未授权（用户名或密码错误）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="178"/>
+        <source>404 not found (wrong path?)</source>
+        <translation>404 未找到（路径错误？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="179"/>
+        <source>403 forbidden</source>
+        <translation>403 禁止访问</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="180"/>
+        <source>connection refused (wrong host or port?)</source>
+        <translation>连接被拒绝（主机或端口错误？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="181"/>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="182"/>
+        <source>invalid data (not a video stream?)</source>
+        <translation>数据无效（不是视频流？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="183"/>
+        <source>stream ended</source>
+        <translation>视频流已结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="184"/>
+        <source>no picture after 10 s</source>
+        <translation>10 秒后仍无画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="185"/>
+        <source>libvlc cannot play this source</source>
+        <translation>libvlc 无法播放此视频源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="186"/>
+        <source>decoder shows no new pictures</source>
+        <translation>解码器没有新画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="187"/>
+        <source>no picture</source>
+        <translation>无画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/tile.py" line="193"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="177"/>
+        <location filename="../../console/ui/tile.py" line="195"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="178"/>
+        <location filename="../../console/ui/tile.py" line="196"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="179"/>
+        <location filename="../../console/ui/tile.py" line="197"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="180"/>
+        <location filename="../../console/ui/tile.py" line="198"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="188"/>
+        <location filename="../../console/ui/tile.py" line="206"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="193"/>
+        <location filename="../../console/ui/tile.py" line="211"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="196"/>
+        <location filename="../../console/ui/tile.py" line="214"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="199"/>
+        <location filename="../../console/ui/tile.py" line="217"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="208"/>
+        <location filename="../../console/ui/tile.py" line="227"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -526,42 +586,42 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="350"/>
+        <location filename="../../console/ui/console.py" line="352"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="353"/>
+        <location filename="../../console/ui/console.py" line="355"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="355"/>
+        <location filename="../../console/ui/console.py" line="357"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="355"/>
+        <location filename="../../console/ui/console.py" line="357"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="361"/>
+        <location filename="../../console/ui/console.py" line="363"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="363"/>
+        <location filename="../../console/ui/console.py" line="365"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="391"/>
+        <location filename="../../console/ui/console.py" line="393"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="394"/>
+        <location filename="../../console/ui/console.py" line="396"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
@@ -578,7 +638,7 @@
     <name>WallPreview</name>
     <message>
         <location filename="../../console/ui/wall_preview.py" line="329"/>
-        <location filename="../../console/ui/wall_preview.py" line="701"/>
+        <location filename="../../console/ui/wall_preview.py" line="706"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
@@ -613,64 +673,64 @@
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="455"/>
+        <location filename="../../console/ui/wall_preview.py" line="456"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="457"/>
-        <location filename="../../console/ui/wall_preview.py" line="470"/>
-        <location filename="../../console/ui/wall_preview.py" line="472"/>
+        <location filename="../../console/ui/wall_preview.py" line="458"/>
+        <location filename="../../console/ui/wall_preview.py" line="471"/>
+        <location filename="../../console/ui/wall_preview.py" line="473"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="465"/>
+        <location filename="../../console/ui/wall_preview.py" line="466"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="467"/>
+        <location filename="../../console/ui/wall_preview.py" line="468"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="468"/>
+        <location filename="../../console/ui/wall_preview.py" line="469"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="473"/>
+        <location filename="../../console/ui/wall_preview.py" line="474"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="552"/>
+        <location filename="../../console/ui/wall_preview.py" line="557"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="580"/>
+        <location filename="../../console/ui/wall_preview.py" line="585"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="582"/>
+        <location filename="../../console/ui/wall_preview.py" line="587"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="625"/>
+        <location filename="../../console/ui/wall_preview.py" line="630"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="633"/>
+        <location filename="../../console/ui/wall_preview.py" line="638"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="635"/>
+        <location filename="../../console/ui/wall_preview.py" line="640"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>

@@ -170,6 +170,24 @@ class TileWidget(QWidget):
         left_middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         painter.drawText(bar.adjusted(dot.right() + 6, 0, -4, 0), left_middle, badge)
 
+    def reason_text(self, reason: str) -> str:
+        """The video engine's reasons (Qt-free, so English) in the operator's language."""
+        known = {
+            "no video stream": self.tr("no video stream"),
+            "401 unauthorized (wrong user or password)": self.tr("401 unauthorized (wrong user or password)"),
+            "404 not found (wrong path?)": self.tr("404 not found (wrong path?)"),
+            "403 forbidden": self.tr("403 forbidden"),
+            "connection refused (wrong host or port?)": self.tr("connection refused (wrong host or port?)"),
+            "timed out": self.tr("timed out"),
+            "invalid data (not a video stream?)": self.tr("invalid data (not a video stream?)"),
+            "stream ended": self.tr("stream ended"),
+            "no picture after 10 s": self.tr("no picture after 10 s"),
+            "libvlc cannot play this source": self.tr("libvlc cannot play this source"),
+            "decoder shows no new pictures": self.tr("decoder shows no new pictures"),
+            "no picture": self.tr("no picture"),
+        }
+        return known.get(reason, reason)
+
     def _badge_text(self, health: Health) -> str:
         if health.state == "playing":
             return self.tr("%1 fps").replace("%1", f"{health.fps:.0f}") + f" · {health.frame_age * 1000:.0f} ms"
@@ -205,7 +223,8 @@ class TileWidget(QWidget):
         small.setPixelSize(max(11, min(16, area.height() // 12)))
         detail = ""
         if health.reason:
-            detail = health.reason if state != "error" else self.tr("error: %1").replace("%1", health.reason)
+            reason = self.reason_text(health.reason)
+            detail = reason if state != "error" else self.tr("error: %1").replace("%1", reason)
         title_h = QFontMetrics(font).height()
         gap = 6
         width = area.width() - 16
