@@ -133,6 +133,8 @@ class WallAgent(QWidget):
         changed = [m for m, c in mine.items() if c is not None and self.playing.get(m) != c and c in self.cameras]
         if changed:
             self.client.send("ack", {"seq": seq, "stage": "applied", "monitors": changed})
+            # ZeroMQ sends from its own I/O thread: give it the CPU before the switch takes it.
+            time.sleep(0.001)
         self._switch(seq, mine)
 
     def _apply_wall(self, wall: dict[str, Any]) -> bool:
