@@ -44,5 +44,5 @@ def from_json(text: str) -> tuple[bytes, bytes]:
         raise KeyPairError(f"not a key pair: {exc!r}") from None
 
 
-def to_json(public: bytes, secret: bytes) -> str:
-    return json.dumps({"public": public.decode(), "secret": secret.decode()})
+def to_json(public: bytes, private: bytes) -> str:
+    return json.dumps({"public": public.decode(), "secret": private.decode()})

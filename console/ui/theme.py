@@ -5,6 +5,16 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
+# Tile states, the same on the wall and on the desk's preview: green live, amber connecting,
+# red lost or failed, grey idle.
+STATE_COLOURS = {
+    "playing": QColor("#3ccf6e"),
+    "connecting": QColor("#e0a526"),
+    "lost": QColor("#e5484d"),
+    "error": QColor("#e5484d"),
+    "idle": QColor("#5b6472"),
+}
+
 
 def apply_dark_theme(app: QApplication) -> None:
     app.setStyle("Fusion")

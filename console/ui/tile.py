@@ -11,17 +11,11 @@ from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from console.ui.theme import STATE_COLOURS
 from console.video.player import Health, VideoEngine
 from console.video.qt import QtTilePlayer
 
 HEADER = 22
-STATE_COLOURS = {
-    "playing": QColor("#3ccf6e"),
-    "connecting": QColor("#e0a526"),
-    "lost": QColor("#e5484d"),
-    "error": QColor("#e5484d"),
-    "idle": QColor("#5b6472"),
-}
 
 
 class TileWidget(QWidget):

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from console.matrix.commands import ClearTile, Command, HoldTour, RouteCamera, SetGrid, StartTour
 from console.matrix.model import STANDARD_GRIDS, ModelError, Screen, Wall, grid
+from console.ui.theme import STATE_COLOURS as TILE_STATE_COLOURS
 
 log = logging.getLogger("videowall.ui")
 
@@ -60,16 +61,9 @@ GRID_NAMES = tuple(STANDARD_GRIDS)
 # tile must not go on looking live.  Generous, because "at" is the host's clock, not ours.
 HEALTH_STALE = 10.0
 
-# The same hues as the wall's own tiles (console/ui/tile.py), so a state reads the same on
-# the wall and on the desk; "unknown" (no fresh report) is deliberately unlike all of them.
-STATE_COLOURS = {
-    "playing": QColor("#3ccf6e"),
-    "connecting": QColor("#e0a526"),
-    "lost": QColor("#e5484d"),
-    "error": QColor("#e5484d"),
-    "idle": QColor("#5b6472"),
-    "unknown": QColor("#9b7fd9"),
-}
+# The wall's own tile colours, so a state reads the same on the wall and on the desk;
+# "unknown" (no fresh report) is deliberately unlike all of them.
+STATE_COLOURS = {**TILE_STATE_COLOURS, "unknown": QColor("#9b7fd9")}
 WINDOW = QColor("#12161c")
 BEZEL = QColor("#05070a")
 BEZEL_EDGE = QColor("#2a313c")
