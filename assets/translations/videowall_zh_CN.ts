@@ -194,19 +194,6 @@
     </message>
 </context>
 <context>
-    <name>GridWindow</name>
-    <message>
-        <location filename="../../console/ui/demo.py" line="26"/>
-        <source>videowall — simulated site</source>
-        <translation>videowall — 模拟站点</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/demo.py" line="53"/>
-        <source>%1 tiles · %2 live · %3 lost · renderer: %4</source>
-        <translation>%1 个画面 · %2 个在线 · %3 个丢失 · 渲染：%4</translation>
-    </message>
-</context>
-<context>
     <name>KeyboardPanel</name>
     <message>
         <location filename="../../console/ui/keyboard_panel.py" line="289"/>
@@ -468,117 +455,117 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../console/ui/tile.py" line="154"/>
+        <location filename="../../console/ui/tile.py" line="148"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="176"/>
+        <location filename="../../console/ui/tile.py" line="170"/>
         <source>no video stream</source>
         <translation>没有视频流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="177"/>
+        <location filename="../../console/ui/tile.py" line="171"/>
         <source>401 unauthorized (wrong user or password)</source>
         <translation>401 未授权（用户名或密码错误）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="178"/>
+        <location filename="../../console/ui/tile.py" line="172"/>
         <source>404 not found (wrong path?)</source>
         <translation>404 未找到（路径错误？）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="179"/>
+        <location filename="../../console/ui/tile.py" line="173"/>
         <source>403 forbidden</source>
         <translation>403 禁止访问</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="180"/>
+        <location filename="../../console/ui/tile.py" line="174"/>
         <source>connection refused (wrong host or port?)</source>
         <translation>连接被拒绝（主机或端口错误？）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="181"/>
+        <location filename="../../console/ui/tile.py" line="175"/>
         <source>timed out</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="182"/>
+        <location filename="../../console/ui/tile.py" line="176"/>
         <source>invalid data (not a video stream?)</source>
         <translation>数据无效（不是视频流？）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="183"/>
+        <location filename="../../console/ui/tile.py" line="177"/>
         <source>stream ended</source>
         <translation>视频流已结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="184"/>
+        <location filename="../../console/ui/tile.py" line="178"/>
         <source>no picture after 10 s</source>
         <translation>10 秒后仍无画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="185"/>
+        <location filename="../../console/ui/tile.py" line="179"/>
         <source>libvlc cannot play this source</source>
         <translation>libvlc 无法播放此视频源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="186"/>
+        <location filename="../../console/ui/tile.py" line="180"/>
         <source>decoder shows no new pictures</source>
         <translation>解码器没有新画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="187"/>
+        <location filename="../../console/ui/tile.py" line="181"/>
         <source>no picture</source>
         <translation>无画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="193"/>
+        <location filename="../../console/ui/tile.py" line="187"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="195"/>
+        <location filename="../../console/ui/tile.py" line="189"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="196"/>
+        <location filename="../../console/ui/tile.py" line="190"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="197"/>
+        <location filename="../../console/ui/tile.py" line="191"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="198"/>
+        <location filename="../../console/ui/tile.py" line="192"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="206"/>
+        <location filename="../../console/ui/tile.py" line="200"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="211"/>
+        <location filename="../../console/ui/tile.py" line="205"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="214"/>
+        <location filename="../../console/ui/tile.py" line="208"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="217"/>
+        <location filename="../../console/ui/tile.py" line="211"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="227"/>
+        <location filename="../../console/ui/tile.py" line="221"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -637,100 +624,100 @@
 <context>
     <name>WallPreview</name>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="329"/>
-        <location filename="../../console/ui/wall_preview.py" line="706"/>
+        <location filename="../../console/ui/wall_preview.py" line="323"/>
+        <location filename="../../console/ui/wall_preview.py" line="700"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="334"/>
+        <location filename="../../console/ui/wall_preview.py" line="328"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="337"/>
+        <location filename="../../console/ui/wall_preview.py" line="331"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="339"/>
+        <location filename="../../console/ui/wall_preview.py" line="333"/>
         <source>Maximise on the wall</source>
         <translation>在电视墙上最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="344"/>
+        <location filename="../../console/ui/wall_preview.py" line="338"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="349"/>
+        <location filename="../../console/ui/wall_preview.py" line="343"/>
         <source>Hold tour</source>
         <translation>暂停轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="352"/>
+        <location filename="../../console/ui/wall_preview.py" line="346"/>
         <source>Grid</source>
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="456"/>
+        <location filename="../../console/ui/wall_preview.py" line="450"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="458"/>
-        <location filename="../../console/ui/wall_preview.py" line="471"/>
-        <location filename="../../console/ui/wall_preview.py" line="473"/>
+        <location filename="../../console/ui/wall_preview.py" line="452"/>
+        <location filename="../../console/ui/wall_preview.py" line="465"/>
+        <location filename="../../console/ui/wall_preview.py" line="467"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="466"/>
+        <location filename="../../console/ui/wall_preview.py" line="460"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="468"/>
+        <location filename="../../console/ui/wall_preview.py" line="462"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="469"/>
+        <location filename="../../console/ui/wall_preview.py" line="463"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="474"/>
+        <location filename="../../console/ui/wall_preview.py" line="468"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="557"/>
+        <location filename="../../console/ui/wall_preview.py" line="551"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="585"/>
+        <location filename="../../console/ui/wall_preview.py" line="579"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="587"/>
+        <location filename="../../console/ui/wall_preview.py" line="581"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="630"/>
+        <location filename="../../console/ui/wall_preview.py" line="624"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="638"/>
+        <location filename="../../console/ui/wall_preview.py" line="632"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="640"/>
+        <location filename="../../console/ui/wall_preview.py" line="634"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>
