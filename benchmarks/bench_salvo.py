@@ -35,6 +35,7 @@ from console.matrix.host import HostClient, HostKeys, MatrixHost
 from console.matrix.keys import to_json
 from console.matrix.layouts import parse_layout
 from console.matrix.model import Camera, Salvo
+from console.matrix.protocol import Envelope, decode, encode
 from console.sim.site import SimSite, free_port
 
 SCREENS = ("S1", "S2", "S3", "S4")
@@ -43,28 +44,47 @@ LAYOUT = "version: 1\nwall: {name: bench, screens: [" + ", ".join(f"{{name: {s},
 
 
 def recall(desk: HostClient, acks: HostClient, command: dict[str, Any], agents: set[str]) -> dict[str, float]:
+    """Send one command; time the host's reply and the agents' acknowledgements as each comes.
+
+    Both sockets are polled together: an agent's acknowledgement may well arrive before the
+    host's AK (the AK waits for the audit trail's fsync, the agents do not).
+    """
+    assert acks.sub is not None
     acks.updates()  # drop what is left from the previous round
-    sent = time.monotonic()
-    reply = desk.request("command", command).content
-    replied = time.monotonic()
-    if not reply.get("ok"):
-        raise RuntimeError(f"host refused {command}: {reply}")
-    seq = int(reply["seq"])
-    # Applied and shown acks arrive interleaved; collect both from one stream.
-    waiting = {"applied": set(agents), "shown": set(agents)}
+    envelope = Envelope("command", command, desk.name)
+    poller = zmq.Poller()
+    poller.register(desk.dealer, zmq.POLLIN)
+    poller.register(acks.sub, zmq.POLLIN)
+    seen: list[tuple[float, dict[str, Any]]] = []
+    reply: dict[str, Any] | None = None
+    replied = 0.0
     done: dict[str, float] = {}
-    deadline = time.monotonic() + 10
-    while any(waiting.values()) and time.monotonic() < deadline:
-        if acks.sub is not None and acks.sub.poll(20):
-            now = time.monotonic()
-            for ack in acks.updates():
-                c = ack.content
-                if c["seq"] == seq and c["agent"] in waiting.get(c["stage"], set()):
-                    waiting[c["stage"]].discard(c["agent"])
-                    if not waiting[c["stage"]]:
-                        done[c["stage"]] = now
-    if any(waiting.values()):
-        raise RuntimeError(f"no acknowledgement from {waiting} for update {seq}")
+    sent = time.monotonic()
+    desk.dealer.send_multipart(encode(envelope))
+    deadline = sent + 10
+    while time.monotonic() < deadline:
+        events = dict(poller.poll(20))
+        now = time.monotonic()
+        if desk.dealer in events:
+            answer = decode(desk.dealer.recv_multipart())
+            if answer.parent.get("msg_id") == envelope.msg_id:
+                reply, replied = answer.content, now
+                if not reply.get("ok"):
+                    raise RuntimeError(f"host refused {command}: {reply}")
+        if acks.sub in events:
+            seen.extend((now, ack.content) for ack in acks.updates())
+        if reply is None:
+            continue
+        seq = int(reply["seq"])
+        # Applied and shown acks arrive interleaved; each stage is done when its last agent is.
+        for stage in ("applied", "shown"):
+            times = {c["agent"]: t for t, c in seen if c["seq"] == seq and c["stage"] == stage and c["agent"] in agents}
+            if len(times) == len(agents):
+                done[stage] = max(times.values())
+        if len(done) == 2:
+            break
+    if reply is None or len(done) < 2:
+        raise RuntimeError(f"no reply or acknowledgements for {command} (reply {reply}, done {sorted(done)})")
     return {"reply": (replied - sent) * 1000, "applied": (done["applied"] - sent) * 1000,
             "shown": (done["shown"] - sent) * 1000}
 

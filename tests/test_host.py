@@ -111,3 +111,65 @@ def test_malformed_messages_leave_the_host_running(tmp_path: Path, keys: dict[st
     finally:
         desk.close()
         host.stop()
+
+
+def test_slow_disk_delays_the_ak_but_not_the_wall(tmp_path: Path, keys: dict[str, tuple[bytes, bytes]],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The agents get the update and their acknowledgements are relayed while the audit
+    trail's fsync is still running; the desk's AK comes only after it."""
+    import os
+    import threading
+
+    fsync = os.fsync
+    syncing = threading.Event()
+    synced: list[float] = []
+
+    def slow_fsync(fd: int) -> None:
+        syncing.set()
+        time.sleep(0.4)  # a disk under load, exaggerated
+        fsync(fd)
+        synced.append(time.monotonic())
+
+    keys["agent"] = zmq.curve_keypair()
+    ports = (free_port(), free_port())
+    host_pub, host_sec = keys["host"]
+    host = MatrixHost(load_layout(LAYOUT), CAMERAS.get,
+                      HostKeys(host_pub, host_sec, {keys["desk"][0]: "desk-1", keys["agent"][0]: "agent-1"}),
+                      router=f"tcp://127.0.0.1:{ports[0]}", pub=f"tcp://127.0.0.1:{ports[1]}",
+                      state_dir=tmp_path, context=zmq.Context()).start()
+    pub = f"tcp://127.0.0.1:{ports[1]}"
+    desk = client(keys, "desk", ports[0])
+    agent = HostClient(f"tcp://127.0.0.1:{ports[0]}", host_pub, *keys["agent"], name="agent", pub=pub,
+                       context=zmq.Context())
+    watcher = HostClient(f"tcp://127.0.0.1:{ports[0]}", host_pub, *keys["desk"], name="desk", pub=pub,
+                         topics=("ack",), context=zmq.Context())
+    try:
+        desk.request("snapshot_request", {})  # every connection is up
+        time.sleep(0.3)  # and the subscriptions have reached the host
+        monkeypatch.setattr(os, "fsync", slow_fsync)
+        command = {"command": "RouteCamera", "monitor": 3, "camera": 12}
+        sent = time.monotonic()
+        desk.send("command", command)
+        assert agent.sub is not None and agent.sub.poll(2000), "no update for the agent"
+        update = agent.updates()[0]
+        assert update.content["routes"] == {"3": 12}
+        agent.send("ack", {"seq": update.content["seq"], "stage": "applied", "monitors": [3]})
+        assert watcher.sub is not None and watcher.sub.poll(2000), "the acknowledgement was not relayed"
+        relayed = time.monotonic()
+        assert watcher.updates()[0].content["agent"] == "agent-1"
+        assert syncing.is_set() and not synced, "the wall waited for the disk"
+        assert desk.dealer.poll(3000), "no AK"
+        answered = time.monotonic()
+        assert desk.dealer.recv_multipart()
+        assert synced and answered >= synced[0] >= relayed > sent, "the AK came before the audit line was on disk"
+    finally:
+        monkeypatch.setattr(os, "fsync", fsync)
+        for c in (desk, agent, watcher):
+            c.close()
+        host.stop()
+    # What was acknowledged is what a restarted host starts from.
+    host = start_host(tmp_path, keys, ports)
+    try:
+        assert host.state.routes[3] == 12
+    finally:
+        host.stop()

@@ -60,12 +60,25 @@ class AuditLog:
             self.sync()
         return entry
 
-    def sync(self) -> None:
+    def flush(self) -> None:
+        """Into the page cache: the lines survive the host being killed, not yet a power cut."""
         with self._lock:
-            if self._file is not None and self._pending:
+            if self._file is not None:
                 self._file.flush()
-                os.fsync(self._file.fileno())  # an audit line the host acknowledged must survive a crash
-                self._pending = False
+
+    def sync(self) -> None:
+        """fsync what was appended so far.  Appends may go on meanwhile (the lock is not held
+        across the fsync, which takes milliseconds on a busy disk)."""
+        with self._lock:
+            if self._file is None or not self._pending:
+                return
+            self._file.flush()
+            self._pending = False
+            fd = os.dup(self._file.fileno())  # close() may come meanwhile
+        try:
+            os.fsync(fd)  # an audit line the host acknowledged must survive a crash
+        finally:
+            os.close(fd)
 
     def close(self) -> None:
         self.sync()

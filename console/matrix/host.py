@@ -9,6 +9,7 @@ validated, applied, audited and persisted before it is acknowledged.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import json
 import logging
@@ -74,6 +75,72 @@ class _Gate:
         return False
 
 
+class _Durability:
+    """Makes each batch durable off the host's loop, and tells the loop when.
+
+    The loop hands over batch numbers and, when a batch changed the state, the new state
+    file's bytes; this thread fsyncs the audit trail, writes the state file atomically (only
+    the newest, when several batches wait), and sends the batch number back over an inproc
+    socket that the loop polls beside its ROUTER: the batch's replies go out then.
+    Meanwhile the loop goes on relaying the agents' acknowledgements and taking commands:
+    the fsyncs take up to 15 ms on a busy disk.
+    """
+
+    def __init__(self, ctx: zmq.Context[Any], audit: AuditLog, state_path: Path) -> None:
+        self.audit = audit
+        self.state_path = state_path
+        self.endpoint = f"inproc://videowall-durable-{id(self)}"
+        self.done = ctx.socket(zmq.PAIR)  # the loop's end
+        self.done.linger = 0
+        self.done.bind(self.endpoint)
+        self._ctx = ctx
+        self._cond = threading.Condition()
+        self._asked = self._synced = 0
+        self._state: bytes | None = None
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="matrix host fsync", daemon=True)
+        self._thread.start()
+
+    def request(self, batch: int, state: bytes | None) -> None:
+        with self._cond:
+            self._asked = max(self._asked, batch)
+            if state is not None:
+                self._state = state
+            self._cond.notify()
+
+    def close(self) -> None:
+        """Makes durable what was asked, then stops."""
+        with self._cond:
+            self._closing = True
+            self._cond.notify()
+        self._thread.join(10)
+        self.done.close(0)
+
+    def _run(self) -> None:
+        notify = self._ctx.socket(zmq.PAIR)
+        notify.linger = 0
+        notify.connect(self.endpoint)
+        try:
+            while True:
+                with self._cond:
+                    self._cond.wait_for(lambda: self._asked > self._synced or self._closing)
+                    batch, state, closing = self._asked, self._state, self._closing
+                    self._state = None
+                if batch > self._synced:
+                    try:
+                        self.audit.sync()
+                        if state is not None:
+                            write_atomic(self.state_path, state)
+                    except OSError as exc:  # a full or failing disk: say so loudly, keep the wall running
+                        log.critical("could not make commands durable in %s: %s", self.state_path.parent, exc)
+                    self._synced = batch
+                    notify.send(str(batch).encode())
+                if closing:
+                    return
+        finally:
+            notify.close(0)
+
+
 class MatrixHost:
     def __init__(self, layout: Layout, cameras: CameraLookup, keys: HostKeys, *, router: str, pub: str,
                  state_dir: Path, context: zmq.Context[Any] | None = None) -> None:
@@ -97,6 +164,9 @@ class MatrixHost:
         self._replies: list[list[bytes]] = []
         self._updates: list[dict[str, Any]] = []
         self._dirty = False
+        self._batch = 0
+        self._waiting: collections.deque[tuple[int, list[list[bytes]]]] = collections.deque()  # replies until durable
+        self._durability: _Durability | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
@@ -129,14 +199,14 @@ class MatrixHost:
             log.error("%s: %s; restored what came before it", self.state_path, exc)
         log.info("restored %d routes, %d salvos (update %d)", len(self.state.routes), len(self.state.salvos), self.seq)
 
-    def _persist(self) -> None:
+    def _state_bytes(self) -> bytes:
         # Salvos from the layout are saved too: a supervisor may have overwritten one.
         data = {"seq": self.seq, "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
                 "grids": {s.name: s.grid.name for s in self.state.wall.screens},
                 "salvos": {name: [list(r) for r in salvo.routes] for name, salvo in sorted(self.state.salvos.items())},
                 "tour_defs": {name: [list(s) for s in tour.steps] for name, tour in sorted(self.state.tours.items())},
                 "tours": self.tours.to_dict()}
-        write_atomic(self.state_path, json.dumps(data).encode("utf-8"))
+        return json.dumps(data).encode("utf-8")
 
     # -- running ------------------------------------------------------------------------
     def start(self) -> MatrixHost:
@@ -167,14 +237,19 @@ class MatrixHost:
             router.bind(self.router_endpoint)
             pub.bind(self.pub_endpoint)
             self.pub = pub
+            durability = self._durability = _Durability(self.ctx, self.audit, self.state_path)
             self.ready.set()
             poller = zmq.Poller()
             poller.register(router, zmq.POLLIN)
+            poller.register(durability.done, zmq.POLLIN)
             heartbeat_at = 0.0
             while not self._stop.is_set():
                 deadline = self.tours.next_deadline()
                 wait = 100 if deadline is None else max(0, min(100, int((deadline - time.monotonic()) * 1000) + 1))
-                if dict(poller.poll(wait)).get(router):
+                ready = dict(poller.poll(wait))
+                if ready.get(durability.done):
+                    self._send_durable(router)
+                if ready.get(router):
                     for _ in range(BATCH):
                         try:
                             frames = router.recv_multipart(zmq.NOBLOCK, copy=False)
@@ -188,6 +263,12 @@ class MatrixHost:
                     heartbeat_at = time.monotonic() + 1.0
                     self._publish("heartbeat", {"seq": self.seq})
         finally:
+            if self._durability is not None:
+                self._durability.close()  # syncs what is in flight: its replies can still go out
+                for _, replies in self._waiting:
+                    for reply in replies:
+                        router.send_multipart(reply)
+                self._waiting.clear()
             router.close(0)
             pub.close(0)
             auth.stop()
@@ -197,20 +278,42 @@ class MatrixHost:
         self.pub.send_multipart([kind.encode(), *encode(Envelope(kind, content, "host"))])
 
     def _flush(self, router: zmq.Socket[Any]) -> None:
-        """Group commit: one fsync of the audit trail and one state write for a whole batch,
-        then its updates and replies.  Nothing is acknowledged or shown before it is durable."""
+        """Group commit: one fsync of the audit trail and one state write for a whole batch.
+
+        Order matters for the wall's speed and for what survives a crash.  The batch's audit
+        lines go to the page cache first (a write, no fsync), then its updates go out, so the
+        agents switch at once.  The fsync and the state file are left to `_Durability`, and
+        the batch's replies wait for them: an AK means the command is on disk, in the audit
+        trail and in the state a restarted host starts from.  A host killed between an
+        update and its AK restarts without that change; the agents, seeing another update
+        number in its heartbeat, rebuild the wall from its snapshot, and the desk, which
+        got no AK, says the command failed.
+        """
         if not self._replies and not self._updates:
             return
-        self.audit.sync()
-        if self._dirty:
-            self._persist()
-            self._dirty = False
+        self.audit.flush()
         for update in self._updates:
             self._publish("update", update)
-        for reply in self._replies:
-            router.send_multipart(reply)
         self._updates.clear()
-        self._replies.clear()
+        state = self._state_bytes() if self._dirty else None
+        self._dirty = False
+        self._batch += 1
+        self._waiting.append((self._batch, self._replies))
+        self._replies = []
+        assert self._durability is not None
+        self._durability.request(self._batch, state)
+
+    def _send_durable(self, router: zmq.Socket[Any]) -> None:
+        assert self._durability is not None
+        durable = 0
+        while True:
+            try:
+                durable = max(durable, int(self._durability.done.recv(zmq.NOBLOCK)))
+            except zmq.Again:
+                break
+        while self._waiting and self._waiting[0][0] <= durable:
+            for reply in self._waiting.popleft()[1]:
+                router.send_multipart(reply)
 
     def _handle(self, router: zmq.Socket[Any], frames: list[zmq.Frame]) -> None:
         identity = frames[0].bytes
