@@ -251,11 +251,12 @@ class _FrameBuffers:
         self.format_cb = _VideoFormatCb(self._setup)
         self.cleanup_cb = _VideoCleanupCb(self._cleanup)
         self.lock_cb = _VideoLockCb(self._lock_cb)
-        self.unlock_cb = _VideoUnlockCb(lambda *_: None)
         self.display_cb = _VideoDisplayCb(self._display)
 
     def install(self, player: vlc.MediaPlayer) -> None:
-        _set_callbacks(player._as_parameter_, self.lock_cb, self.unlock_cb, self.display_cb, None)
+        # No unlock callback (libvlc allows NULL): the buffer needs no unlocking, and every
+        # callback costs a trip through Python's GIL, 15-25 times a second per tile.
+        _set_callbacks(player._as_parameter_, self.lock_cb, _VideoUnlockCb(), self.display_cb, None)
         _set_format_callbacks(player._as_parameter_, self.format_cb, self.cleanup_cb)
 
     def reset_counters(self) -> None:
