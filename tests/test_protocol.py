@@ -80,3 +80,17 @@ def test_refuses_to_send_the_unsendable() -> None:
     with pytest.raises(ProtocolError, match="too-large"):
         encode(Envelope("update", {"blob": "a" * (MAX_FRAME + 1)}, "x"))
     assert VERSION == 1
+
+
+def test_message_ids_are_unique_within_and_across_processes() -> None:
+    import subprocess
+    import sys
+
+    from console.matrix.protocol import Envelope
+
+    ours = {Envelope("heartbeat", {}, "host").msg_id for _ in range(10_000)}
+    assert len(ours) == 10_000 and all(len(i) <= 64 for i in ours)
+    code = "from console.matrix.protocol import Envelope; print(Envelope('heartbeat', {}, 'x').msg_id)"
+    theirs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+              for _ in range(3)}
+    assert len(theirs) == 3 and not theirs & ours

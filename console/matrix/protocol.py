@@ -8,7 +8,9 @@ Decoding never raises anything but `ProtocolError`, whatever arrives.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -24,6 +26,29 @@ TYPES = frozenset({
 _HEADER_FIELDS = {"msg_id": str, "type": str, "version": int, "sender": str, "sent_at": float}
 
 
+class _MessageIds:
+    """Unique message ids: a random prefix per process and a counter.
+
+    uuid4 per message reads the kernel's random pool each time; it was an eighth of the
+    matrix host's loop under a keyboard burst.  A prefix of 64 random bits keeps ids from
+    different processes (and from a forked child, which draws its own) apart.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
+        self.prefix = uuid.uuid4().hex[:16]
+        self.counter = itertools.count(1)
+
+    def __call__(self) -> str:
+        return f"{self.prefix}{next(self.counter):x}"
+
+
+new_msg_id = _MessageIds()
+
+
 class ProtocolError(ValueError):
     """A message that cannot be accepted; `reason` is a short key for counting."""
 
@@ -37,7 +62,7 @@ class Envelope:
     type: str
     content: dict[str, Any]
     sender: str
-    msg_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    msg_id: str = field(default_factory=new_msg_id)
     version: int = VERSION
     sent_at: float = field(default_factory=time.time)
     parent: dict[str, Any] = field(default_factory=dict)
