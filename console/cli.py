@@ -201,7 +201,7 @@ def cmd_host(args: argparse.Namespace) -> int:
 
     from console.matrix import keys
     from console.matrix.catalog import Catalog, CatalogError
-    from console.matrix.host import HostKeys, MatrixHost
+    from console.matrix.host import ROLES, HostKeys, MatrixHost
     from console.matrix.layouts import LayoutError, load_layout
 
     config_path = Path(args.config)
@@ -212,10 +212,17 @@ def cmd_host(args: argparse.Namespace) -> int:
         catalog = Catalog(base / config["catalog"])
         key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(config.get("key", "host"))
         authorized = {str(k).encode(): str(name) for name, k in (config.get("authorized") or {}).items()}
-        host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, authorized),
+        roles = config.get("roles")
+        if roles is not None:
+            roles = {str(name): str(role) for name, role in roles.items()}
+            wrong = {n: r for n, r in roles.items() if r not in ROLES}
+            if wrong:
+                raise ValueError(f"roles: {wrong} (a role is operator or supervisor)")
+        host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, authorized, roles),
                           router=config.get("router", "tcp://127.0.0.1:7700"), pub=config.get("pub", "tcp://127.0.0.1:7701"),
                           state_dir=base / config.get("state_dir", "state"))
-    except (OSError, KeyError, TypeError, yaml.YAMLError, LayoutError, CatalogError, keys.KeyPairError) as exc:
+    except (OSError, KeyError, TypeError, ValueError, AttributeError, yaml.YAMLError, LayoutError, CatalogError,
+            keys.KeyPairError) as exc:
         print(f"videowall host: {config_path}: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()

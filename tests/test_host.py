@@ -173,3 +173,35 @@ def test_slow_disk_delays_the_ak_but_not_the_wall(tmp_path: Path, keys: dict[str
         assert host.state.routes[3] == 12
     finally:
         host.stop()
+
+
+def test_the_host_enforces_roles(tmp_path: Path, keys: dict[str, tuple[bytes, bytes]]) -> None:
+    """What a desk may do comes from the host's configuration, not from the desk."""
+    keys["boss"] = zmq.curve_keypair()
+    ports = (free_port(), free_port())
+    host_pub, host_sec = keys["host"]
+    host = MatrixHost(load_layout(LAYOUT), CAMERAS.get,
+                      HostKeys(host_pub, host_sec, {keys["desk"][0]: "desk-1", keys["boss"][0]: "boss"},
+                               {"boss": "supervisor"}),  # desk-1 is not listed: an operator
+                      router=f"tcp://127.0.0.1:{ports[0]}", pub=f"tcp://127.0.0.1:{ports[1]}",
+                      state_dir=tmp_path, context=zmq.Context()).start()
+    operator, supervisor = client(keys, "desk", ports[0]), client(keys, "boss", ports[0])
+    try:
+        save = {"command": "SaveSalvo", "salvo": "night", "monitors": [1, 2]}
+        reply = operator.request("command", save).content
+        assert not reply["ok"] and reply["answer"] == "NA desk-1 is an operator: SaveSalvo needs a supervisor"
+        tour = {"command": "SaveTour", "tour": "t", "cameras": [3], "dwells": [5]}
+        assert not operator.request("command", tour).content["ok"]
+        assert "night" not in host.state.salvos and "t" not in host.state.tours
+        # Operators still drive the wall and recall what supervisors saved.
+        assert operator.keys("3 MON 12 CAM") == "AK"
+        assert supervisor.request("command", save).content["ok"]
+        assert operator.request("command", {"command": "RecallSalvo", "salvo": "night"}).content["ok"]
+        assert host.rejected["not-allowed"] == 2
+    finally:
+        operator.close()
+        supervisor.close()
+        host.stop()
+    lines = (tmp_path / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    assert sum("refused: desk-1 is an operator" in line for line in lines) == 2
+    assert verify(tmp_path / "audit.jsonl").ok

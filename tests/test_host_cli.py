@@ -54,3 +54,10 @@ def test_host_key_status(tmp_path: Path, keyring_file: Path) -> None:
     assert host.returncode == 0
     verified = run("audit", "verify", str(tmp_path / "state" / "audit.jsonl"))
     assert verified.returncode == 0, verified.stderr
+
+    # A role that is not one: the host does not start, and says where.
+    config.write_text(config.read_text(encoding="utf-8") + "roles: {desk-1: admin}\n", encoding="utf-8")
+    refused = subprocess.run(videowall_cmd("host", "--config", str(config)), capture_output=True, text=True,
+                             timeout=60, check=False, env=dict(os.environ))
+    assert refused.returncode == 2
+    assert str(config) in refused.stderr and "admin" in refused.stderr and "operator or supervisor" in refused.stderr

@@ -58,6 +58,14 @@ class HostKeys:
     public_key: bytes  # z85
     secret_key: bytes  # z85, loaded from the keyring
     authorized: dict[bytes, str] = field(default_factory=dict)  # client public key (z85) -> name
+    # name -> "operator" or "supervisor".  None: no roles configured, every desk may do
+    # everything (the host says so at start).  Configured: a name not listed is an operator.
+    roles: dict[str, str] | None = None
+
+
+ROLES = ("operator", "supervisor")
+# What only a supervisor may do: change what the centre has saved for everyone.
+SUPERVISOR_COMMANDS = (SaveSalvo, SaveTour)
 
 
 class _Gate:
@@ -171,6 +179,8 @@ class MatrixHost:
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
         self._restore()
+        if keys.roles is None:
+            log.info("no desk roles configured: every desk may save salvos and tours")
 
     # -- persistence --------------------------------------------------------------------
     def _restore(self) -> None:
@@ -427,6 +437,10 @@ class MatrixHost:
             session.monitor, session.entry = before
         return result
 
+    def _role(self, who: str) -> str:
+        roles = self.keys.roles
+        return "supervisor" if roles is None else roles.get(who, "operator")
+
     def _execute(self, who: str, commands: list[Command]) -> dict[str, Any]:
         """All of a line's commands, or none of them: a refused one takes the others back."""
         state = self.state
@@ -434,6 +448,12 @@ class MatrixHost:
                  {m: dataclasses.replace(r) for m, r in self.tours.runs.items()})
         changes: dict[int, int | None] = {}
         for command in commands:
+            if isinstance(command, SUPERVISOR_COMMANDS) and self._role(who) != "supervisor":
+                state.routes, state.wall, state.salvos, self.tours.runs = saved
+                reason = f"{who} is an operator: {command.name} needs a supervisor"
+                self.audit.append(who, command.name, command.to_dict(), f"refused: {reason}")
+                self.rejected["not-allowed"] += 1
+                return {"ok": False, "answer": f"NA {reason}"}
             try:
                 changes.update(self._apply(command))
             except ModelError as exc:

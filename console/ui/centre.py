@@ -96,7 +96,9 @@ def start_local_centre(layout: Layout, catalog_path: Path, state_dir: Path, *, r
     keys: dict[str, tuple[bytes, bytes]] = {name: zmq.curve_keypair() for name in names}
     router, pub = f"tcp://127.0.0.1:{free_port()}", f"tcp://127.0.0.1:{free_port()}"
     authorized = {keys[n][0]: n for n in names if n != "host"}
-    host = MatrixHost(layout, catalog.get, HostKeys(*keys["host"], authorized), router=router, pub=pub,
+    # The host checks roles too: a desk's key is what it trusts, not what the desk says it is.
+    roles = {"desk": role, **dict.fromkeys(extra_desks, role)}
+    host = MatrixHost(layout, catalog.get, HostKeys(*keys["host"], authorized, roles), router=router, pub=pub,
                       state_dir=state_dir, context=ctx).start()
     engine = VideoEngine()
     server = keys["host"][0]
