@@ -102,3 +102,50 @@ def test_agent_preconnects_a_tours_next_camera(qtbot, rig, engine: VideoEngine) 
         agent.shutdown()
         agent.client.close()
         desk.close()
+
+
+def test_agent_follows_a_host_that_restarts_one_update_lower(qtbot, tmp_path: Path, sim: SimSite,  # type: ignore[no-untyped-def]
+                                                             engine: VideoEngine) -> None:
+    """A host killed between publishing an update and making it durable comes back without
+    it, one number lower: the agent must not keep the lost route, nor drop the next update
+    because it has that number already."""
+    import json
+
+    cameras = {c.number: Camera(c.number, f"sim-{c.number}", c.name, main_stream=c.url, credential="sim")
+               for c in sim.cameras}
+    keys = {name: zmq.curve_keypair() for name in ("host", "desk", "agent")}
+    ports = (free_port(), free_port())
+    ctx = zmq.Context()
+    router, pub = f"tcp://127.0.0.1:{ports[0]}", f"tcp://127.0.0.1:{ports[1]}"
+
+    def start() -> MatrixHost:
+        return MatrixHost(load_layout(LAYOUT), cameras.get,
+                          HostKeys(*keys["host"], {keys["desk"][0]: "desk-1", keys["agent"][0]: "agent-A1"}),
+                          router=router, pub=pub, state_dir=tmp_path, context=ctx).start()
+
+    def connect(who: str, updates: bool = False) -> HostClient:
+        return HostClient(router, keys["host"][0], *keys[who], name=who, pub=pub if updates else None, context=ctx)
+
+    host = start()
+    agent = open_agent(qtbot, connect, engine)
+    try:
+        desk = connect("desk")
+        assert desk.keys("2 MON 4 CAM") == "AK"
+        qtbot.waitUntil(lambda: shown(agent, 2) == 4, timeout=6000)
+        before = json.loads((tmp_path / "matrix-state.json").read_text(encoding="utf-8"))
+        assert desk.keys("2 MON 3 CAM") == "AK"
+        qtbot.waitUntil(lambda: shown(agent, 2) == 3, timeout=6000)
+        desk.close()
+        host.stop()
+        # As if the host had died before "2 MON 3 CAM" reached its disk.
+        (tmp_path / "matrix-state.json").write_text(json.dumps(before), encoding="utf-8")
+        host = start()
+        assert host.seq == agent.seq - 1
+        desk = connect("desk")
+        assert desk.keys("1 MON 6 CAM") == "AK"  # gets the number the agent already has
+        qtbot.waitUntil(lambda: shown(agent, 1) == 6 and shown(agent, 2) == 4, timeout=8000)
+        desk.close()
+    finally:
+        agent.shutdown()
+        agent.client.close()
+        host.stop()

@@ -15,6 +15,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -179,6 +180,11 @@ class MatrixHost:
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
         self._restore()
+        # A new one at every start.  Update numbers continue from the state file, which holds
+        # only what was acknowledged: a host killed between an update and its AK comes back
+        # one number lower than its agents, and would give the next update a number they
+        # already have.  Followers rebuild from a snapshot when the epoch changes.
+        self.epoch = uuid.uuid4().hex[:12]
         if keys.roles is None:
             log.info("no desk roles configured: every desk may save salvos and tours")
 
@@ -271,7 +277,7 @@ class MatrixHost:
                 self._flush(router)
                 if time.monotonic() >= heartbeat_at:
                     heartbeat_at = time.monotonic() + 1.0
-                    self._publish("heartbeat", {"seq": self.seq})
+                    self._publish("heartbeat", {"seq": self.seq, "epoch": self.epoch})
         finally:
             if self._durability is not None:
                 self._durability.close()  # syncs what is in flight: its replies can still go out
@@ -519,7 +525,7 @@ class MatrixHost:
     def _commit(self, changes: dict[int, int | None]) -> None:
         self.seq += 1
         self._dirty = True
-        self._updates.append({"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
+        self._updates.append({"seq": self.seq, "epoch": self.epoch, "routes": {str(m): c for m, c in changes.items()},
                               "cameras": self._camera_info(c for c in changes.values() if c is not None),
                               "wall": self._wall_info(), "tours_running": self._tours_running(),
                               "salvos": sorted(self.state.salvos), "tours": sorted(self.state.tours)})
@@ -558,6 +564,7 @@ class MatrixHost:
     def snapshot(self) -> dict[str, Any]:
         return {
             "seq": self.seq,
+            "epoch": self.epoch,
             "wall": self._wall_info(),
             "routes": {str(m): c for m, c in sorted(self.state.routes.items())},
             "cameras": self._camera_info(self.state.routes.values()),

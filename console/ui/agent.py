@@ -41,6 +41,8 @@ class WallAgent(QWidget):
         self.engine = engine
         self.renderer = renderer
         self.seq = -1
+        self.epoch: str | None = None  # the host's, from the last snapshot
+        self._old_epochs: set[str] = set()
         self.first_monitor = 0
         self.grid_name = ""
         self.tiles: list[TileWidget] = []
@@ -79,6 +81,9 @@ class WallAgent(QWidget):
         self.cameras.update({int(k): v for k, v in snapshot.get("cameras", {}).items()})
         self._apply_wall(snapshot["wall"])
         self.seq = int(snapshot["seq"])
+        if self.epoch is not None and snapshot.get("epoch") != self.epoch:
+            self._old_epochs.add(self.epoch)
+        self.epoch = snapshot.get("epoch")
         routes = {int(m): int(c) for m, c in snapshot["routes"].items()}
         started = self._switch(self.seq, {m: routes.get(m) for m in range(self.first_monitor,
                                                                            self.first_monitor + len(self.tiles))})
@@ -114,6 +119,8 @@ class WallAgent(QWidget):
 
     def _apply_update(self, content: dict[str, Any]) -> None:
         seq = int(content.get("seq", 0))
+        if self._host_restarted(content):
+            return
         if seq <= self.seq:
             return  # already in the snapshot
         if seq > self.seq + 1:
@@ -269,10 +276,23 @@ class WallAgent(QWidget):
         if self._host_silent:
             self._host_silent = False
             log.info("the matrix host is back")
+        if self._host_restarted(content):
+            return
         # An update lost while the host was away shows as a gap here: take a new snapshot.
         if int(content.get("seq", self.seq)) > self.seq:
             log.info("heartbeat says update %s, we have %d: taking a new snapshot", content.get("seq"), self.seq)
             self.resnapshot()
+
+    def _host_restarted(self, content: dict[str, Any]) -> bool:
+        """A new host epoch: its numbering may have gone back (see MatrixHost.epoch)."""
+        epoch = content.get("epoch")
+        if epoch is None or epoch == self.epoch:
+            return False
+        if epoch in self._old_epochs:
+            return True  # still queued from before the restart: the snapshot has replaced it
+        log.info("the matrix host restarted (epoch %s): taking a new snapshot", epoch)
+        self.resnapshot()
+        return True
 
     def shutdown(self) -> None:
         self._health.stop()

@@ -86,6 +86,8 @@ class HostLink(QObject):
         self.timeout = timeout
         self.connected = False
         self.seq = -1
+        self.epoch: str | None = None  # the host's, from the last snapshot
+        self._old_epochs: set[str] = set()
         self.clock_offset = 0.0  # host clock - our clock, for the agents' report times
         self.last: dict[str, Any] = {}
         self.last_update: dict[str, Any] = {}
@@ -129,8 +131,11 @@ class HostLink(QObject):
         self.last = snapshot
         if "now" in snapshot:
             self.clock_offset = float(snapshot["now"]) - time.time()
-        if full or self.seq < 0:
+        if full or self.seq < 0 or snapshot.get("epoch") != self.epoch:
             self.seq = int(snapshot["seq"])
+            if self.epoch is not None and snapshot.get("epoch") != self.epoch:
+                self._old_epochs.add(self.epoch)
+            self.epoch = snapshot.get("epoch")
             self.snapshot.emit(snapshot)
         self.health.emit(snapshot.get("health") or {})
 
@@ -143,6 +148,12 @@ class HostLink(QObject):
                     if envelope.type != "update":
                         continue
                     seq = int(envelope.content.get("seq", 0))
+                    epoch = envelope.content.get("epoch", self.epoch)
+                    if epoch in self._old_epochs:
+                        continue  # queued from before the host restarted; the snapshot replaced it
+                    if epoch != self.epoch:
+                        self.refresh(full=True)  # the host restarted: its numbering may have gone back
+                        continue
                     if seq <= self.seq:
                         continue
                     if seq != self.seq + 1:
