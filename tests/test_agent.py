@@ -12,6 +12,7 @@ from console.matrix.layouts import load_layout
 from console.matrix.model import Camera
 from console.sim.site import SimSite, free_port
 from console.ui.agent import WallAgent
+from console.ui.console import HostLink
 from console.video.player import VideoEngine
 from tests.support.pixels import camera_in
 
@@ -128,6 +129,10 @@ def test_agent_follows_a_host_that_restarts_one_update_lower(qtbot, tmp_path: Pa
 
     host = start()
     agent = open_agent(qtbot, connect, engine)
+    link = HostLink(connect("desk", updates=True))  # a desk's view follows the same way
+    snapshots: list[dict] = []  # type: ignore[type-arg]
+    link.snapshot.connect(snapshots.append)
+    link.refresh()
     try:
         desk = connect("desk")
         assert desk.keys("2 MON 4 CAM") == "AK"
@@ -144,8 +149,11 @@ def test_agent_follows_a_host_that_restarts_one_update_lower(qtbot, tmp_path: Pa
         desk = connect("desk")
         assert desk.keys("1 MON 6 CAM") == "AK"  # gets the number the agent already has
         qtbot.waitUntil(lambda: shown(agent, 1) == 6 and shown(agent, 2) == 4, timeout=8000)
+        qtbot.waitUntil(lambda: snapshots[-1]["routes"].get("1") == 6, timeout=3000)
+        assert snapshots[-1]["routes"]["2"] == 4 and link.seq == host.seq
         desk.close()
     finally:
+        link.client.close()
         agent.shutdown()
         agent.client.close()
         host.stop()
