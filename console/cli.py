@@ -217,7 +217,7 @@ def cmd_host(args: argparse.Namespace) -> int:
             roles = {str(name): str(role) for name, role in roles.items()}
             wrong = {n: r for n, r in roles.items() if r not in ROLES}
             if wrong:
-                raise ValueError(f"roles: {wrong} (a role is operator or supervisor)")
+                raise ValueError(f"roles: {wrong} (a role is {' or '.join(ROLES)})")
         host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, authorized, roles),
                           router=config.get("router", "tcp://127.0.0.1:7700"), pub=config.get("pub", "tcp://127.0.0.1:7701"),
                           state_dir=base / config.get("state_dir", "state"))

@@ -94,3 +94,13 @@ def test_message_ids_are_unique_within_and_across_processes() -> None:
     theirs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
               for _ in range(3)}
     assert len(theirs) == 3 and not theirs & ours
+
+
+def test_host_epoch_sorts_same_stale_and_new() -> None:
+    from console.matrix.protocol import HostEpoch
+
+    epoch = HostEpoch()
+    epoch.adopt("a")
+    assert epoch.judge("a") == "same" and epoch.judge(None) == "same" and epoch.judge("b") == "new"
+    epoch.adopt("b")  # the snapshot after the restart
+    assert epoch.judge("a") == "stale" and epoch.judge("b") == "same" and epoch.judge("c") == "new"

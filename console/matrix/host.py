@@ -301,9 +301,9 @@ class MatrixHost:
         agents switch at once.  The fsync and the state file are left to `_Durability`, and
         the batch's replies wait for them: an AK means the command is on disk, in the audit
         trail and in the state a restarted host starts from.  A host killed between an
-        update and its AK restarts without that change; the agents, seeing another update
-        number in its heartbeat, rebuild the wall from its snapshot, and the desk, which
-        got no AK, says the command failed.
+        update and its AK restarts without that change, one update number lower; the agents
+        and desks, seeing a new `epoch`, rebuild from its snapshot, and the desk that got no
+        AK says the command failed.
         """
         if not self._replies and not self._updates:
             return
@@ -454,13 +454,10 @@ class MatrixHost:
                  {m: dataclasses.replace(r) for m, r in self.tours.runs.items()})
         changes: dict[int, int | None] = {}
         for command in commands:
-            if isinstance(command, SUPERVISOR_COMMANDS) and self._role(who) != "supervisor":
-                state.routes, state.wall, state.salvos, self.tours.runs = saved
-                reason = f"{who} is an operator: {command.name} needs a supervisor"
-                self.audit.append(who, command.name, command.to_dict(), f"refused: {reason}")
-                self.rejected["not-allowed"] += 1
-                return {"ok": False, "answer": f"NA {reason}"}
             try:
+                if isinstance(command, SUPERVISOR_COMMANDS) and self._role(who) != "supervisor":
+                    self.rejected["not-allowed"] += 1
+                    raise ModelError(f"{who} is an operator: {command.name} needs a supervisor")
                 changes.update(self._apply(command))
             except ModelError as exc:
                 state.routes, state.wall, state.salvos, self.tours.runs = saved

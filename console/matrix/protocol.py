@@ -49,6 +49,30 @@ class _MessageIds:
 new_msg_id = _MessageIds()
 
 
+class HostEpoch:
+    """Which run of the matrix host a follower's state comes from (see MatrixHost.epoch).
+
+    `judge` sorts what a heartbeat or update carries: "same" run (or no epoch at all),
+    "stale" (still queued from a run the follower has already replaced by a snapshot), or
+    "new" (the host restarted: rebuild from a snapshot, its numbering may have gone back).
+    """
+
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self._old: set[str] = set()
+
+    def adopt(self, epoch: str | None) -> None:
+        """The epoch of a snapshot just taken."""
+        if self.current is not None and epoch != self.current:
+            self._old.add(self.current)
+        self.current = epoch
+
+    def judge(self, epoch: str | None) -> str:
+        if epoch is None or epoch == self.current:
+            return "same"
+        return "stale" if epoch in self._old else "new"
+
+
 class ProtocolError(ValueError):
     """A message that cannot be accepted; `reason` is a short key for counting."""
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QGridLayout, QWidget
 from console import credentials
 from console.matrix.host import HostClient
 from console.matrix.model import Camera, grid
+from console.matrix.protocol import HostEpoch
 from console.ui.tile import TileWidget
 from console.video.player import VideoEngine
 from console.video.urls import with_credentials
@@ -41,8 +42,7 @@ class WallAgent(QWidget):
         self.engine = engine
         self.renderer = renderer
         self.seq = -1
-        self.epoch: str | None = None  # the host's, from the last snapshot
-        self._old_epochs: set[str] = set()
+        self.epoch = HostEpoch()  # the host's run, from the last snapshot
         self.first_monitor = 0
         self.grid_name = ""
         self.tiles: list[TileWidget] = []
@@ -81,9 +81,7 @@ class WallAgent(QWidget):
         self.cameras.update({int(k): v for k, v in snapshot.get("cameras", {}).items()})
         self._apply_wall(snapshot["wall"])
         self.seq = int(snapshot["seq"])
-        if self.epoch is not None and snapshot.get("epoch") != self.epoch:
-            self._old_epochs.add(self.epoch)
-        self.epoch = snapshot.get("epoch")
+        self.epoch.adopt(snapshot.get("epoch"))
         routes = {int(m): int(c) for m, c in snapshot["routes"].items()}
         started = self._switch(self.seq, {m: routes.get(m) for m in range(self.first_monitor,
                                                                            self.first_monitor + len(self.tiles))})
@@ -285,12 +283,12 @@ class WallAgent(QWidget):
 
     def _host_restarted(self, content: dict[str, Any]) -> bool:
         """A new host epoch: its numbering may have gone back (see MatrixHost.epoch)."""
-        epoch = content.get("epoch")
-        if epoch is None or epoch == self.epoch:
+        verdict = self.epoch.judge(content.get("epoch"))
+        if verdict == "same":
             return False
-        if epoch in self._old_epochs:
+        if verdict == "stale":
             return True  # still queued from before the restart: the snapshot has replaced it
-        log.info("the matrix host restarted (epoch %s): taking a new snapshot", epoch)
+        log.info("the matrix host restarted (epoch %s): taking a new snapshot", content.get("epoch"))
         self.resnapshot()
         return True
 

@@ -56,6 +56,7 @@ from console.matrix.commands import (
 from console.matrix.host import HostClient
 from console.matrix.layouts import Layout, save_layout
 from console.matrix.model import Salvo, Screen, Tour, Wall, grid
+from console.matrix.protocol import HostEpoch
 from console.ui.camera_tree import CameraBrowser
 from console.ui.keyboard_panel import KeyboardPanel
 from console.ui.tile import TileWidget
@@ -86,8 +87,7 @@ class HostLink(QObject):
         self.timeout = timeout
         self.connected = False
         self.seq = -1
-        self.epoch: str | None = None  # the host's, from the last snapshot
-        self._old_epochs: set[str] = set()
+        self.epoch = HostEpoch()  # the host's run, from the last snapshot
         self.clock_offset = 0.0  # host clock - our clock, for the agents' report times
         self.last: dict[str, Any] = {}
         self.last_update: dict[str, Any] = {}
@@ -131,11 +131,9 @@ class HostLink(QObject):
         self.last = snapshot
         if "now" in snapshot:
             self.clock_offset = float(snapshot["now"]) - time.time()
-        if full or self.seq < 0 or snapshot.get("epoch") != self.epoch:
+        if full or self.seq < 0 or self.epoch.judge(snapshot.get("epoch")) != "same":
             self.seq = int(snapshot["seq"])
-            if self.epoch is not None and snapshot.get("epoch") != self.epoch:
-                self._old_epochs.add(self.epoch)
-            self.epoch = snapshot.get("epoch")
+            self.epoch.adopt(snapshot.get("epoch"))
             self.snapshot.emit(snapshot)
         self.health.emit(snapshot.get("health") or {})
 
@@ -148,10 +146,10 @@ class HostLink(QObject):
                     if envelope.type != "update":
                         continue
                     seq = int(envelope.content.get("seq", 0))
-                    epoch = envelope.content.get("epoch", self.epoch)
-                    if epoch in self._old_epochs:
+                    verdict = self.epoch.judge(envelope.content.get("epoch"))
+                    if verdict == "stale":
                         continue  # queued from before the host restarted; the snapshot replaced it
-                    if epoch != self.epoch:
+                    if verdict == "new":
                         self.refresh(full=True)  # the host restarted: its numbering may have gone back
                         continue
                     if seq <= self.seq:
