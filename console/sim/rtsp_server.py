@@ -22,21 +22,29 @@ import time
 from pathlib import Path
 from typing import Any
 
-import gi
-
-gi.require_version("Gst", "1.0")
-gi.require_version("GstRtsp", "1.0")
-gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from console.sim.identity import camera_colour, strip_height, strip_png
+from console.sim.pipeline import ELEMENTS, TYPELIBS, camera_launch, keeper_launch, missing_report
+
+
+def _fail(reason: str) -> None:
+    """The one line the controller reads when the server cannot start, then exit."""
+    print(json.dumps({"event": "error", "reason": reason}), flush=True)
+    sys.exit(2)
+
+
+try:
+    import gi
+except ImportError:
+    _fail(f"{sys.executable} has no GObject bindings: install the Debian package python3-gi")
+for _namespace, _package in TYPELIBS.items():
+    try:
+        gi.require_version(_namespace, "1.0")
+    except ValueError:
+        _fail(f"GObject typelib {_namespace} 1.0 missing: install the Debian package {_package}")
+from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
 
 RESTART_VIEWER_DELAY = 2.0
-
-
-def _quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class SimServer:
@@ -66,33 +74,29 @@ class SimServer:
     def path(self, number: int) -> str:
         return f"/cam/{number}"
 
-    def _launch(self, cam: dict[str, Any]) -> str:
-        w, h, fps = self.width, self.height, self.fps
-        r, g, b = camera_colour(cam["number"])
-        strip = strip_height(h)
+    def _launch(self, cam: dict[str, Any], payloader: str | None = None) -> str:
+        strip = strip_height(self.height)
         png = Path(self.tmp.name) / f"strip-{cam['number']}.png"
         if not png.exists():
-            png.write_bytes(strip_png(cam["number"], w, strip))
-        font = max(8, h // 20)
-        kbps = max(150, w * h * fps // 2500)
-        label = f"{cam['number']}  {cam['name']}"
-        fontdesc = _quote(f"Sans {font}")
-        return (
-            f"( videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
-            f"! video/x-raw,width={w},height={h},framerate={fps}/1 "
-            f"! gdkpixbufoverlay location={_quote(str(png))} offset-x=0 offset-y={h - strip} "
-            f"! textoverlay text={_quote(label)} valignment=top halignment=left "
-            f"font-desc={fontdesc} shaded-background=true "
-            f"! clockoverlay valignment=bottom halignment=right ypad={strip + 4} "
-            f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true "
-            f"! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
-            f"key-int-max={max(1, round(self.gop * fps))} "
-            f"! video/x-h264,profile=constrained-baseline ! rtph264pay name=pay0 pt=96 config-interval=-1 )"
-        )
+            png.write_bytes(strip_png(cam["number"], self.width, strip))
+        extra = {"payloader": payloader} if payloader else {}
+        return camera_launch(number=cam["number"], name=cam["name"], colour=camera_colour(cam["number"]),
+                             width=self.width, height=self.height, fps=self.fps, gop=self.gop, strip=strip,
+                             strip_png=str(png), **extra)
+
+    def diagnose(self, number: int, timeout: float = 3.0) -> str:
+        """Why a camera's stream does not start, in GStreamer's own words.
+
+        The RTSP server only tells its viewers "Unhandled error" (a 503) when a camera's
+        pipeline fails; building the same pipeline here, ending in a fakesink, gives the
+        failing element and its reason.
+        """
+        return pipeline_error(self._launch(self.cameras[number], payloader="fakesink sync=false"), timeout) \
+            or "the stream did not start (the pipeline itself runs: see the server's log)"
 
     def _mount(self, number: int) -> None:
         factory = GstRtspServer.RTSPMediaFactory()
-        factory.set_launch(self._launch(self.cameras[number]))
+        factory.set_launch(f"( {self._launch(self.cameras[number])} )")
         # Shared like a real camera: a second viewer joins the running stream mid-GOP.
         factory.set_shared(True)
         factory.set_latency(0)
@@ -121,10 +125,7 @@ class SimServer:
         if number in self.keepers:
             return
         url = f"rtsp://127.0.0.1:{self.config['port']}{self.path(number)}"
-        auth = ""
-        if self.config.get("user"):
-            auth = f" user-id={_quote(self.config['user'])} user-pw={_quote(self.config['password'])}"
-        keeper = Gst.parse_launch(f"rtspsrc location={url} latency=0 protocols=tcp{auth} ! fakesink name=keep sync=false")
+        keeper = Gst.parse_launch(keeper_launch(url, self.config.get("user"), self.config.get("password")))
         self.keepers[number] = keeper
         keeper.set_state(Gst.State.PLAYING)
         deadline = time.monotonic() + 10
@@ -134,9 +135,10 @@ class SimServer:
                 return
             message = keeper.get_bus().timed_pop_filtered(50 * Gst.MSECOND, Gst.MessageType.ERROR)
             if message is not None:
-                error, _debug = message.parse_error()
-                raise RuntimeError(f"camera {number}: {error.message}")
-        raise RuntimeError(f"camera {number}: the stream did not start")
+                keeper.set_state(Gst.State.NULL)
+                self.keepers.pop(number, None)
+                raise RuntimeError(f"camera {number}: {self.diagnose(number)}")
+        raise RuntimeError(f"camera {number}: the stream did not start within 10 s")
 
     def power_on_quietly(self, number: int) -> None:
         if number in self.stopped:
@@ -248,8 +250,30 @@ def _serve_control(sim: SimServer, port: int) -> socketserver.TCPServer:
     return server
 
 
+def pipeline_error(launch: str, timeout: float) -> str | None:
+    """The first error a launch line meets while starting, as "element: message (detail)"."""
+    try:
+        pipeline = Gst.parse_launch(launch)
+    except GLib.Error as exc:  # a missing element or a bad property: GStreamer names it
+        return f"cannot build the pipeline: {exc.message}"
+    try:
+        pipeline.set_state(Gst.State.PLAYING)
+        message = pipeline.get_bus().timed_pop_filtered(int(timeout * Gst.SECOND), Gst.MessageType.ERROR)
+        if message is None:
+            return None
+        error, debug = message.parse_error()
+        source = message.src.get_name() if message.src is not None else "pipeline"
+        detail = (debug or "").strip().splitlines()[-1:] if debug else []
+        return f"{source}: {error.message}" + (f" ({detail[0]})" if detail else "")
+    finally:
+        pipeline.set_state(Gst.State.NULL)
+
+
 def main() -> int:
     Gst.init(None)
+    missing = [name for name in ELEMENTS if Gst.ElementFactory.find(name) is None]
+    if missing:
+        _fail(missing_report(missing))
     config = json.loads(sys.stdin.readline())
     sim = SimServer(config)
     loop = GLib.MainLoop()

@@ -24,6 +24,7 @@ from typing import Any
 import av
 import vlc
 
+from console.video import vlc_modules
 from console.video.ingest import CachedPacket, Ingest, IngestPool, IngestState, Session
 from console.video.urls import mask_url, needs_ingest
 
@@ -329,6 +330,11 @@ class VideoEngine:
         self.instance = vlc.Instance(args + (vlc_args or []))
         if self.instance is None:
             raise RuntimeError("libvlc could not start (is libvlc5 with vlc-plugin-base installed?)")
+        # libvlc itself starts without its plugins, then every tile stays black: say which.
+        lacking = vlc_modules.missing("callbacks")
+        if lacking:
+            self.instance.release()
+            raise RuntimeError(vlc_modules.report(lacking, vlc_modules.plugin_dir()))
         self.pool = IngestPool(linger=linger, **ingest_options)
         self.players: list[TilePlayer] = []
 

@@ -1,0 +1,96 @@
+"""What a simulated camera is made of in GStreamer, and where Debian keeps each part.
+
+Pure Python with no third-party import: the RTSP server imports it under Debian's system
+Python, and the tests import it in the project's environment to check that the element list
+below covers every element the pipelines name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Every element the simulated site creates, directly in a camera's pipeline or inside
+# GStreamer's RTSP server (which builds RTP/RTCP plumbing per viewer: rtpbin, UDP sockets for
+# UDP viewers, appsrc/appsink for TCP-interleaved ones), with the Debian package that ships
+# it.  A missing element otherwise shows only as "Unhandled error" in every viewer.
+ELEMENTS: dict[str, str] = {
+    "videotestsrc": "gstreamer1.0-plugins-base",
+    "videoconvert": "gstreamer1.0-plugins-base",
+    "appsrc": "gstreamer1.0-plugins-base",
+    "appsink": "gstreamer1.0-plugins-base",
+    "capsfilter": "libgstreamer1.0-0",
+    "queue": "libgstreamer1.0-0",
+    "tee": "libgstreamer1.0-0",
+    "funnel": "libgstreamer1.0-0",
+    "fakesink": "libgstreamer1.0-0",
+    "gdkpixbufoverlay": "gstreamer1.0-plugins-good",
+    "rtph264pay": "gstreamer1.0-plugins-good",
+    "rtpbin": "gstreamer1.0-plugins-good",
+    "rtspsrc": "gstreamer1.0-plugins-good",
+    "udpsrc": "gstreamer1.0-plugins-good",
+    "udpsink": "gstreamer1.0-plugins-good",
+    "textoverlay": "gstreamer1.0-x",
+    "clockoverlay": "gstreamer1.0-x",
+    "x264enc": "gstreamer1.0-plugins-ugly",
+}
+
+# The GObject typelibs the server script needs, with their packages.
+TYPELIBS: dict[str, str] = {
+    "Gst": "gir1.2-gstreamer-1.0",
+    "GstRtsp": "gir1.2-gst-plugins-base-1.0",
+    "GstRtspServer": "gir1.2-gst-rtsp-server-1.0",
+}
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width: int, height: int, fps: int,
+                  gop: float, strip: int, strip_png: str, payloader: str = "rtph264pay name=pay0 pt=96 config-interval=-1",
+                  ) -> str:
+    """The launch line of one camera: colour field, code strip, name, clock, H.264, RTP."""
+    r, g, b = colour
+    font = max(8, height // 20)
+    kbps = max(150, width * height * fps // 2500)
+    label = f"{number}  {name}"
+    fontdesc = quote(f"Sans {font}")
+    return (
+        f"videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
+        f"! video/x-raw,width={width},height={height},framerate={fps}/1 "
+        f"! gdkpixbufoverlay location={quote(strip_png)} offset-x=0 offset-y={height - strip} "
+        f"! textoverlay text={quote(label)} valignment=top halignment=left "
+        f"font-desc={fontdesc} shaded-background=true "
+        f"! clockoverlay valignment=bottom halignment=right ypad={strip + 4} "
+        f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true "
+        f"! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
+        f"key-int-max={max(1, round(gop * fps))} "
+        f"! video/x-h264,profile=constrained-baseline ! {payloader}"
+    )
+
+
+def keeper_launch(url: str, user: str | None = None, password: str | None = None) -> str:
+    """The camera's built-in viewer (its "NVR"), which keeps the shared stream running."""
+    auth = f" user-id={quote(user)} user-pw={quote(password)}" if user and password else ""
+    return f"rtspsrc location={url} latency=0 protocols=tcp{auth} ! fakesink name=keep sync=false"
+
+
+_ELEMENT = re.compile(r"(?:^|!|\()\s*([a-z][a-z0-9_-]*)(?=\s|$|!)")
+
+
+def elements_in(launch: str) -> list[str]:
+    """The element names of a launch line (caps filters such as `video/x-raw,…` are not elements)."""
+    without_strings = re.sub(r'"(?:[^"\\]|\\.)*"', '""', launch)
+    return [m.group(1) for m in _ELEMENT.finditer(without_strings)]
+
+
+def missing_report(missing: Iterable[str]) -> str:
+    """One sentence naming the missing elements and the Debian packages that bring them."""
+    by_package: dict[str, list[str]] = {}
+    for element in missing:
+        by_package.setdefault(ELEMENTS.get(element, "an unknown package"), []).append(element)
+    parts = [f"{', '.join(elements)} (Debian package {package})" for package, elements in sorted(by_package.items())]
+    packages = " ".join(sorted(p for p in by_package if p != "an unknown package"))
+    return (f"GStreamer elements missing: {'; '.join(parts)}. "
+            f"Install with: apt-get install {packages}, or run ./run, which installs them")
