@@ -141,8 +141,45 @@ class AuxOutput(PtzCommand):
             raise PtzError(f"auxiliary output must be a number or one of wiper, light, not {self.output!r}")
 
 
+def _check_position(what: str, value: float, low: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise PtzError(f"{what} must be a number, not {value!r}")
+    if not low <= value <= 1.0:
+        raise PtzError(f"{what} {value:g} is out of range ({low:g} to 1)")
+
+
+@dataclass(frozen=True)
+class MoveTo(PtzCommand):
+    """Absolute position where the device offers it: pan, tilt in [-1, 1], zoom in [0, 1]."""
+
+    name: ClassVar[str] = "move-to"
+    pan: float
+    tilt: float
+    zoom: float | None = None
+
+    def __post_init__(self) -> None:
+        _check_position("pan position", self.pan, -1.0)
+        _check_position("tilt position", self.tilt, -1.0)
+        if self.zoom is not None:
+            _check_position("zoom position", self.zoom, 0.0)
+
+
+@dataclass(frozen=True)
+class MoveBy(PtzCommand):
+    """Relative move by a translation in the device's normalised space (each in [-1, 1])."""
+
+    name: ClassVar[str] = "move-by"
+    pan: float = 0.0
+    tilt: float = 0.0
+    zoom: float = 0.0
+
+    def __post_init__(self) -> None:
+        for what in ("pan", "tilt", "zoom"):
+            _check_position(f"{what} translation", getattr(self, what), -1.0)
+
+
 COMMANDS: dict[str, type[PtzCommand]] = {
-    cls.name: cls for cls in (Move, Stop, Focus, Iris, AutoFocus, AutoIris, Preset, AuxOutput)
+    cls.name: cls for cls in (Move, Stop, Focus, Iris, AutoFocus, AutoIris, Preset, AuxOutput, MoveTo, MoveBy)
 }
 
 

@@ -44,10 +44,11 @@ class LineStatus:
     where: str  # the line's URL, masked
     state: str  # "connecting", "open", "down", "closed"
     reason: str = ""
+    kind: str = "line"  # "camera" for a network camera steered on its own
 
     @property
     def text(self) -> str:
-        return f"line {self.where}: {self.reason or self.state}"
+        return f"{self.kind} {self.where}: {self.reason or self.state}"
 
 
 StatusCallback = Callable[[LineStatus], None]
