@@ -11,6 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from console import __version__
 
@@ -39,10 +40,12 @@ def _positive(kind: Callable[[str], float]) -> Callable[[str], float]:
 
 def _host_arguments(parser: argparse.ArgumentParser, identity: str | None) -> None:
     """How a desk or an agent reaches the matrix host, and as whom."""
-    parser.add_argument("--host", default="tcp://127.0.0.1:7700", help="the host's command endpoint")
-    parser.add_argument("--server-key", required=True, help="the host's public key")
+    parser.add_argument("--host", help="the host's command endpoint, e.g. tcp://10.1.2.3:7700 "
+                                       "(default: the centre running on this machine)")
+    parser.add_argument("--server-key", help="the host's public key (default: from the running centre's connection file)")
+    parser.add_argument("--centre", metavar="NAME", help="which centre running here, by name or pid, when there are several")
     parser.add_argument("--as", dest="identity", default=identity,
-                        help=f"the key pair to use (default: {identity or 'agent-SCREEN'})")
+                        help=f"the key pair to use (default: {identity or 'agent-SCREEN'}; made in the keyring on first use)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -121,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     agent = sub.add_parser("agent", help="a wall agent: one screen of the wall, following the host")
     _host_arguments(agent, identity=None)
-    agent.add_argument("--pub", default="tcp://127.0.0.1:7701", help="the host's update endpoint")
+    agent.add_argument("--pub", help="the host's update endpoint (default: the running centre's, or --host's port + 1)")
     agent.add_argument("--screen", required=True, help="which screen of the wall this window is")
     agent.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     agent.add_argument("--renderer", choices=["auto", "native", "callbacks"], default="auto")
@@ -178,7 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
                "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent, "grab": cmd_grab}[args.command]
-    return int(handler(args))
+    try:
+        return int(handler(args))
+    except BrokenPipeError:
+        # `videowall status | head`: the reader has gone, as with any Unix tool; Python would
+        # otherwise complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
@@ -229,29 +238,100 @@ def cmd_host(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     host.start()
+    centre = _publish(config_path.stem, "host", host.router_endpoint, host.pub_endpoint, host.keys.public_key)
     print(json.dumps({"event": "ready", "router": host.router_endpoint, "pub": host.pub_endpoint,
-                      "monitors": layout.wall.monitors, "cameras": len(catalog)}), flush=True)
-    stop.wait()
-    host.stop()
+                      "monitors": layout.wall.monitors, "cameras": len(catalog),
+                      "connection_file": str(centre.file) if centre else None}), flush=True)
+    try:
+        stop.wait()
+    finally:
+        _withdraw(centre)
+        host.stop()
     return 0
 
 
-def _host_client(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from console.matrix import keys
-    from console.matrix.host import HostClient
+def _publish(name: str, kind: str, router: str, pub: str, server_key: bytes, *, enrol: bool = False):  # type: ignore[no-untyped-def]
+    """The connection file that lets `videowall key/status/grab/agent` find this centre."""
+    from console.matrix import connection
 
-    key_pair = keys.load(args.identity)
-    return HostClient(args.host, args.server_key.encode(), *key_pair, name=args.identity)
+    try:
+        return connection.publish(name, kind, router, pub, server_key, enrol=enrol)
+    except (OSError, connection.CentreError) as exc:
+        log.warning("no connection file, terminals here must be given --host and --server-key: %s", exc)
+        return None
+
+
+def _withdraw(centre) -> None:  # type: ignore[no-untyped-def]
+    from console.matrix import connection
+
+    if centre is not None:
+        connection.withdraw(centre)
+
+
+class _Target:
+    """Where a terminal command's host is, and the key pair it talks with."""
+
+    def __init__(self, router: str, pub: str, server_key: bytes, identity: str, pair: tuple[bytes, bytes]) -> None:
+        self.router, self.pub, self.server_key, self.identity, self.pair = router, pub, server_key, identity, pair
+
+    def client(self, pub: bool = False):  # type: ignore[no-untyped-def]
+        from console.matrix.host import HostClient
+
+        return HostClient(self.router, self.server_key, *self.pair, name=self.identity, pub=self.pub if pub else None)
+
+    def unanswered(self, exc: Exception) -> str:
+        return (f"{exc}; if the host does not know this desk yet, add its key to the host's authorized: list: "
+                f"{self.identity}: {self.pair[0].decode()}")
+
+
+class _TargetError(Exception):
+    pass
+
+
+def _target(args: argparse.Namespace, command: str, identity: str, *, key_stdin: bool = False) -> _Target:
+    """`--host`/`--server-key` when given, else the connection file of the centre running here.
+
+    The key pair comes from the keyring, made there on first use; a centre that enrols local
+    desks (the demo) is offered its public key, so it answers at once.
+    """
+    from console.kernel_keyring import is_kernel_keyring
+    from console.matrix import connection, keys
+
+    centre = None
+    try:
+        if args.host or args.server_key:
+            if not args.server_key:
+                raise _TargetError("--host needs --server-key (the host's public key, printed by videowall keys show host)")
+            router = args.host or "tcp://127.0.0.1:7700"
+            pub = getattr(args, "pub", None) or _pub_endpoint(router)
+            server_key = args.server_key.encode()
+        else:
+            centre = connection.choose(args.centre)
+            router, pub, server_key = centre.router, getattr(args, "pub", None) or centre.pub, centre.server_key.encode()
+        if key_stdin:
+            pair, created = keys.from_json(sys.stdin.readline()), False
+        else:
+            pair, created = keys.load_or_create(identity)
+        if centre is not None and centre.enrol:
+            centre.enrol_key(identity, pair[0])
+    except (connection.CentreError, keys.KeyPairError, OSError) as exc:
+        raise _TargetError(str(exc)) from None
+    if created:
+        lasting = " (the kernel keyring: it lasts until this machine restarts)" if is_kernel_keyring() else ""
+        print(f"videowall {command}: made key pair {identity!r} in the keyring{lasting}; public key {pair[0].decode()}",
+              file=sys.stderr)
+    if centre is not None:
+        print(f"videowall {command}: talking to {centre.describe()} as {identity}", file=sys.stderr)
+    return _Target(router, pub, server_key, identity, pair)
 
 
 def cmd_key(args: argparse.Namespace) -> int:
-    from console.matrix import keys
-
     try:
-        client = _host_client(args)
-    except keys.KeyPairError as exc:
+        target = _target(args, "key", args.identity)
+    except _TargetError as exc:
         print(f"videowall key: {exc}", file=sys.stderr)
         return 2
+    client = target.client()
     lines = [args.line] if args.line is not None else (line.rstrip("\n") for line in sys.stdin)
     failed = False
     try:
@@ -262,7 +342,7 @@ def cmd_key(args: argparse.Namespace) -> int:
             print(answer, flush=True)
             failed |= answer.startswith("NA") or "NAa" in answer
     except TimeoutError as exc:
-        print(f"videowall key: {exc}", file=sys.stderr)
+        print(f"videowall key: {target.unanswered(exc)}", file=sys.stderr)
         return 1
     finally:
         client.close()
@@ -272,8 +352,6 @@ def cmd_key(args: argparse.Namespace) -> int:
 def cmd_agent(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
-    from console.matrix import keys
-    from console.matrix.host import HostClient
     from console.ui.agent import WallAgent
     from console.ui.demo import apply_dark_theme, default_renderer
     from console.ui.i18n import install_translator
@@ -281,18 +359,22 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
     identity = args.identity or f"agent-{args.screen}"
     try:
-        key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(identity)
-    except keys.KeyPairError as exc:
+        target = _target(args, "agent", identity, key_stdin=args.key_stdin)
+    except _TargetError as exc:
         print(f"videowall agent: {exc}", file=sys.stderr)
         return 2
     app = QApplication.instance() or QApplication([sys.argv[0]])
     install_translator(app, args.lang)
     apply_dark_theme(app)  # type: ignore[arg-type]
     engine = VideoEngine()
-    client = HostClient(args.host, args.server_key.encode(), *key_pair, name=identity, pub=args.pub)
+    client = target.client(pub=True)
     try:
         agent = WallAgent(client, args.screen, engine, default_renderer() if args.renderer == "auto" else args.renderer)
-    except (TimeoutError, ValueError) as exc:
+    except TimeoutError as exc:
+        print(f"videowall agent: {target.unanswered(exc)}", file=sys.stderr)
+        engine.close()
+        return 1
+    except ValueError as exc:
         print(f"videowall agent: {exc}", file=sys.stderr)
         engine.close()
         return 1
@@ -317,15 +399,19 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from console.matrix import keys
-
     try:
-        client = _host_client(args)
-        snapshot = client.request("snapshot_request", {}).content
-    except (keys.KeyPairError, TimeoutError) as exc:
+        target = _target(args, "status", args.identity)
+    except _TargetError as exc:
         print(f"videowall status: {exc}", file=sys.stderr)
+        return 2
+    client = target.client()
+    try:
+        snapshot = client.request("snapshot_request", {}).content
+    except TimeoutError as exc:
+        print(f"videowall status: {target.unanswered(exc)}", file=sys.stderr)
         return 1
-    client.close()
+    finally:
+        client.close()
     if args.json:
         print(json.dumps(snapshot, ensure_ascii=False))
     else:
@@ -340,15 +426,20 @@ def cmd_grab(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from console.atomic import write_atomic
-    from console.matrix import keys
 
     try:
-        client = _host_client(args)
-        answer = client.request("grab", {"monitor": args.monitor}, timeout=10).content
-    except (keys.KeyPairError, TimeoutError) as exc:
+        target = _target(args, "grab", args.identity)
+    except _TargetError as exc:
         print(f"videowall grab: {exc}", file=sys.stderr)
+        return 2
+    client = target.client()
+    try:
+        answer = client.request("grab", {"monitor": args.monitor}, timeout=10).content
+    except TimeoutError as exc:
+        print(f"videowall grab: {target.unanswered(exc)}", file=sys.stderr)
         return 1
-    client.close()
+    finally:
+        client.close()
     if not answer.get("ok"):
         print(f"videowall grab: {answer.get('answer', 'NA')}", file=sys.stderr)
         return 1
@@ -379,7 +470,12 @@ def cmd_catalog(args: argparse.Namespace) -> int:
     try:
         if args.action == "import":
             started = time.monotonic()
-            count = build(read_catalog(args.file), db)
+            line = ProgressLine(sys.stdout) if sys.stdout.isatty() else None
+            try:
+                count = build(read_catalog(args.file, line), db, line)
+            finally:
+                if line is not None:
+                    line.end()
             print(f"{count} cameras from {args.file} into {db} in {time.monotonic() - started:.2f} s")
             return 0
         catalog = Catalog(db)
@@ -397,6 +493,52 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         for c in found:
             print(f"{c.number:>7}  {c.name}  ({' / '.join(c.place)})")
     return 0
+
+
+class ProgressLine:
+    """One line on a terminal, rewritten in place, once an import has run for a second:
+    the stage, how far (rows, or the share of the file read), the rate and the time left."""
+
+    STAGES: ClassVar[dict[str, str]] = {"reading": "reading the file", "checking": "checking cameras",
+                                        "writing": "writing the catalog", "indexing": "building the search index"}
+
+    def __init__(self, out, after: float = 1.0) -> None:  # type: ignore[no-untyped-def]
+        import time
+
+        self.out, self.after = out, after
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.stage = ""
+        self.stage_started = self.started
+        self.shown_at = 0.0
+        self.width = 0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = self.clock()
+        if stage != self.stage:
+            self.stage, self.stage_started = stage, now
+        if now - self.started < self.after or (now - self.shown_at < 0.2 and done < total):
+            return
+        self.shown_at = now
+        elapsed = max(now - self.stage_started, 1e-3)
+        rate = done / elapsed
+        left = f", {(total - done) / rate:.0f} s left" if rate > 0 and total > done else ""
+        if not total:
+            how_far = "…"
+        elif stage == "reading":
+            how_far = f"{100 * done / max(total, 1):.0f} % ({done / 1e6:.1f} of {total / 1e6:.1f} M characters, " \
+                      f"{rate / 1e6:.1f} M/s{left})"
+        else:
+            how_far = f"{done:,} of {total:,} ({rate:,.0f}/s{left})"
+        text = f"{self.STAGES.get(stage, stage)}: {how_far}"
+        self.out.write("\r" + text.ljust(self.width))
+        self.out.flush()
+        self.width = len(text)
+
+    def end(self) -> None:
+        if self.width:
+            self.out.write("\n")
+            self.out.flush()
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
@@ -568,15 +710,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"videowall demo: {exc}", file=sys.stderr)
         return 1
     state = Path(tempfile.mkdtemp(prefix="videowall-demo-"))
-    centre = None
+    centre = published = None
     try:
         build(demo_catalog_rows(site.cameras, args.city, f"rtsp://127.0.0.1:{port}/cam/"), state / "catalog.sqlite")
         app = _qt_app(args)
         renderer = default_renderer() if args.renderer == "auto" else args.renderer
         # The demo's window places are its own: the user's console settings stay untouched.
         settings = QSettings(str(state / "console.ini"), QSettings.Format.IniFormat)
+        from console.matrix import connection
+
+        # Terminals on this machine drive the demo with their own keyring key: it lets in the
+        # keys they enrol (console/matrix/connection.py), which a real host never does.
+        try:
+            enrol_dir: Path | None = connection.runtime_dir() / f"centre-{os.getpid()}.desks"
+        except connection.CentreError as exc:
+            log.warning("terminals cannot drive this demo: %s", exc)
+            enrol_dir = None
         centre = start_local_centre(layout, state / "catalog.sqlite", state, role=args.demo_role, renderer=renderer,
-                                    settings=settings, arrange="demo")
+                                    settings=settings, arrange="demo", enrol_dir=enrol_dir)
+        if enrol_dir is not None:
+            published = _publish("demo", "demo", *centre.endpoints, centre.server_key, enrol=True)
         # Something to look at: the layout's first salvo, and its first tour on the big screen.
         desk = centre.console
         for salvo in sorted(layout.salvos):
@@ -598,6 +751,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             QTimer.singleShot(int(args.after * 1000), shoot)
         return int(app.exec())
     finally:
+        _withdraw(published)
         if centre is not None:
             centre.close()
         site.close()
@@ -665,10 +819,12 @@ def cmd_console(args: argparse.Namespace) -> int:
     except CatalogError as exc:
         print(f"videowall: {exc}", file=sys.stderr)
         return 2
+    published = _publish(config.stem, "console", *centre.endpoints, centre.server_key)
     _report_ready(app, centre.console)
     try:
         return int(app.exec())
     finally:
+        _withdraw(published)
         centre.close()
 
 

@@ -254,3 +254,18 @@ def test_supervisor_edits_tours_and_saves_the_wall_as_a_layout(qtbot, centre: Lo
     finally:
         operator.link.close()
         operator.close()
+
+
+def test_supervisor_imports_a_catalog_the_tree_and_the_host_follow(qtbot, centre: LocalCentre, sim: SimSite,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    desk = centre.console
+    assert desk.link.keys("1 MON 1042 CAM").startswith("NA")  # not in the catalog yet
+    rows = "".join(f"{c.number},{c.name},{' / '.join(c.place)},{c.url},sim\n" for c in sim.cameras)
+    rows += f"1042,东门 East gate,嘉兴市 / 南湖区 / 新嘉街道 / 东门,{sim.cameras[0].url},sim\n"
+    bigger = tmp_path / "bigger.csv"
+    bigger.write_text("number,name,place,main,credential\n" + rows, encoding="utf-8")
+    assert desk.import_catalog_from(str(bigger)) == len(sim.cameras) + 1
+    assert desk.browser.tree_model.total == len(sim.cameras) + 1
+    desk.browser.search_box.setText("东门")
+    assert [c.number for c in desk.browser.search_model.cameras] == [1042]
+    assert desk.link.keys("1 MON 1042 CAM") == "AK"  # the host reads the same, reopened catalog

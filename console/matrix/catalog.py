@@ -9,11 +9,12 @@ characters) scan the table, which is still a few milliseconds at 50,000 rows.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,16 +51,40 @@ class CatalogError(ValueError):
         self.problems = problems
 
 
+Progress = Callable[[str, int, int], None]
+"""Told (stage, done, total) while an import runs: stages "reading" (characters of the file),
+"checking" and "writing" (cameras).  Called often; it decides itself what to show."""
+
+
+class _CountingReader:
+    """A text stream over the file's contents that tells how far the parser has read.
+
+    libyaml's own parsing takes most of a large YAML import (11 s of 12 for 50,000 cameras)
+    in one call; it reads its input in chunks, so counting the chunks is the progress.
+    """
+
+    def __init__(self, text: str, progress: Progress) -> None:
+        self._stream = io.StringIO(text)
+        self._total = len(text)
+        self._progress = progress
+
+    def read(self, size: int = -1) -> str:
+        chunk = self._stream.read(size)
+        self._progress("reading", self._stream.tell(), self._total)
+        return chunk
+
+
 @dataclass(frozen=True)
 class Row:
     line: int
     data: dict[str, Any]
 
 
-def _yaml_rows(path: Path, text: str) -> Iterator[Row]:
+def _yaml_rows(path: Path, text: str, progress: Progress | None = None) -> Iterator[Row]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(text, Loader=loader)  # a safe loader (libyaml when present), for speed
+        # A safe loader (libyaml when present), for speed.
+        data = yaml.load(_CountingReader(text, progress) if progress else text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CatalogError([f"{path}:{mark.line + 1 if mark else 1}: not valid YAML"]) from exc
@@ -69,6 +94,8 @@ def _yaml_rows(path: Path, text: str) -> Iterator[Row]:
     # The fast loader keeps no line numbers: find each entry's line from the text itself.
     lines = _entry_lines(text, len(entries))
     for index, entry in enumerate(entries):
+        if progress is not None and index % 1000 == 0:
+            progress("checking", index, len(entries))
         yield Row(lines[index] if index < len(lines) else 0, entry if isinstance(entry, dict) else {"_bad": entry})
 
 
@@ -96,8 +123,9 @@ def _entry_lines(text: str, count: int) -> list[int]:
     return starts
 
 
-def _csv_rows(path: Path, text: str) -> Iterator[Row]:
-    reader = csv.DictReader(text.splitlines())
+def _csv_rows(path: Path, text: str, progress: Progress | None = None) -> Iterator[Row]:
+    lines = text.splitlines()
+    reader = csv.DictReader(lines)
     missing = [f for f in ("number", "name") if f not in (reader.fieldnames or [])]
     if missing:
         raise CatalogError([f"{path}:1: the header lacks {', '.join(missing)} (columns: {', '.join(CSV_FIELDS)})"])
@@ -106,6 +134,8 @@ def _csv_rows(path: Path, text: str) -> Iterator[Row]:
         place = data.get("place") or ""
         data["place"] = [p.strip() for p in place.split("/") if p.strip()]
         data["streams"] = {"main": data.pop("main", "") or "", "sub": data.pop("sub", "") or ""}
+        if progress is not None and reader.line_num % 1000 == 0:
+            progress("reading", reader.line_num, len(lines))
         yield Row(reader.line_num, data)
 
 
@@ -161,14 +191,14 @@ def camera_from_entry(entry: dict[str, Any], where: str = "<entry>") -> Camera:
     return camera
 
 
-def read_catalog(path: str | Path) -> list[Camera]:
+def read_catalog(path: str | Path, progress: Progress | None = None) -> list[Camera]:
     """Parse and validate a YAML or CSV catalog; every problem reported at once."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError([f"{path}:1: cannot read: {exc}"]) from exc
-    rows = _csv_rows(path, text) if path.suffix.lower() == ".csv" else _yaml_rows(path, text)
+    rows = _csv_rows(path, text, progress) if path.suffix.lower() == ".csv" else _yaml_rows(path, text, progress)
     problems: list[str] = []
     cameras: list[Camera] = []
     numbers: dict[int, int] = {}
@@ -196,7 +226,7 @@ def search_text(camera: Camera) -> str:
     return f"{camera.number} {camera.id} {camera.name} {PLACE_SEPARATOR.join(camera.place)}"
 
 
-def build(cameras: Iterable[Camera], db_path: str | Path) -> int:
+def build(cameras: Iterable[Camera], db_path: str | Path, progress: Progress | None = None) -> int:
     """Write a fresh catalog database beside `db_path` and swap it in atomically."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,7 +238,13 @@ def build(cameras: Iterable[Camera], db_path: str | Path) -> int:
             con.executescript(SCHEMA)
             rows = [(c.number, c.id, c.name, PLACE_SEPARATOR.join(c.place), c.main_stream, c.sub_stream, c.ptz, c.credential)
                     for c in cameras]
-            con.executemany("INSERT INTO cameras VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            step = 5000
+            for start in range(0, len(rows), step):
+                con.executemany("INSERT INTO cameras VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows[start:start + step])
+                if progress is not None:
+                    progress("writing", min(start + step, len(rows)), len(rows))
+            if progress is not None:
+                progress("indexing", 0, 0)
             con.execute("INSERT INTO camera_text(rowid, text) SELECT number, number || ' ' || id || ' ' || name || ' ' || "
                         "place FROM cameras")
             con.commit()
@@ -229,8 +265,19 @@ class Catalog:
         if not self.path.exists():
             raise CatalogError([f"{self.path}:1: no catalog here; build one with: videowall catalog import FILE"])
         self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self._retired: list[sqlite3.Connection] = []
+
+    def reopen(self) -> None:
+        """Read the file anew after an import replaced it (the open connection still reads the
+        old, unlinked one).  The old connection stays open until `close`: another thread (the
+        matrix host's) may be in the middle of a query on it."""
+        fresh = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        self._retired.append(self._con)
+        self._con = fresh
 
     def close(self) -> None:
+        for con in self._retired:
+            con.close()
         self._con.close()
 
     def __len__(self) -> int:

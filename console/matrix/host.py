@@ -41,6 +41,7 @@ from console.matrix.commands import (
     apply,
     command_from_dict,
 )
+from console.matrix.connection import enrolled
 from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession
 from console.matrix.layouts import Layout
 from console.matrix.model import Camera, MatrixState, ModelError, Salvo, Tour, grid
@@ -62,6 +63,9 @@ class HostKeys:
     # name -> "operator" or "supervisor".  None: no roles configured, every desk may do
     # everything (the host says so at start).  Configured: a name not listed is an operator.
     roles: dict[str, str] | None = None
+    # A folder of enrolled desks' public keys (`<name>.pub`), let in as `local-<name>`: the
+    # demo's, so a terminal on the same machine can drive it (console/matrix/connection.py).
+    enrol_dir: Path | None = None
 
 
 ROLES = ("operator", "supervisor")
@@ -70,14 +74,20 @@ SUPERVISOR_COMMANDS = (SaveSalvo, SaveTour)
 
 
 class _Gate:
-    """ZAP credentials provider: lets in the configured keys, logs the others."""
+    """ZAP credentials provider: lets in the configured (or enrolled) keys, logs the others."""
 
-    def __init__(self, authorized: dict[bytes, str], refused: Counter[str]) -> None:
+    def __init__(self, authorized: dict[bytes, str], refused: Counter[str], enrol_dir: Path | None = None) -> None:
         self.authorized = authorized
         self.refused = refused
+        self.enrol_dir = enrol_dir
 
     def callback(self, _domain: str, key: bytes) -> bool:
         if key in self.authorized:
+            return True
+        name = enrolled(self.enrol_dir, key) if self.enrol_dir is not None else None
+        if name is not None:
+            self.authorized[key] = f"local-{name}"
+            log.info("let in enrolled desk local-%s", name)
             return True
         self.refused["unknown-key"] += 1
         log.warning("refused a connection with unknown key %s…", key[:8].decode("ascii", "replace"))
@@ -240,7 +250,8 @@ class MatrixHost:
     def run(self) -> None:
         auth = zmq.auth.thread.ThreadAuthenticator(self.ctx)
         auth.start()
-        auth.configure_curve_callback("*", credentials_provider=_Gate(self.keys.authorized, self.rejected))
+        auth.configure_curve_callback("*", credentials_provider=_Gate(self.keys.authorized, self.rejected,
+                                                                          self.keys.enrol_dir))
         router = self.ctx.socket(zmq.ROUTER)
         pub = self.ctx.socket(zmq.PUB)
         try:

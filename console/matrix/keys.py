@@ -35,6 +35,21 @@ def load(name: str) -> tuple[bytes, bytes]:
     return from_json(raw)
 
 
+def load_or_create(name: str) -> tuple[tuple[bytes, bytes], bool]:
+    """The stored key pair, made and stored first if there is none; True when it was made now."""
+    try:
+        return load(name), False
+    except KeyPairError:
+        try:
+            raw = keyring.get_password(SERVICE, f"curve:{name}")
+        except keyring.errors.KeyringError as exc:
+            raise KeyPairError(f"cannot read key pair {name!r}: {exc}") from exc
+        if raw is not None:
+            raise  # there is one, but it is damaged: never overwrite a key someone authorised
+    create(name)
+    return load(name), True
+
+
 def from_json(text: str) -> tuple[bytes, bytes]:
     """A key pair from its JSON form (the keyring's entry, or a parent process's pipe)."""
     try:

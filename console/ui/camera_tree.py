@@ -107,12 +107,22 @@ class CameraTreeModel(QAbstractItemModel):
     def __init__(self, catalog: Catalog, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        self._root = _Node(None, 0, (), 0)
         self._place_font = _place_font()
+        self._root = self._top()
+
+    def _top(self) -> _Node:
         # The top level is always shown: load it now rather than on the view's first request.
-        self._root.children = self._load(self._root)
-        self._root.fetched = True
-        self._root.count = sum(child.count for child in self._root.children)
+        root = _Node(None, 0, (), 0)
+        root.children = self._load(root)
+        root.fetched = True
+        root.count = sum(child.count for child in root.children)
+        return root
+
+    def reload(self) -> None:
+        """The catalog changed (an import): start again from its top level."""
+        self.beginResetModel()
+        self._root = self._top()
+        self.endResetModel()
 
     # -- structure --------------------------------------------------------------------------
     def _node(self, index: Index) -> _Node:
@@ -345,6 +355,13 @@ class CameraBrowser(QWidget):
         # A lone top-level place (one city) is opened: its counties are what operators pick from.
         if self.tree_model.rowCount() == 1:
             self.tree.expand(self.tree_model.index(0, 0))
+
+    def reload(self) -> None:
+        """After the catalog was imported anew: the tree from the top, the search again."""
+        self.tree_model.reload()
+        if self.tree_model.rowCount() == 1:
+            self.tree.expand(self.tree_model.index(0, 0))
+        self._search(self.search_box.text())
 
     def _view(self, model: QAbstractItemModel) -> QTreeView:
         view = QTreeView(self)

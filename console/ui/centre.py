@@ -86,10 +86,12 @@ class LocalCentre:
 
 def start_local_centre(layout: Layout, catalog_path: Path, state_dir: Path, *, role: str = "operator",
                        renderer: str = "callbacks", settings: QSettings | None = None,
-                       arrange: str = "screens", extra_desks: tuple[str, ...] = ()) -> LocalCentre:
+                       arrange: str = "screens", extra_desks: tuple[str, ...] = (),
+                       enrol_dir: Path | None = None) -> LocalCentre:
     """Host, agents and console.  `arrange`: "screens" puts each wall screen full screen on a
     local display after the first (windowed if there are too few); "demo" tiles small wall
-    windows beside the console so one picture shows everything."""
+    windows beside the console so one picture shows everything.  `enrol_dir`: also let in the
+    desks whose public keys are dropped there (the demo's, for terminals on this machine)."""
     catalog = Catalog(catalog_path)
     ctx: zmq.Context[Any] = zmq.Context.instance()
     names = ["host", "desk", *extra_desks, *(f"agent-{s.name}" for s in layout.wall.screens)]
@@ -98,7 +100,7 @@ def start_local_centre(layout: Layout, catalog_path: Path, state_dir: Path, *, r
     authorized = {keys[n][0]: n for n in names if n != "host"}
     # The host checks roles too: a desk's key is what it trusts, not what the desk says it is.
     roles = {"desk": role, **dict.fromkeys(extra_desks, role)}
-    host = MatrixHost(layout, catalog.get, HostKeys(*keys["host"], authorized, roles), router=router, pub=pub,
+    host = MatrixHost(layout, catalog.get, HostKeys(*keys["host"], authorized, roles, enrol_dir), router=router, pub=pub,
                       state_dir=state_dir, context=ctx).start()
     engine = VideoEngine()
     server = keys["host"][0]

@@ -463,6 +463,11 @@ class ConsoleWindow(QMainWindow):
         self.save_layout_action.setEnabled(role == "supervisor")
         self.save_layout_action.triggered.connect(self.save_layout)
         toolbar.addAction(self.save_layout_action)
+        self.import_action = QAction(self.tr("Import camera catalog…"), self)
+        self.import_action.setEnabled(role == "supervisor")
+        self.import_action.setToolTip(self.tr("Replace the camera catalog from a YAML or CSV file"))
+        self.import_action.triggered.connect(self.import_catalog)
+        toolbar.addAction(self.import_action)
 
         self.host_label = QLabel(self)
         self.agents_label = QLabel(self)
@@ -640,6 +645,25 @@ class ConsoleWindow(QMainWindow):
         save_layout(layout, path)
         self.statusBar().showMessage(self.tr("layout saved: %1").replace("%1", path), 6000)
         return layout
+
+    def import_catalog(self) -> None:
+        if self.role != "supervisor":
+            self.statusBar().showMessage(self.tr("Only supervisors import the camera catalog"), 4000)
+            return
+        path, _filter = QFileDialog.getOpenFileName(self, self.tr("Import camera catalog"), "",
+                                                    self.tr("Camera catalogs (*.yaml *.yml *.csv)"))
+        if path:
+            self.import_catalog_from(path)
+
+    def import_catalog_from(self, path: str, *, quiet: bool = False) -> int:
+        """Import in the background with a progress dialog; the tree shows the new catalog."""
+        from console.ui.catalog_import import import_catalog
+
+        count = import_catalog(self, path, self.catalog, quiet=quiet)
+        if count >= 0:
+            self.browser.reload()
+            self.statusBar().showMessage(self.tr("%1 cameras imported").replace("%1", f"{count:,}"), 6000)
+        return count
 
     def _preview_monitor(self, monitor: int) -> None:
         camera = self._route(monitor)
