@@ -722,4 +722,178 @@
         <translation>已暂停</translation>
     </message>
 </context>
+<context>
+    <name>EvidencePrinting</name>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="41"/>
+        <source>Print evidence %1</source>
+        <translation>打印证据 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="54"/>
+        <source>Evidence sheet preview</source>
+        <translation>证据单预览</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="67"/>
+        <source>Save evidence sheet as PDF</source>
+        <translation>将证据单保存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="68"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="75"/>
+        <source>This desk has no printer to print to.</source>
+        <translation>本座席没有可用的打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="76"/>
+        <source>There is no printer %1 on this desk.</source>
+        <translation>本座席没有打印机 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="77"/>
+        <source>Printer %1 is paused: the sheet was not sent. Resume it or choose another printer.</source>
+        <translation>打印机 %1 已暂停：证据单未发送。请恢复该打印机或选择其他打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="79"/>
+        <source>Printer %1 refuses jobs: the sheet was not sent.</source>
+        <translation>打印机 %1 拒绝接收任务：证据单未发送。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="80"/>
+        <source>The printer did not take the sheet.</source>
+        <translation>打印机未接收证据单。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="81"/>
+        <source>The evidence disk is full: nothing was stored.</source>
+        <translation>证据磁盘已满：未保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="82"/>
+        <source>This monitor shows no picture: there is nothing to take.</source>
+        <translation>该监视器没有画面：无法截取。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="83"/>
+        <source>That file exists already: choose another name.</source>
+        <translation>该文件已存在：请换一个文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="84"/>
+        <source>The picture could not be read.</source>
+        <translation>无法读取画面。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="86"/>
+        <source>Evidence could not be handled.</source>
+        <translation>无法处理证据。</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceSheet</name>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="207"/>
+        <location filename="../../console/evidence/sheet.py" line="293"/>
+        <source>LAST PICTURE, signal lost since %1</source>
+        <translation>最后画面，信号自 %1 起丢失</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="209"/>
+        <source>live picture</source>
+        <translation>实时画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="210"/>
+        <source>%1 at desk %2, %3</source>
+        <translation>%1（座席 %2），%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="212"/>
+        <source>%1 × %2 pixels, PNG; the original is kept in the evidence store</source>
+        <translation>%1 × %2 像素，PNG；原始图像保存在证据库中</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="216"/>
+        <source>Evidence no.</source>
+        <translation>证据编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="217"/>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="218"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="219"/>
+        <source>Frame time</source>
+        <translation>画面时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="220"/>
+        <source>Signal</source>
+        <translation>信号</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="221"/>
+        <source>Captured by</source>
+        <translation>截取人</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="222"/>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="223"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="224"/>
+        <source>Picture</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="225"/>
+        <location filename="../../console/evidence/sheet.py" line="387"/>
+        <location filename="../../console/evidence/sheet.py" line="399"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="262"/>
+        <source>EVIDENCE SHEET</source>
+        <translation>证据单</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="264"/>
+        <source>Printed by %1 on %2</source>
+        <translation>打印人 %1，打印时间 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="268"/>
+        <source>Sheet %1</source>
+        <translation>证据单号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="276"/>
+        <source>Check: scan the QR code, or run videowall evidence verify on the PDF or the original</source>
+        <translation>核验：扫描二维码，或对 PDF 或原始图像运行 videowall evidence verify</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="281"/>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
+    </message>
+</context>
 </TS>

@@ -351,7 +351,9 @@ def record_sheet(store: EvidenceStore, record: SheetRecord) -> Path:
     body = record.to_dict()
     body["seal"] = {"algorithm": ALGORITHM, "key_id": store.key.key_id,
                     "signature": b64(store.key.sign(canonical(body)))}
-    path = store.root / "sheets" / f"{record.sheet_id}.json"
+    # One sheet may be saved once and printed many times: each output has a record of its own.
+    kind = "pdf" if record.output.startswith("pdf:") else f"print-{record.job_id or int(record.printed_at.timestamp())}"
+    path = store.root / "sheets" / f"{record.sheet_id}.{kind}.json"
     try:
         write_new(path, sidecar_bytes(body))
     except OSError as exc:
