@@ -309,3 +309,83 @@ def test_visca_over_ip_to_no_camera_is_refused() -> None:
         assert line.status.text == f"line udp://127.0.0.1:{port}: connection refused"
     finally:
         line.close()
+
+
+class Rfc2217Server:
+    """An RFC 2217 serial server (pyserial's own PortManager) in front of a `loop://` port:
+    every byte a client writes to the "serial line" comes back to it through the server."""
+
+    def __init__(self) -> None:
+        import serial
+        import serial.rfc2217
+
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        self._serial = serial
+        self._rfc2217 = serial.rfc2217
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._connection, args=(client,), daemon=True).start()
+
+    def _connection(self, client: socket.socket) -> None:
+        port = self._serial.serial_for_url("loop://", timeout=0.05)
+
+        class Connection:
+            def write(self, data: bytes) -> None:
+                client.sendall(data)
+
+        manager = self._rfc2217.PortManager(port, Connection())
+
+        def serial_to_network() -> None:
+            while True:
+                try:
+                    data = port.read(4096)
+                    if data:
+                        client.sendall(b"".join(manager.escape(data)))
+                except OSError:
+                    return
+
+        threading.Thread(target=serial_to_network, daemon=True).start()
+        while True:
+            try:
+                data = client.recv(4096)
+            except OSError:
+                return
+            if not data:
+                return
+            port.write(b"".join(manager.filter(data)))
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_rfc2217_lines_work_too() -> None:
+    server = Rfc2217Server()
+    received = Received()
+    line = SerialLine(f"rfc2217://127.0.0.1:{server.port}", on_receive=received, baudrate=2400)
+    try:
+        wait_until(lambda: line.status.state == "open", "the RFC 2217 negotiation")
+        LineDome(line, make_encoder("pelco-d", 1)).send(Preset(PresetAction.GOTO, 1))
+        wait_until(lambda: len(received.frames()) >= 1, "the frame back through the server")
+        assert received.frames() == [bytes.fromhex("FF 01 00 07 00 01 09")]
+    finally:
+        line.close()
+        server.close()
+
+
+def test_a_serial_device_that_is_not_there() -> None:
+    line = SerialLine("/dev/ttyUSB-videowall-absent")
+    try:
+        wait_until(lambda: line.status.state == "down", "the open to fail")
+        assert line.status.text == "line /dev/ttyUSB-videowall-absent: no such file or directory"
+    finally:
+        line.close()

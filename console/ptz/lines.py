@@ -267,8 +267,11 @@ class SerialLine(Line):
         super().__init__(url, **kwargs)
 
     def _open(self) -> bool:
-        port = serial.serial_for_url(self.url, baudrate=self.baudrate, timeout=0, write_timeout=WRITE_TIMEOUT,
-                                     do_not_open=True)
+        options: dict[str, Any] = {"baudrate": self.baudrate, "timeout": 0, "do_not_open": True}
+        # pyserial's RFC 2217 client refuses a write timeout ("currently not supported").
+        if not self.url.lower().startswith("rfc2217://"):
+            options["write_timeout"] = WRITE_TIMEOUT
+        port = serial.serial_for_url(self.url, **options)
         port.open()
         self._port = port
         return True
