@@ -62,6 +62,12 @@ def test_absolute_relative_and_presets(observations: dict[str, object]) -> None:
         assert flag in str(observations["capabilities"])
 
 
+def test_a_flood_of_moves_coalesces(observations: dict[str, object]) -> None:
+    # The newest speed is always sent; the ones it overtook in the queue are "replaced".
+    assert observations["flood_last"] is True
+    assert isinstance(observations["flood_replaced"], int) and observations["flood_replaced"] < 100
+
+
 def test_digest_login_is_checked(observations: dict[str, object]) -> None:
     # WS-Security PasswordDigest: the right password moved the dome above; a wrong one is refused.
     assert "Sender not authorized" in str(observations["wrong_password"])

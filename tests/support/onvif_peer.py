@@ -107,6 +107,12 @@ def main() -> int:
         out["missing_preset"] = error_of(dome.request(Preset(PresetAction.GOTO, 9)))
         out["clear_preset"] = error_of(dome.request(Preset(PresetAction.CLEAR, 3)))
         out["capabilities"] = str(dome.capabilities)
+        # A joystick flood: a hundred speeds given faster than the camera answers.
+        flood = [dome.request(Move(pan=i / 400)) for i in range(1, 101)]
+        outcomes = [f.result(20) for f in flood]
+        out["flood_replaced"] = sum(1 for o in outcomes if o == "replaced")
+        out["flood_last"] = outcomes[-1] != "replaced"
+        dome.request(Stop()).result(10)
         # The camera's own dead-man: a continuous move with a timeout and no stop after it.
         dome.request(Move(pan=-0.5)).result(10)
         time.sleep(spec["move_timeout"] + 1.0)
