@@ -4,22 +4,22 @@
 <context>
     <name>CameraBrowser</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="315"/>
+        <location filename="../../console/ui/camera_tree.py" line="325"/>
         <source>Search cameras: number, name or place</source>
         <translation>搜索摄像机：编号、名称或地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="375"/>
+        <location filename="../../console/ui/camera_tree.py" line="392"/>
         <source>No camera matches</source>
         <translation>没有匹配的摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="377"/>
+        <location filename="../../console/ui/camera_tree.py" line="394"/>
         <source>First %1 matches: type more to narrow</source>
         <translation>前 %1 个结果：继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="379"/>
+        <location filename="../../console/ui/camera_tree.py" line="396"/>
         <source>Matches: %1</source>
         <translation>匹配：%1</translation>
     </message>
@@ -27,12 +27,12 @@
 <context>
     <name>CameraSearchModel</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="282"/>
+        <location filename="../../console/ui/camera_tree.py" line="292"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="284"/>
+        <location filename="../../console/ui/camera_tree.py" line="294"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
@@ -40,348 +40,609 @@
 <context>
     <name>CameraTreeModel</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="206"/>
+        <location filename="../../console/ui/camera_tree.py" line="216"/>
         <source>cameras: %1</source>
         <translation>摄像机：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="217"/>
+        <location filename="../../console/ui/camera_tree.py" line="227"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogImport</name>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="63"/>
+        <location filename="../../console/ui/catalog_import.py" line="134"/>
+        <source>Import cancelled: the catalog is unchanged.</source>
+        <translation>导入已取消：摄像机目录未改变。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="67"/>
+        <source>Cannot write the catalog %1: %2</source>
+        <translation>无法写入摄像机目录 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="70"/>
+        <source>%1 cameras imported from %2</source>
+        <translation>已从 %2 导入 %1 台摄像机</translation>
     </message>
 </context>
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="416"/>
+        <location filename="../../console/ui/console.py" line="425"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="428"/>
+        <location filename="../../console/ui/console.py" line="437"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="429"/>
+        <location filename="../../console/ui/console.py" line="438"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="431"/>
+        <location filename="../../console/ui/console.py" line="440"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="432"/>
+        <location filename="../../console/ui/console.py" line="441"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="440"/>
+        <location filename="../../console/ui/console.py" line="449"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="443"/>
+        <location filename="../../console/ui/console.py" line="452"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="445"/>
+        <location filename="../../console/ui/console.py" line="454"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="449"/>
+        <location filename="../../console/ui/console.py" line="458"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="453"/>
+        <location filename="../../console/ui/console.py" line="462"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="463"/>
+        <location filename="../../console/ui/console.py" line="466"/>
+        <source>Import camera catalog…</source>
+        <translation>导入摄像机目录…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="468"/>
+        <source>Replace the camera catalog from a YAML or CSV file</source>
+        <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="477"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="479"/>
+        <location filename="../../console/ui/console.py" line="493"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="479"/>
+        <location filename="../../console/ui/console.py" line="493"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="510"/>
+        <location filename="../../console/ui/console.py" line="524"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="511"/>
+        <location filename="../../console/ui/console.py" line="525"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="515"/>
+        <location filename="../../console/ui/console.py" line="529"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="515"/>
+        <location filename="../../console/ui/console.py" line="529"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="570"/>
+        <location filename="../../console/ui/console.py" line="584"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="576"/>
+        <location filename="../../console/ui/console.py" line="590"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="584"/>
+        <location filename="../../console/ui/console.py" line="598"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="586"/>
+        <location filename="../../console/ui/console.py" line="600"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="586"/>
+        <location filename="../../console/ui/console.py" line="600"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="598"/>
+        <location filename="../../console/ui/console.py" line="612"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="607"/>
+        <location filename="../../console/ui/console.py" line="621"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="609"/>
+        <location filename="../../console/ui/console.py" line="623"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="610"/>
+        <location filename="../../console/ui/console.py" line="624"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="629"/>
+        <location filename="../../console/ui/console.py" line="643"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="632"/>
+        <location filename="../../console/ui/console.py" line="646"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="651"/>
+        <source>Only supervisors import the camera catalog</source>
+        <translation>只有值班长可以导入摄像机目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="653"/>
+        <source>Import camera catalog</source>
+        <translation>导入摄像机目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="654"/>
+        <source>Camera catalogs (*.yaml *.yml *.csv)</source>
+        <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="665"/>
+        <source>%1 cameras imported</source>
+        <translation>已导入 %1 台摄像机</translation>
+    </message>
+</context>
+<context>
+    <name>EvidencePrinting</name>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="41"/>
+        <source>Print evidence %1</source>
+        <translation>打印证据 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="54"/>
+        <source>Evidence sheet preview</source>
+        <translation>证据单预览</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="67"/>
+        <source>Save evidence sheet as PDF</source>
+        <translation>将证据单保存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="68"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="75"/>
+        <source>This desk has no printer to print to.</source>
+        <translation>本座席没有可用的打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="76"/>
+        <source>There is no printer %1 on this desk.</source>
+        <translation>本座席没有打印机 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="77"/>
+        <source>Printer %1 is paused: the sheet was not sent. Resume it or choose another printer.</source>
+        <translation>打印机 %1 已暂停：证据单未发送。请恢复该打印机或选择其他打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="79"/>
+        <source>Printer %1 refuses jobs: the sheet was not sent.</source>
+        <translation>打印机 %1 拒绝接收任务：证据单未发送。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="80"/>
+        <source>The printer did not take the sheet.</source>
+        <translation>打印机未接收证据单。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="81"/>
+        <source>The evidence disk is full: nothing was stored.</source>
+        <translation>证据磁盘已满：未保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="82"/>
+        <source>This monitor shows no picture: there is nothing to take.</source>
+        <translation>该监视器没有画面：无法截取。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="83"/>
+        <source>That file exists already: choose another name.</source>
+        <translation>该文件已存在：请换一个文件名。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="84"/>
+        <source>The picture could not be read.</source>
+        <translation>无法读取画面。</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="86"/>
+        <source>Evidence could not be handled.</source>
+        <translation>无法处理证据。</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceSheet</name>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="217"/>
+        <location filename="../../console/evidence/sheet.py" line="303"/>
+        <source>LAST PICTURE, signal lost since %1</source>
+        <translation>最后画面，信号自 %1 起丢失</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="219"/>
+        <source>live picture</source>
+        <translation>实时画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="220"/>
+        <source>%1 at desk %2, %3</source>
+        <translation>%1（座席 %2），%3</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="222"/>
+        <source>%1 × %2 pixels, PNG; the original is kept in the evidence store</source>
+        <translation>%1 × %2 像素，PNG；原始图像保存在证据库中</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="226"/>
+        <source>Evidence no.</source>
+        <translation>证据编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="227"/>
+        <source>Camera</source>
+        <translation>摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="228"/>
+        <source>Place</source>
+        <translation>地点</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="229"/>
+        <source>Frame time</source>
+        <translation>画面时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="230"/>
+        <source>Signal</source>
+        <translation>信号</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="231"/>
+        <source>Captured by</source>
+        <translation>截取人</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="232"/>
+        <source>Case no.</source>
+        <translation>案件编号</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="233"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="234"/>
+        <source>Picture</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="235"/>
+        <location filename="../../console/evidence/sheet.py" line="397"/>
+        <location filename="../../console/evidence/sheet.py" line="409"/>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="272"/>
+        <source>EVIDENCE SHEET</source>
+        <translation>证据单</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="274"/>
+        <source>Printed by %1 on %2</source>
+        <translation>打印人 %1，打印时间 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="278"/>
+        <source>Sheet %1</source>
+        <translation>证据单号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="286"/>
+        <source>Check: scan the QR code, or run videowall evidence verify on the PDF or the original</source>
+        <translation>核验：扫描二维码，或对 PDF 或原始图像运行 videowall evidence verify</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="291"/>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="82"/>
+        <source>Import camera catalog</source>
+        <translation>导入摄像机目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="83"/>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="97"/>
+        <source>Reading the file</source>
+        <translation>正在读取文件</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="97"/>
+        <source>Checking cameras</source>
+        <translation>正在检查摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="98"/>
+        <source>Writing the catalog</source>
+        <translation>正在写入目录</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="98"/>
+        <source>Building the search index</source>
+        <translation>正在建立搜索索引</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/catalog_import.py" line="112"/>
+        <source>about %1 s left</source>
+        <translation>约剩 %1 秒</translation>
     </message>
 </context>
 <context>
     <name>KeyboardPanel</name>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="289"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="322"/>
         <source>Type keys, e.g. 3 MON 1042 CAM; Enter sends, Up/Down recall</source>
         <translation>输入按键，例如 3 MON 1042 CAM；回车发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="291"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="324"/>
         <source>The whole keyboard as one line. Key words complete as you type (MON, CAM, NEXT, PREV, SEQ, HOLD, SALVO, CLEAR). Keypad keys type here while this line has the focus.</source>
         <translation>用一行输入整个键盘操作。键名输入时自动补全（MON、CAM、NEXT、PREV、SEQ、HOLD、SALVO、CLEAR）。此行有焦点时，小键盘按键输入到这里。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="297"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
         <source>The matrix host&apos;s answers to the last lines</source>
         <translation>矩阵主机对最近几行的应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
         <source>MON</source>
         <translation>MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
         <source>CAM</source>
         <translation>CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
         <source>NEXT</source>
         <translation>NEXT</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="310"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
         <source>PREV</source>
         <translation>PREV</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
         <source>SEQ</source>
         <translation>SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
         <source>HOLD</source>
         <translation>HOLD</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
         <source>SALVO</source>
         <translation>SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="311"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
         <source>CLEAR</source>
         <translation>CLEAR</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="316"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="352"/>
         <source>Select a monitor: type its number, then MON</source>
         <translation>选择监视器：输入编号，再按 MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="317"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="353"/>
         <source>Show a camera on the selected monitor: type its number, then CAM</source>
         <translation>在所选监视器上显示摄像机：输入编号，再按 CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="318"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="354"/>
         <source>Next camera on the selected monitor, or the next step of its tour</source>
         <translation>所选监视器的下一路摄像机，或轮巡的下一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="319"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="355"/>
         <source>Previous camera on the selected monitor, or the previous step of its tour</source>
         <translation>所选监视器的上一路摄像机，或轮巡的上一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="320"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="356"/>
         <source>Start a tour on the selected monitor: type its number, then SEQ</source>
         <translation>在所选监视器上启动轮巡：输入编号，再按 SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="321"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="357"/>
         <source>Hold the tour on the selected monitor</source>
         <translation>暂停所选监视器上的轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="322"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
         <source>Recall a salvo: type its number, then SALVO</source>
         <translation>调用预案：输入编号，再按 SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="323"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
         <source>Clear the number being typed; with nothing typed, clear the selected monitor</source>
         <translation>清除正在输入的数字；未输入时清空所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
         <source>ZOOM</source>
         <translation>变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
         <source>WIDE</source>
         <translation>广角</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
         <source>TELE</source>
         <translation>长焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="331"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
         <source>FOCUS</source>
         <translation>聚焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="331"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
         <source>NEAR</source>
         <translation>近</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="331"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
         <source>FAR</source>
         <translation>远</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="332"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
         <source>IRIS</source>
         <translation>光圈</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="332"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
         <source>CLOSE</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="332"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
         <source>OPEN</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="333"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
         <source>PRESET</source>
         <translation>预置位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="405"/>
         <source>Selected monitor, number being typed, and the host&apos;s last answer</source>
         <translation>所选监视器、正在输入的数字和主机的最近应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="400"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="436"/>
         <source>Digit: builds the number for the next function key</source>
         <translation>数字键：为下一个功能键输入编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="428"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="464"/>
         <source>PTZ</source>
         <translation>云台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="429"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="465"/>
         <source>PTZ control arrives with the PTZ work</source>
         <translation>云台控制将在云台功能中提供</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="472"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="517"/>
         <source>Numeric keypad: %1</source>
         <translation>小键盘：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="571"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="587"/>
         <source>(no answer)</source>
         <translation>（无应答）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="597"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="611"/>
         <source>NO HOST</source>
         <translation>无主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="620"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="634"/>
         <source>MON --</source>
         <translation>监视器 --</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="622"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="636"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
@@ -389,22 +650,22 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="219"/>
+        <location filename="../../console/ui/console.py" line="228"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="220"/>
+        <location filename="../../console/ui/console.py" line="229"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="225"/>
+        <location filename="../../console/ui/console.py" line="234"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="226"/>
+        <location filename="../../console/ui/console.py" line="235"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
@@ -412,42 +673,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="284"/>
+        <location filename="../../console/ui/console.py" line="293"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="289"/>
+        <location filename="../../console/ui/console.py" line="298"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="291"/>
+        <location filename="../../console/ui/console.py" line="300"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="296"/>
+        <location filename="../../console/ui/console.py" line="305"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="301"/>
+        <location filename="../../console/ui/console.py" line="310"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="303"/>
+        <location filename="../../console/ui/console.py" line="312"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="312"/>
+        <location filename="../../console/ui/console.py" line="321"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="314"/>
+        <location filename="../../console/ui/console.py" line="323"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -573,42 +834,42 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="352"/>
+        <location filename="../../console/ui/console.py" line="361"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="355"/>
+        <location filename="../../console/ui/console.py" line="364"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="357"/>
+        <location filename="../../console/ui/console.py" line="366"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="357"/>
+        <location filename="../../console/ui/console.py" line="366"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="363"/>
+        <location filename="../../console/ui/console.py" line="372"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="365"/>
+        <location filename="../../console/ui/console.py" line="374"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="393"/>
+        <location filename="../../console/ui/console.py" line="402"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="396"/>
+        <location filename="../../console/ui/console.py" line="405"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
@@ -616,7 +877,7 @@
 <context>
     <name>WallAgent</name>
     <message>
-        <location filename="../../console/ui/agent.py" line="57"/>
+        <location filename="../../console/ui/agent.py" line="59"/>
         <source>videowall — screen %1</source>
         <translation>videowall — 屏幕 %1</translation>
     </message>
@@ -720,180 +981,6 @@
         <location filename="../../console/ui/wall_preview.py" line="634"/>
         <source>held</source>
         <translation>已暂停</translation>
-    </message>
-</context>
-<context>
-    <name>EvidencePrinting</name>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="41"/>
-        <source>Print evidence %1</source>
-        <translation>打印证据 %1</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="54"/>
-        <source>Evidence sheet preview</source>
-        <translation>证据单预览</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="67"/>
-        <source>Save evidence sheet as PDF</source>
-        <translation>将证据单保存为 PDF</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="68"/>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="75"/>
-        <source>This desk has no printer to print to.</source>
-        <translation>本座席没有可用的打印机。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="76"/>
-        <source>There is no printer %1 on this desk.</source>
-        <translation>本座席没有打印机 %1。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="77"/>
-        <source>Printer %1 is paused: the sheet was not sent. Resume it or choose another printer.</source>
-        <translation>打印机 %1 已暂停：证据单未发送。请恢复该打印机或选择其他打印机。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="79"/>
-        <source>Printer %1 refuses jobs: the sheet was not sent.</source>
-        <translation>打印机 %1 拒绝接收任务：证据单未发送。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="80"/>
-        <source>The printer did not take the sheet.</source>
-        <translation>打印机未接收证据单。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="81"/>
-        <source>The evidence disk is full: nothing was stored.</source>
-        <translation>证据磁盘已满：未保存任何内容。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="82"/>
-        <source>This monitor shows no picture: there is nothing to take.</source>
-        <translation>该监视器没有画面：无法截取。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="83"/>
-        <source>That file exists already: choose another name.</source>
-        <translation>该文件已存在：请换一个文件名。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="84"/>
-        <source>The picture could not be read.</source>
-        <translation>无法读取画面。</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/evidence_print.py" line="86"/>
-        <source>Evidence could not be handled.</source>
-        <translation>无法处理证据。</translation>
-    </message>
-</context>
-<context>
-    <name>EvidenceSheet</name>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="207"/>
-        <location filename="../../console/evidence/sheet.py" line="293"/>
-        <source>LAST PICTURE, signal lost since %1</source>
-        <translation>最后画面，信号自 %1 起丢失</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="209"/>
-        <source>live picture</source>
-        <translation>实时画面</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="210"/>
-        <source>%1 at desk %2, %3</source>
-        <translation>%1（座席 %2），%3</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="212"/>
-        <source>%1 × %2 pixels, PNG; the original is kept in the evidence store</source>
-        <translation>%1 × %2 像素，PNG；原始图像保存在证据库中</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="216"/>
-        <source>Evidence no.</source>
-        <translation>证据编号</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="217"/>
-        <source>Camera</source>
-        <translation>摄像机</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="218"/>
-        <source>Place</source>
-        <translation>地点</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="219"/>
-        <source>Frame time</source>
-        <translation>画面时间</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="220"/>
-        <source>Signal</source>
-        <translation>信号</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="221"/>
-        <source>Captured by</source>
-        <translation>截取人</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="222"/>
-        <source>Case no.</source>
-        <translation>案件编号</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="223"/>
-        <source>Note</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="224"/>
-        <source>Picture</source>
-        <translation>图像</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="225"/>
-        <location filename="../../console/evidence/sheet.py" line="387"/>
-        <location filename="../../console/evidence/sheet.py" line="399"/>
-        <source>SHA-256</source>
-        <translation>SHA-256</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="262"/>
-        <source>EVIDENCE SHEET</source>
-        <translation>证据单</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="264"/>
-        <source>Printed by %1 on %2</source>
-        <translation>打印人 %1，打印时间 %2</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="268"/>
-        <source>Sheet %1</source>
-        <translation>证据单号 %1</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="276"/>
-        <source>Check: scan the QR code, or run videowall evidence verify on the PDF or the original</source>
-        <translation>核验：扫描二维码，或对 PDF 或原始图像运行 videowall evidence verify</translation>
-    </message>
-    <message>
-        <location filename="../../console/evidence/sheet.py" line="281"/>
-        <source>Page %1 of %2</source>
-        <translation>第 %1 页，共 %2 页</translation>
     </message>
 </context>
 </TS>

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from console.matrix.catalog import Catalog, CatalogError, build, read_catalog
@@ -131,7 +131,8 @@ def import_catalog(parent: QWidget, source: str | Path, catalog: Catalog, *, qui
         catalog.reopen()
         log.info("%s", dialog.result_text)
     elif not quiet:
-        problems = (dialog.result_text or dialog.tr("Import cancelled: the catalog is unchanged.")).splitlines()
+        cancelled = QCoreApplication.translate("CatalogImport", "Import cancelled: the catalog is unchanged.")
+        problems = (dialog.result_text or cancelled).splitlines()
         box = QMessageBox(QMessageBox.Icon.Warning, dialog.windowTitle(), "\n".join(problems[:8]), parent=parent)
         if len(problems) > 8:  # a spreadsheet with a bad column: every line, but not all on screen at once
             box.setDetailedText("\n".join(problems))
