@@ -296,3 +296,24 @@ def test_visca_over_ip_server_bytes() -> None:
     assert first == [hx("01 11 00 03 00 00 00 01 90 41 FF"), hx("01 11 00 03 00 00 00 01 90 51 FF")]
     assert camera.handle(drive) == first and camera.messages == 1, "a resend is answered, not run twice"
     assert camera.handle(hx("07 07 00 01 00 00 00 02 01")) == [hx("02 00 00 02 00 00 00 02 0F 02")]
+
+
+def test_a_dome_site_describes_its_domes_for_the_catalog() -> None:
+    from console.sim.ptz_servers import DomeSite
+
+    site = DomeSite({3: "pelco-d", 5: "pelco-d", 6: "pelco-p", 9: "visca-ip"}).start()
+    hub = PtzHub()
+    try:
+        entries = {camera: site.catalog_ptz(camera) for camera in (3, 5, 6, 9)}
+        assert entries[3]["line"] == entries[5]["line"] and (entries[3]["address"], entries[5]["address"]) == (1, 2)
+        assert entries[6]["protocol"] == "pelco-p" and entries[6]["address"] == 0
+        assert str(entries[9]["line"]).startswith("udp://127.0.0.1:")
+        for camera, entry in entries.items():
+            hub.controller(entry).send(Move(pan=1.0))
+            dome = site.dome_of[camera]
+            wait_until(lambda dome=dome: dome.position().pan > 1, f"camera {camera} to turn")  # type: ignore[misc]
+    finally:
+        hub.close()
+        site.stop()
+    with pytest.raises(ValueError, match="no simulated dome speaks 'onvif'"):
+        DomeSite({1: "onvif"})

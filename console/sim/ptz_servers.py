@@ -170,3 +170,60 @@ class ViscaIpServer:
         replies = [_HEADER.pack(_REPLY, len(r), sequence) + r for r in outcome.replies]
         self._last[peer] = (sequence, replies)
         return replies
+
+
+class DomeSite:
+    """The PTZ side of a simulated site: which cameras are domes, on which servers.
+
+    `domes` maps a camera number to its protocol (pelco-d, pelco-p or visca-ip).  Pelco domes
+    of one protocol share one serial server, addressed 1, 2, ... in camera order (Pelco-P from
+    0, its first address); each VISCA-over-IP camera has its own UDP port.  `catalog_ptz`
+    gives each camera's `ptz:` entry for the catalog, in the shape the host reads.
+    """
+
+    def __init__(self, domes: dict[int, str]) -> None:
+        self.serial: dict[str, SerialServer] = {}
+        self.visca: dict[int, ViscaIpServer] = {}
+        self.dome_of: dict[int, Dome] = {}
+        self._address: dict[int, int] = {}
+        by_protocol: dict[str, list[int]] = {}
+        for camera, protocol in sorted(domes.items()):
+            if protocol not in {"pelco-d", "pelco-p", "visca-ip"}:
+                raise ValueError(f"camera {camera}: no simulated dome speaks {protocol!r} (pelco-d, pelco-p, visca-ip)")
+            by_protocol.setdefault(protocol, []).append(camera)
+        for protocol, cameras in by_protocol.items():
+            if protocol == "visca-ip":
+                for camera in cameras:
+                    visca_dome = ViscaDome(1)
+                    self.visca[camera] = ViscaIpServer(visca_dome)
+                    self.dome_of[camera] = visca_dome
+                    self._address[camera] = 1
+                continue
+            first = 0 if protocol == "pelco-p" else 1
+            bus = []
+            for offset, camera in enumerate(cameras):
+                dome = Dome(first + offset)
+                bus.append(dome)
+                self.dome_of[camera] = dome
+                self._address[camera] = dome.address
+            self.serial[protocol] = SerialServer(protocol, bus)
+
+    def start(self) -> DomeSite:
+        for server in self.serial.values():
+            server.start()
+        for camera_server in self.visca.values():
+            camera_server.start()
+        return self
+
+    def stop(self) -> None:
+        for server in self.serial.values():
+            server.stop()
+        for camera_server in self.visca.values():
+            camera_server.stop()
+
+    def catalog_ptz(self, camera: int) -> dict[str, object]:
+        dome = self.dome_of[camera]
+        if camera in self.visca:
+            return {"protocol": "visca-ip", "line": self.visca[camera].url, "address": 1}
+        protocol = next(p for p, s in self.serial.items() if dome in s.domes.values())
+        return {"protocol": protocol, "line": self.serial[protocol].url, "address": dome.address}
