@@ -45,8 +45,11 @@ PAPERS = {"A4": QPageSize.PageSizeId.A4, "Letter": QPageSize.PageSizeId.Letter}
 ORIENTATIONS = {"portrait": QPageLayout.Orientation.Portrait, "landscape": QPageLayout.Orientation.Landscape}
 PER_SHEET = (1, 2, 4)
 MARGIN_MM = 12.0
-FONT_FAMILIES = ["Noto Sans CJK SC", "Noto Sans", "DejaVu Sans"]
-MONO_FAMILIES = ["Noto Sans Mono CJK SC", "DejaVu Sans Mono", "Noto Sans Mono"]
+# Latin and digits from a TrueType Latin font, Chinese from Noto CJK: Latin-run digits laid
+# out in Noto CJK come out of Qt's PDF engine as glyphs with no text behind them (they show,
+# but cannot be searched or copied).
+FONT_FAMILIES = ["DejaVu Sans", "Arial", "Noto Sans CJK SC", "Microsoft YaHei"]
+MONO_FAMILIES = ["DejaVu Sans Mono", "Consolas", "Noto Sans Mono CJK SC"]
 PDF_DPI = 300
 INK = QColor("#111111")
 ALERT = QColor("#b00020")
@@ -173,29 +176,36 @@ class EvidenceSheet:
         below_table_w = cell.width() - qr - 3
         below_h = max(_table_height_mm(rows, below_table_w, style), qr)
         below_area = QSizeF(cell.width(), cell.height() - below_h - 3 - caption)
-        # ... or table and QR in a column beside the picture: whichever gives the bigger picture.
-        side_w = max(qr, min(80.0, cell.width() * 0.42))
-        side_h = _table_height_mm(rows, side_w, style) + 3 + qr
-        side_area = QSizeF(cell.width() - side_w - 4, cell.height() - caption)
-
+        # ... or table and QR in a column beside the picture, as wide as needed for both to
+        # fit: whichever gives the bigger picture.
         def scale(area: QSizeF) -> float:
             return 0.0 if area.width() <= 0 or area.height() <= 0 else min(area.width() / width, area.height() / height)
 
-        use_side = side_h <= cell.height() and scale(side_area) > scale(below_area)
-        area = side_area if use_side else below_area
-        s = scale(area)
-        if s <= 0:
+        best = scale(below_area)
+        side: tuple[float, float] | None = None
+        for fraction in (0.3, 0.36, 0.42, 0.5, 0.58):
+            side_w = max(qr, cell.width() * fraction)
+            side_table_h = _table_height_mm(rows, side_w, style)
+            if side_table_h + 3 + qr > cell.height():
+                continue
+            candidate = scale(QSizeF(cell.width() - side_w - 4, cell.height() - caption))
+            if candidate > best:
+                best, side = candidate, (side_w, side_table_h)
+        if best <= 0:
             raise EvidenceError("layout", "the page is too small for the evidence table")
-        pic = QRectF(cell.x() + (area.width() - width * s) / 2, cell.y() + caption + (area.height() - height * s) / 2,
-                     width * s, height * s)
-        if use_side:
+        if side is not None:
+            side_w, side_table_h = side
+            area = QSizeF(cell.width() - side_w - 4, cell.height() - caption)
             x = cell.right() - side_w
-            table = QRectF(x, cell.y(), side_w, side_h - qr - 3)
+            table = QRectF(x, cell.y(), side_w, side_table_h)
             qr_rect = QRectF(x, table.bottom() + 3, qr, qr)
         else:
+            area = below_area
             top = cell.y() + caption + area.height() + 3
             table = QRectF(cell.x(), top, below_table_w, below_h)
             qr_rect = QRectF(cell.right() - qr, top, qr, qr)
+        pic = QRectF(cell.x() + (area.width() - width * best) / 2, cell.y() + caption + (area.height() - height * best) / 2,
+                     width * best, height * best)
         return FrameBox(evidence, QRectF(cell.x(), cell.y(), cell.width(), caption), pic, table, qr_rect)
 
     def rows(self, evidence: Evidence) -> list[tuple[str, str, bool]]:
@@ -208,7 +218,7 @@ class EvidenceSheet:
         else:
             signal = QCoreApplication.translate("EvidenceSheet", "live picture")
         captured = _fill(QCoreApplication.translate("EvidenceSheet", "%1 at desk %2, %3"), f["operator"], f["desk"],
-                         local_time(datetime.fromisoformat(f["captured_at"])))
+                         local_time(datetime.fromisoformat(f["captured_at"]), utc=False))
         picture = _fill(QCoreApplication.translate("EvidenceSheet",
                                                    "%1 × %2 pixels, PNG; the original is kept in the evidence store"),
                         f["image"]["width"], f["image"]["height"])
@@ -350,7 +360,7 @@ class _Style:
 
     @classmethod
     def for_cells(cls, per_sheet: int) -> _Style:
-        return {1: cls(9.0, 34.0, 6.0), 2: cls(7.5, 28.0, 5.0), 4: cls(6.5, 24.0, 4.5)}[per_sheet]
+        return {1: cls(9.0, 34.0, 6.0), 2: cls(7.5, 28.0, 5.0), 4: cls(6.0, 24.0, 4.5)}[per_sheet]
 
 
 def _font(point_size: float, *, bold: bool = False, mono: bool = False) -> QFont:

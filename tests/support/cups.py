@@ -91,6 +91,7 @@ BrowseLocalProtocols none
 DefaultAuthType None
 MaxJobs 0
 PreserveJobHistory Yes
+PreserveJobFiles Yes
 JobRetryLimit 0
 <Location />
   Order allow,deny
@@ -156,6 +157,10 @@ JobRetryLimit 0
         # Two calls: lpadmin reads -E before -p as "encrypt", and with -h first it fails to connect.
         self._run("lpadmin", "-p", name, "-v", uri, "-P", str(PPD))
         self._run("lpadmin", "-p", name, "-E")
+        # CUPS turns the PDF into PostScript for cups-pdf, which turns it back.  Its default
+        # converter (Ghostscript) makes Type 3 fonts with no text in them; poppler's cairo
+        # keeps the text, so a test can read the printed fields back with pdftotext.
+        self._run("lpadmin", "-p", name, "-o", "pdftops-renderer-default=pdftocairo")
         if default:
             self._run("lpadmin", "-d", name)
         return name
@@ -188,6 +193,13 @@ JobRetryLimit 0
             time.sleep(0.02)
         raise CupsRigError(f"job {job_id} left no PDF in {self.out} within {timeout} s; "
                            f"jobs: {self._run('lpstat', '-W', 'all', '-o', check=False).stdout!r}; {self.log_tail()}")
+
+    def job_document(self, job_id: int) -> Path:
+        """The document as the client submitted it (kept in the spool: PreserveJobFiles)."""
+        path = self.root / "spool" / f"d{job_id:05d}-001"
+        if not path.exists():
+            raise CupsRigError(f"job {job_id} has no document in the spool")
+        return path
 
     def find_job_pdf(self, job_id: int) -> Path | None:
         # cups-pdf writes the file in place, then the job completes: a file of a job that has
