@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-import re
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -141,12 +141,13 @@ def qr_codes(pdf: Path, tmp_path: Path) -> list[str]:
 
 def expected_fields(evidence: Evidence) -> list[str]:
     f = evidence.fields
+    frame_time = evidence.frame_time.astimezone().strftime("%Y-%m-%d %H:%M:%S")
     return [evidence.number, str(f["camera"]["number"]), f["camera"]["name"], *f["camera"]["place"], f["operator"],
-            f["desk"], f["case_number"], f["note"], evidence.sha256, evidence.frame_time.astimezone().strftime("%Y-%m-%d %H:%M:%S")]
+            f["desk"], f["case_number"], f["note"], evidence.sha256, frame_time]
 
 
-def test_a_live_tile_printed_through_cups_reads_back(qtbot, tile: TileWidget, sim: SimSite, store: EvidenceStore,  # type: ignore[no-untyped-def]
-                                                      cups: CupsRig, tmp_path: Path) -> None:
+def test_a_live_tile_printed_through_cups_reads_back(  # type: ignore[no-untyped-def]  # noqa: PLR0917 (fixtures)
+        qtbot, tile: TileWidget, sim: SimSite, store: EvidenceStore, cups: CupsRig, tmp_path: Path) -> None:
     tile.play(sim.url(3), 3, sim.camera(3).name)
     qtbot.waitUntil(lambda: tile.health.state == "playing", timeout=8000)
     capture = capture_tile(tile, camera(sim, 3))
@@ -239,7 +240,7 @@ def test_a_lost_tile_gives_its_last_picture_marked_as_such(qtbot, tile: TileWidg
     evidence = store.add(capture, desk="desk-1", operator="wang")
     assert camera_in(QImage.fromData(evidence.image_bytes(), "PNG")) == number  # the real last picture
     sheet = EvidenceSheet([evidence], centre_name="C", printed_by="p")
-    signal = dict((label, value) for label, value, _ in sheet.rows(evidence))["Signal"]
+    signal = {label: value for label, value, _ in sheet.rows(evidence)}["Signal"]
     assert signal.startswith("LAST PICTURE, signal lost since")
 
 
@@ -250,7 +251,8 @@ def test_a_tile_with_no_picture_gives_no_evidence(tile: TileWidget, store: Evide
     assert store.entries() == []
 
 
-@pytest.mark.parametrize(("queue", "kind"), [("paused", "paused"), ("refusing", "refusing"), ("no-such-printer", "missing-queue")])
+@pytest.mark.parametrize(("queue", "kind"),
+                         [("paused", "paused"), ("refusing", "refusing"), ("no-such-printer", "missing-queue")])
 def test_a_queue_that_cannot_print_is_named_and_the_desk_goes_on(queue: str, kind: str, store: EvidenceStore,
                                                                   cups: CupsRig, qapp: QApplication) -> None:
     evidence = store.add(capture_of(1), desk="d", operator="o")
