@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QDialog, QDockWidget
 
@@ -228,7 +228,7 @@ def test_supervisor_edits_tours_and_saves_the_wall_as_a_layout(qtbot, centre: Lo
     qtbot.addWidget(editor)
     editor.add_step(4, 8.0)
     assert editor.result_tour() == ("9", [1, 4], [2.0, 8.0])
-    editor.table.item(1, 1).setText("eight")
+    editor.table.item(1, TourEditor.DWELL).setText("eight")
     editor.accept()
     assert editor.error.text().startswith("step 2") and editor.result() != QDialog.DialogCode.Accepted
 
@@ -269,3 +269,156 @@ def test_supervisor_imports_a_catalog_the_tree_and_the_host_follow(qtbot, centre
     desk.browser.search_box.setText("东门")
     assert [c.number for c in desk.browser.search_model.cameras] == [1042]
     assert desk.link.keys("1 MON 1042 CAM") == "AK"  # the host reads the same, reopened catalog
+
+
+# -- desktop habits (issue 12, item 8) ---------------------------------------------------------
+def test_console_takes_the_keyboard_at_start_with_the_wall_preview_focused(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    desk = centre.console
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk, timeout=3000)
+    qtbot.waitUntil(desk.preview.hasFocus, timeout=2000)  # not a text field: the keypad drives the wall
+    assert all(agent in desk.keyboard.keypad_windows for agent in centre.agents)  # the wall windows follow the keypad
+
+
+def test_menu_bar_lists_every_action_with_its_shortcut(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    desk = centre.console
+    menus = desk.menus()
+    assert [m.title().replace("&", "") for m in desk.menuBar().findChildren(type(menus["menu_file"]))
+            if m.objectName() in menus] == ["File", "View", "Wall", "Help"]
+    for menu in menus.values():
+        actions = [a for a in menu.actions() if not a.isSeparator() and a.menu() is None]
+        assert actions, menu.title()
+        for action in actions:
+            if action.objectName() != "about":  # the one action nobody needs a key for
+                assert not action.shortcut().isEmpty(), f"{menu.title()} › {action.text()} has no shortcut"
+    # Each shortcut works once: no two actions share a key.
+    keys = [a.shortcut().toString() for m in menus.values() for a in m.actions() if not a.shortcut().isEmpty()]
+    assert len(keys) == len(set(keys)), Counter(keys).most_common(3)
+
+    # Ctrl+F from anywhere in the window jumps to the camera search, text selected for typing over.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk, timeout=3000)
+    desk.browser.search_box.setText("old")
+    desk.preview.setFocus()
+    qtbot.waitUntil(desk.preview.hasFocus)
+    qtbot.keyClick(desk.preview, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert desk.browser.search_box.hasFocus() and desk.browser.search_box.selectedText() == "old"
+    qtbot.keyClick(desk.browser.search_box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert desk.keyboard.command_line.hasFocus()
+
+
+def test_the_keyboard_focus_is_framed(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    desk = centre.console
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is desk, timeout=3000)
+    for widget in (desk.browser.search_box, desk.browser.tree, desk.preview):
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        assert desk.focus_frame.widget() is widget and desk.focus_frame.isVisible()
+        # The frame is painted in the selection colour just outside the widget.
+        frame = desk.focus_frame
+        image = frame.grab().toImage()
+        edge = QColor(image.pixel(image.width() // 2, 1))
+        assert abs(edge.blue() - 0xFF) < 40 and edge.red() < 0x80, edge.name()
+        assert frame.geometry().contains(widget.geometry().center()) or frame.parentWidget() is not widget.parentWidget()
+
+
+def test_camera_tree_shows_which_cameras_are_live(qtbot, centre: LocalCentre, sim: SimSite) -> None:  # type: ignore[no-untyped-def]
+    from console.ui.console import camera_health
+
+    desk = centre.console
+    assert desk.send_keys("4 MON 3 CAM") == "AK"
+    model = desk.browser.tree_model
+    index = model.index_of(sim.cameras[2].place, 3)
+    assert index.isValid() and index.data(Qt.ItemDataRole.DecorationRole) is None  # nothing known before a report
+    qtbot.waitUntil(lambda: desk.browser.health.cameras.get(3, ("",))[0] == "playing", timeout=10000)
+    icon = index.data(Qt.ItemDataRole.DecorationRole)
+    assert icon is not None
+    dot = icon.pixmap(12, 12).toImage()
+    centre_colour = QColor(dot.pixel(6, 6))
+    assert centre_colour.green() > 150 and centre_colour.red() < 120, centre_colour.name()  # green: live
+    assert "online" in index.data(Qt.ItemDataRole.ToolTipRole)
+    # Search results carry the same dot.
+    desk.browser.search_box.setText(str(3))
+    first = desk.browser.search_model.index(0, 0)
+    assert first.data(Qt.ItemDataRole.UserRole + 1) == 3 and first.data(Qt.ItemDataRole.DecorationRole) is not None
+    # A camera on two tiles is live if one of them shows it; a lost one says why.
+    merged = camera_health([{"tiles": {"1": {"camera": 7, "state": "lost", "reason": "stream ended"},
+                                       "2": {"camera": 7, "state": "playing", "reason": ""},
+                                       "3": {"camera": 8, "state": "error", "reason": "connection refused"},
+                                       "4": {"camera": None, "state": "idle"}}}])
+    assert merged == {7: ("playing", ""), 8: ("error", "connection refused")}
+
+
+def _answer_dialogs(qtbot, *answers) -> None:  # type: ignore[no-untyped-def]
+    """Answer the modal dialogs that open next, in order, from a timer (they block exec())."""
+    pending = list(answers)
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is not None and pending:
+            pending.pop(0)(dialog)
+        if pending:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(20, poll)
+
+
+def test_saving_over_a_salvo_asks_first(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    desk = centre.console
+    assert desk.send_keys("1 MON 1 CAM") == "AK"
+    assert desk.save_salvo_as("evening")["ok"]
+    desk.link.refresh()
+    assert desk.send_keys("2 MON 2 CAM") == "AK"
+    desk.link.refresh()
+
+    def name(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("evening")
+        dialog.accept()
+
+    def keep(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, QMessageBox) and "evening" in dialog.text()
+        assert dialog.defaultButton() is dialog.button(QMessageBox.StandardButton.Cancel)  # Enter keeps the old one
+        dialog.button(QMessageBox.StandardButton.Cancel).click()
+
+    def replace(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, QMessageBox)
+        dialog.property("replace_button").click()
+
+    _answer_dialogs(qtbot, name, keep)
+    desk.save_salvo()
+    assert centre.host.state.salvos["evening"].routes == ((1, 1),)
+    assert "kept" in desk.statusBar().currentMessage()
+    _answer_dialogs(qtbot, name, replace)
+    desk.save_salvo()
+    assert dict(centre.host.state.salvos["evening"].routes) == {1: 1, 2: 2}
+
+
+def test_tour_editor_takes_cameras_from_its_search_and_from_the_tree(qtbot, centre: LocalCentre, sim: SimSite) -> None:  # type: ignore[no-untyped-def]
+    desk = centre.console
+    editor = desk.edit_tour("12", [])
+    assert editor is not None and not editor.isModal()  # the console's tree stays usable for dragging
+    qtbot.addWidget(editor)
+    target = sim.cameras[3]  # camera 4
+    editor.search.setFocus()
+    for char in target.name.split()[0][:3]:  # as an input method commits Chinese: one character at a time
+        editor.search.insert(char)
+    qtbot.waitUntil(lambda: editor.search_model is not None and editor.search_model.rowCount() > 0)
+    qtbot.keyClick(editor.search, Qt.Key.Key_Return)
+    assert editor.table.rowCount() == 1
+    assert editor.table.item(0, TourEditor.CAMERA).text() == "4"
+    assert editor.table.item(0, TourEditor.NAME).text() == target.name
+
+    # Two cameras dragged from the console's tree land as two steps where they are dropped.
+    tree = desk.browser.tree_model
+    mime = tree.mimeData([tree.index_of(sim.cameras[0].place, 1), tree.index_of(sim.cameras[5].place, 6)])
+    viewport = editor.table.viewport()
+    point = QPointF(viewport.rect().center())
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, QDragEnterEvent(point.toPoint(), *args))
+    QApplication.sendEvent(viewport, QDragMoveEvent(point.toPoint(), *args))
+    QApplication.sendEvent(viewport, QDropEvent(point, *args))
+    assert [editor.table.item(r, TourEditor.CAMERA).text() for r in range(editor.table.rowCount())] == ["4", "1", "6"]
+    editor.table.item(1, TourEditor.DWELL).setText("3")
+    editor.accept()
+    assert centre.host.state.tours["12"].steps == ((4, 10.0), (1, 3.0), (6, 10.0))

@@ -215,7 +215,7 @@ def test_keypad_mapping_is_data(qtbot) -> None:  # type: ignore[no-untyped-def]
         panel.set_keypad({Qt.Key.Key_Plus: "ZOOM"})
 
 
-def test_install_shortcuts_reaches_the_whole_window(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_install_keypad_reaches_the_whole_window(qtbot) -> None:  # type: ignore[no-untyped-def]
     window = QWidget()
     qtbot.addWidget(window)
     camera_tree = QListWidget(window)
@@ -225,7 +225,7 @@ def test_install_shortcuts_reaches_the_whole_window(qtbot) -> None:  # type: ign
     layout = QVBoxLayout(window)
     for widget in (camera_tree, search, panel):
         layout.addWidget(widget)
-    panel.install_shortcuts(window)
+    panel.install_keypad(window)
     window.show()
     sent: list[str] = []
     panel.line_entered.connect(sent.append)

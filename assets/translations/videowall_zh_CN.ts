@@ -4,35 +4,58 @@
 <context>
     <name>CameraBrowser</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="325"/>
+        <location filename="../../console/ui/camera_tree.py" line="411"/>
         <source>Search cameras: number, name or place</source>
         <translation>搜索摄像机：编号、名称或地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="392"/>
+        <location filename="../../console/ui/camera_tree.py" line="482"/>
         <source>No camera matches</source>
         <translation>没有匹配的摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="394"/>
+        <location filename="../../console/ui/camera_tree.py" line="484"/>
         <source>First %1 matches: type more to narrow</source>
         <translation>前 %1 个结果：继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="396"/>
+        <location filename="../../console/ui/camera_tree.py" line="486"/>
         <source>Matches: %1</source>
         <translation>匹配：%1</translation>
     </message>
 </context>
 <context>
+    <name>CameraHealth</name>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="123"/>
+        <source>online: live on the wall</source>
+        <translation>在线：正在上墙显示</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="123"/>
+        <source>connecting</source>
+        <translation>连接中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="124"/>
+        <source>offline: signal lost</source>
+        <translation>离线：信号丢失</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/camera_tree.py" line="124"/>
+        <source>offline: error</source>
+        <translation>离线：错误</translation>
+    </message>
+</context>
+<context>
     <name>CameraSearchModel</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="292"/>
+        <location filename="../../console/ui/camera_tree.py" line="377"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="294"/>
+        <location filename="../../console/ui/camera_tree.py" line="379"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
@@ -40,12 +63,12 @@
 <context>
     <name>CameraTreeModel</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="216"/>
+        <location filename="../../console/ui/camera_tree.py" line="288"/>
         <source>cameras: %1</source>
         <translation>摄像机：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="227"/>
+        <location filename="../../console/ui/camera_tree.py" line="301"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
@@ -72,172 +95,343 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="425"/>
+        <location filename="../../console/ui/console.py" line="614"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="437"/>
+        <location filename="../../console/ui/console.py" line="626"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="438"/>
+        <location filename="../../console/ui/console.py" line="627"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="440"/>
+        <location filename="../../console/ui/console.py" line="629"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="441"/>
+        <location filename="../../console/ui/console.py" line="630"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="449"/>
+        <location filename="../../console/ui/console.py" line="641"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="452"/>
+        <location filename="../../console/ui/console.py" line="706"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="454"/>
+        <location filename="../../console/ui/console.py" line="709"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="458"/>
+        <location filename="../../console/ui/console.py" line="731"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="462"/>
+        <location filename="../../console/ui/console.py" line="716"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="466"/>
+        <location filename="../../console/ui/console.py" line="713"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="468"/>
+        <location filename="../../console/ui/console.py" line="714"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="477"/>
+        <location filename="../../console/ui/console.py" line="662"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="493"/>
+        <location filename="../../console/ui/console.py" line="678"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="493"/>
+        <location filename="../../console/ui/console.py" line="678"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="524"/>
+        <location filename="../../console/ui/console.py" line="948"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="525"/>
+        <location filename="../../console/ui/console.py" line="949"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="529"/>
+        <location filename="../../console/ui/console.py" line="953"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="529"/>
+        <location filename="../../console/ui/console.py" line="953"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="584"/>
+        <location filename="../../console/ui/console.py" line="1008"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="590"/>
+        <location filename="../../console/ui/console.py" line="845"/>
+        <location filename="../../console/ui/console.py" line="853"/>
+        <location filename="../../console/ui/console.py" line="873"/>
+        <location filename="../../console/ui/console.py" line="1014"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="598"/>
+        <location filename="../../console/ui/console.py" line="1022"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="600"/>
+        <location filename="../../console/ui/console.py" line="1024"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="600"/>
+        <location filename="../../console/ui/console.py" line="1024"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="612"/>
+        <location filename="../../console/ui/console.py" line="885"/>
+        <location filename="../../console/ui/console.py" line="1060"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="621"/>
+        <location filename="../../console/ui/console.py" line="712"/>
+        <source>Only supervisors do this</source>
+        <translation>仅值班主管可执行此操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="718"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="721"/>
+        <source>Find camera</source>
+        <translation>查找摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="722"/>
+        <source>Search cameras by number, name or place</source>
+        <translation>按编号、名称或地点搜索摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="723"/>
+        <source>Keyboard line</source>
+        <translation>键盘命令行</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="724"/>
+        <source>Type a whole keyboard line</source>
+        <translation>输入整行键盘命令</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="725"/>
+        <source>Wall preview</source>
+        <translation>电视墙预览</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="726"/>
+        <source>The keyboard focus to the wall preview</source>
+        <translation>将键盘焦点移到电视墙预览</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="727"/>
+        <source>Full screen</source>
+        <translation>全屏</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="733"/>
+        <source>Recall salvo…</source>
+        <translation>调用预案…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="734"/>
+        <source>Start tour on the selected monitor…</source>
+        <translation>在所选监视器上启动轮巡…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="736"/>
+        <source>Edit tour…</source>
+        <translation>编辑轮巡…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="738"/>
+        <source>Clear the selected monitor</source>
+        <translation>清除所选监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="740"/>
+        <source>Maximise or restore the selected monitor</source>
+        <translation>最大化或还原所选监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="742"/>
+        <location filename="../../console/ui/console.py" line="905"/>
+        <source>Keyboard and keypad</source>
+        <translation>键盘与小键盘</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="746"/>
+        <location filename="../../console/ui/console.py" line="922"/>
+        <source>About videowall</source>
+        <translation>关于 videowall</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="750"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="757"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="771"/>
+        <source>&amp;Wall</source>
+        <translation>电视墙(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="782"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="864"/>
+        <source>The host has no salvos</source>
+        <translation>主机上没有预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="866"/>
+        <source>Recall salvo</source>
+        <translation>调用预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="866"/>
+        <source>Salvo:</source>
+        <translation>预案：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="876"/>
+        <source>The host has no tours</source>
+        <translation>主机上没有轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="878"/>
+        <source>Start tour</source>
+        <translation>启动轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="878"/>
+        <source>Tour:</source>
+        <translation>轮巡：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="909"/>
+        <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
+        <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="910"/>
+        <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
+        <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="923"/>
+        <source>videowall %1: the software video matrix and video-wall console</source>
+        <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1032"/>
+        <source>salvo %1 kept as it was</source>
+        <translation>预案 %1 保持不变</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1041"/>
+        <source>Replace salvo</source>
+        <translation>替换预案</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1042"/>
+        <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
+        <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1045"/>
+        <source>Replace</source>
+        <translation>替换</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1069"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="623"/>
+        <location filename="../../console/ui/console.py" line="1071"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="624"/>
+        <location filename="../../console/ui/console.py" line="1072"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="643"/>
+        <location filename="../../console/ui/console.py" line="1091"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="646"/>
+        <location filename="../../console/ui/console.py" line="1094"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="651"/>
+        <location filename="../../console/ui/console.py" line="1099"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="653"/>
+        <location filename="../../console/ui/console.py" line="1101"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="654"/>
+        <location filename="../../console/ui/console.py" line="1102"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="665"/>
+        <location filename="../../console/ui/console.py" line="1113"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
     </message>
@@ -457,192 +651,192 @@
 <context>
     <name>KeyboardPanel</name>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="322"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="334"/>
         <source>Type keys, e.g. 3 MON 1042 CAM; Enter sends, Up/Down recall</source>
         <translation>输入按键，例如 3 MON 1042 CAM；回车发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="324"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="336"/>
         <source>The whole keyboard as one line. Key words complete as you type (MON, CAM, NEXT, PREV, SEQ, HOLD, SALVO, CLEAR). Keypad keys type here while this line has the focus.</source>
         <translation>用一行输入整个键盘操作。键名输入时自动补全（MON、CAM、NEXT、PREV、SEQ、HOLD、SALVO、CLEAR）。此行有焦点时，小键盘按键输入到这里。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="330"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="342"/>
         <source>The matrix host&apos;s answers to the last lines</source>
         <translation>矩阵主机对最近几行的应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
         <source>MON</source>
         <translation>MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
         <source>CAM</source>
         <translation>CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
         <source>NEXT</source>
         <translation>NEXT</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="346"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
         <source>PREV</source>
         <translation>PREV</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
         <source>SEQ</source>
         <translation>SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
         <source>HOLD</source>
         <translation>HOLD</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
         <source>SALVO</source>
         <translation>SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="347"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
         <source>CLEAR</source>
         <translation>CLEAR</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="352"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="364"/>
         <source>Select a monitor: type its number, then MON</source>
         <translation>选择监视器：输入编号，再按 MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="353"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="365"/>
         <source>Show a camera on the selected monitor: type its number, then CAM</source>
         <translation>在所选监视器上显示摄像机：输入编号，再按 CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="354"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
         <source>Next camera on the selected monitor, or the next step of its tour</source>
         <translation>所选监视器的下一路摄像机，或轮巡的下一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="355"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
         <source>Previous camera on the selected monitor, or the previous step of its tour</source>
         <translation>所选监视器的上一路摄像机，或轮巡的上一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="356"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
         <source>Start a tour on the selected monitor: type its number, then SEQ</source>
         <translation>在所选监视器上启动轮巡：输入编号，再按 SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="357"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
         <source>Hold the tour on the selected monitor</source>
         <translation>暂停所选监视器上的轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="370"/>
         <source>Recall a salvo: type its number, then SALVO</source>
         <translation>调用预案：输入编号，再按 SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="371"/>
         <source>Clear the number being typed; with nothing typed, clear the selected monitor</source>
         <translation>清除正在输入的数字；未输入时清空所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="378"/>
         <source>ZOOM</source>
         <translation>变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="378"/>
         <source>WIDE</source>
         <translation>广角</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="378"/>
         <source>TELE</source>
         <translation>长焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="379"/>
         <source>FOCUS</source>
         <translation>聚焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="379"/>
         <source>NEAR</source>
         <translation>近</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="379"/>
         <source>FAR</source>
         <translation>远</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
         <source>IRIS</source>
         <translation>光圈</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
         <source>CLOSE</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
         <source>OPEN</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
         <source>PRESET</source>
         <translation>预置位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="405"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="417"/>
         <source>Selected monitor, number being typed, and the host&apos;s last answer</source>
         <translation>所选监视器、正在输入的数字和主机的最近应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="436"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="448"/>
         <source>Digit: builds the number for the next function key</source>
         <translation>数字键：为下一个功能键输入编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="464"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="477"/>
         <source>PTZ</source>
         <translation>云台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="465"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="478"/>
         <source>PTZ control arrives with the PTZ work</source>
         <translation>云台控制将在云台功能中提供</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="517"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="530"/>
         <source>Numeric keypad: %1</source>
         <translation>小键盘：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="587"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="600"/>
         <source>(no answer)</source>
         <translation>（无应答）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="611"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="624"/>
         <source>NO HOST</source>
         <translation>无主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="634"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="647"/>
         <source>MON --</source>
         <translation>监视器 --</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="636"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="649"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
@@ -650,22 +844,22 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="228"/>
+        <location filename="../../console/ui/console.py" line="250"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="229"/>
+        <location filename="../../console/ui/console.py" line="251"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="234"/>
+        <location filename="../../console/ui/console.py" line="256"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="235"/>
+        <location filename="../../console/ui/console.py" line="257"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
@@ -673,42 +867,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="293"/>
+        <location filename="../../console/ui/console.py" line="315"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="298"/>
+        <location filename="../../console/ui/console.py" line="320"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="300"/>
+        <location filename="../../console/ui/console.py" line="322"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="305"/>
+        <location filename="../../console/ui/console.py" line="327"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="310"/>
+        <location filename="../../console/ui/console.py" line="332"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="312"/>
+        <location filename="../../console/ui/console.py" line="334"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="321"/>
+        <location filename="../../console/ui/console.py" line="343"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="323"/>
+        <location filename="../../console/ui/console.py" line="345"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -716,117 +910,117 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../console/ui/tile.py" line="148"/>
+        <location filename="../../console/ui/tile.py" line="168"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="170"/>
+        <location filename="../../console/ui/tile.py" line="194"/>
         <source>no video stream</source>
         <translation>没有视频流</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="171"/>
+        <location filename="../../console/ui/tile.py" line="195"/>
         <source>401 unauthorized (wrong user or password)</source>
         <translation>401 未授权（用户名或密码错误）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="172"/>
+        <location filename="../../console/ui/tile.py" line="196"/>
         <source>404 not found (wrong path?)</source>
         <translation>404 未找到（路径错误？）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="173"/>
+        <location filename="../../console/ui/tile.py" line="197"/>
         <source>403 forbidden</source>
         <translation>403 禁止访问</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="174"/>
+        <location filename="../../console/ui/tile.py" line="198"/>
         <source>connection refused (wrong host or port?)</source>
         <translation>连接被拒绝（主机或端口错误？）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="175"/>
+        <location filename="../../console/ui/tile.py" line="199"/>
         <source>timed out</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="176"/>
+        <location filename="../../console/ui/tile.py" line="200"/>
         <source>invalid data (not a video stream?)</source>
         <translation>数据无效（不是视频流？）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="177"/>
+        <location filename="../../console/ui/tile.py" line="201"/>
         <source>stream ended</source>
         <translation>视频流已结束</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="178"/>
+        <location filename="../../console/ui/tile.py" line="202"/>
         <source>no picture after 10 s</source>
         <translation>10 秒后仍无画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="179"/>
+        <location filename="../../console/ui/tile.py" line="203"/>
         <source>libvlc cannot play this source</source>
         <translation>libvlc 无法播放此视频源</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="180"/>
+        <location filename="../../console/ui/tile.py" line="204"/>
         <source>decoder shows no new pictures</source>
         <translation>解码器没有新画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="181"/>
+        <location filename="../../console/ui/tile.py" line="205"/>
         <source>no picture</source>
         <translation>无画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="187"/>
+        <location filename="../../console/ui/tile.py" line="212"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="189"/>
+        <location filename="../../console/ui/tile.py" line="215"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="190"/>
+        <location filename="../../console/ui/tile.py" line="216"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="191"/>
+        <location filename="../../console/ui/tile.py" line="217"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="192"/>
+        <location filename="../../console/ui/tile.py" line="218"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="200"/>
+        <location filename="../../console/ui/tile.py" line="232"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="205"/>
+        <location filename="../../console/ui/tile.py" line="237"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="208"/>
+        <location filename="../../console/ui/tile.py" line="239"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="211"/>
+        <location filename="../../console/ui/tile.py" line="240"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="221"/>
+        <location filename="../../console/ui/tile.py" line="259"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -834,42 +1028,67 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="361"/>
+        <location filename="../../console/ui/console.py" line="427"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="364"/>
+        <location filename="../../console/ui/console.py" line="430"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="366"/>
+        <location filename="../../console/ui/console.py" line="432"/>
+        <source>Find a camera: number, name or place; Enter adds it</source>
+        <translation>查找摄像机：编号、名称或地点；按 Enter 添加</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="449"/>
+        <source>Add camera:</source>
+        <translation>添加摄像机：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="455"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="366"/>
+        <location filename="../../console/ui/console.py" line="455"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="372"/>
+        <location filename="../../console/ui/console.py" line="455"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="456"/>
+        <source>Drag cameras here from the camera tree or the matches above</source>
+        <translation>从摄像机树或上方的搜索结果把摄像机拖到这里</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="465"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="374"/>
+        <location filename="../../console/ui/console.py" line="467"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="402"/>
+        <location filename="../../console/ui/console.py" line="536"/>
+        <source>unknown camera</source>
+        <translation>未知摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="558"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="405"/>
+        <location filename="../../console/ui/console.py" line="561"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
@@ -885,100 +1104,100 @@
 <context>
     <name>WallPreview</name>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="323"/>
-        <location filename="../../console/ui/wall_preview.py" line="700"/>
+        <location filename="../../console/ui/wall_preview.py" line="327"/>
+        <location filename="../../console/ui/wall_preview.py" line="722"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="328"/>
+        <location filename="../../console/ui/wall_preview.py" line="332"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="331"/>
+        <location filename="../../console/ui/wall_preview.py" line="335"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="333"/>
+        <location filename="../../console/ui/wall_preview.py" line="337"/>
         <source>Maximise on the wall</source>
         <translation>在电视墙上最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="338"/>
+        <location filename="../../console/ui/wall_preview.py" line="342"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="343"/>
+        <location filename="../../console/ui/wall_preview.py" line="347"/>
         <source>Hold tour</source>
         <translation>暂停轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="346"/>
+        <location filename="../../console/ui/wall_preview.py" line="350"/>
         <source>Grid</source>
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="450"/>
+        <location filename="../../console/ui/wall_preview.py" line="454"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="452"/>
-        <location filename="../../console/ui/wall_preview.py" line="465"/>
-        <location filename="../../console/ui/wall_preview.py" line="467"/>
+        <location filename="../../console/ui/wall_preview.py" line="456"/>
+        <location filename="../../console/ui/wall_preview.py" line="469"/>
+        <location filename="../../console/ui/wall_preview.py" line="471"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="460"/>
+        <location filename="../../console/ui/wall_preview.py" line="464"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="462"/>
+        <location filename="../../console/ui/wall_preview.py" line="466"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="463"/>
+        <location filename="../../console/ui/wall_preview.py" line="467"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="468"/>
+        <location filename="../../console/ui/wall_preview.py" line="472"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="551"/>
+        <location filename="../../console/ui/wall_preview.py" line="555"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="579"/>
+        <location filename="../../console/ui/wall_preview.py" line="587"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="581"/>
+        <location filename="../../console/ui/wall_preview.py" line="589"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="624"/>
+        <location filename="../../console/ui/wall_preview.py" line="657"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="632"/>
+        <location filename="../../console/ui/wall_preview.py" line="664"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="634"/>
+        <location filename="../../console/ui/wall_preview.py" line="666"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>

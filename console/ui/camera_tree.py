@@ -14,6 +14,11 @@ Two models over one `Catalog`, shown one at a time by `CameraBrowser`:
   because many sites share a name ("中山路路口3号") and only the place tells them apart.
 
 Both drag cameras as `CAMERA_MIME` ("1042\\n1043", UTF-8, also as text/plain).
+
+Both show a dot before each camera the wall agents report on (`set_camera_health`): green
+live, amber connecting, red lost or failing (the reason in its tooltip).  A camera on no tile
+has no dot: nobody watches it, so nothing is known about it, and a dot would claim more than
+the desk knows.
 """
 
 from __future__ import annotations
@@ -34,11 +39,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QStackedWidget, QTreeView, QVBoxLayout, QWidget
 
 from console.matrix.catalog import PLACE_SEPARATOR, Catalog
 from console.matrix.model import Camera
+from console.ui.theme import STATE_COLOURS
 
 CAMERA_MIME = "application/x-videowall-camera"
 CameraNumberRole = Qt.ItemDataRole.UserRole + 1  # int for a camera row, None for a place
@@ -78,6 +84,59 @@ def camera_label(camera: Camera) -> str:
     return f"{camera.number}  {camera.name}"
 
 
+class CameraHealth(QObject):
+    """What the wall agents last said of each camera: (state, reason); shared by both models."""
+
+    changed = Signal(set)  # camera numbers whose state or reason changed
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.cameras: dict[int, tuple[str, str]] = {}
+        self._icons: dict[str, QIcon] = {}
+
+    def set(self, cameras: dict[int, tuple[str, str]]) -> None:
+        changed = {n for n in self.cameras.keys() | cameras.keys() if self.cameras.get(n) != cameras.get(n)}
+        self.cameras = dict(cameras)
+        if changed:
+            self.changed.emit(changed)
+
+    def icon(self, number: int) -> QIcon | None:
+        known = self.cameras.get(number)
+        if known is None:
+            return None
+        state = known[0]
+        if state not in self._icons:
+            self._icons[state] = _dot(STATE_COLOURS.get(state, STATE_COLOURS["error"]))
+        return self._icons[state]
+
+    def camera_tooltip(self, camera: Camera) -> str:
+        text = f"{camera_label(camera)}\n{PLACE_SEPARATOR.join(camera.place)}"
+        health = self.tooltip(camera.number)
+        return f"{text}\n{health}" if health else text
+
+    def tooltip(self, number: int) -> str:
+        """One line for a camera's tooltip ("" when unknown), after its name and place."""
+        known = self.cameras.get(number)
+        if known is None:
+            return ""
+        state, reason = known
+        text = {"playing": self.tr("online: live on the wall"), "connecting": self.tr("connecting"),
+                "lost": self.tr("offline: signal lost"), "error": self.tr("offline: error")}.get(state, state)
+        return f"{text} ({reason})" if reason else text
+
+
+def _dot(colour: QColor, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(0, 0, 0, 0))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QColor(0, 0, 0, 0))
+    painter.setBrush(colour)
+    painter.drawEllipse(2, 2, size - 4, size - 4)
+    painter.end()
+    return QIcon(pixmap)
+
+
 def _place_font() -> QFont:
     font = QFont()
     font.setBold(True)
@@ -104,10 +163,13 @@ class _Node:
 class CameraTreeModel(QAbstractItemModel):
     """The catalog's places and cameras, one level loaded each time a place is first opened."""
 
-    def __init__(self, catalog: Catalog, parent: QObject | None = None) -> None:
+    def __init__(self, catalog: Catalog, parent: QObject | None = None, health: CameraHealth | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
         self._place_font = _place_font()
+        self._camera_nodes: dict[int, list[_Node]] = {}  # the loaded rows of each camera
+        self.health = health or CameraHealth(self)
+        self.health.changed.connect(self._health_changed)
         self._root = self._top()
 
     def _top(self) -> _Node:
@@ -121,8 +183,15 @@ class CameraTreeModel(QAbstractItemModel):
     def reload(self) -> None:
         """The catalog changed (an import): start again from its top level."""
         self.beginResetModel()
+        self._camera_nodes = {}
         self._root = self._top()
         self.endResetModel()
+
+    def _health_changed(self, numbers: set[int]) -> None:
+        for number in numbers:
+            for node in self._camera_nodes.get(number, ()):
+                index = self.createIndex(node.row, 0, node)
+                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
 
     # -- structure --------------------------------------------------------------------------
     def _node(self, index: Index) -> _Node:
@@ -178,6 +247,9 @@ class CameraTreeModel(QAbstractItemModel):
         cameras = self._catalog.cameras_at(node.path)  # at the top level: cameras with no place
         rows = [_Node(node, row, (*node.path, name), count) for row, (name, count) in enumerate(places)]
         rows += [_Node(node, len(places) + i, node.path, 1, camera) for i, camera in enumerate(cameras)]
+        for row in rows:
+            if row.camera is not None:
+                self._camera_nodes.setdefault(row.camera.number, []).append(row)
         return rows
 
     def index_of(self, path: Sequence[str], number: int | None = None) -> QModelIndex:
@@ -212,8 +284,10 @@ class CameraTreeModel(QAbstractItemModel):
             return camera_label(camera) if camera else f"{node.name}  ({node.count})"
         if role == Qt.ItemDataRole.ToolTipRole:
             if camera:
-                return f"{camera_label(camera)}\n{PLACE_SEPARATOR.join(camera.place)}"
+                return self.health.camera_tooltip(camera)
             return f"{PLACE_SEPARATOR.join(node.path)}\n" + self.tr("cameras: %1").replace("%1", str(node.count))
+        if role == Qt.ItemDataRole.DecorationRole and camera:
+            return self.health.icon(camera.number)
         if role == CameraNumberRole:
             return camera.number if camera else None
         if role == PlaceRole:
@@ -248,9 +322,12 @@ class CameraSearchModel(QAbstractTableModel):
 
     CAMERA, PLACE = 0, 1
 
-    def __init__(self, catalog: Catalog, limit: int = 200, parent: QObject | None = None) -> None:
+    def __init__(self, catalog: Catalog, limit: int = 200, parent: QObject | None = None,
+                 health: CameraHealth | None = None) -> None:
         super().__init__(parent)
         self._catalog = catalog
+        self.health = health or CameraHealth(self)
+        self.health.changed.connect(self._health_changed)
         self.limit = limit
         self.query = ""
         self.cameras: list[Camera] = []
@@ -266,6 +343,12 @@ class CameraSearchModel(QAbstractTableModel):
         self.cameras = found[:self.limit]
         self.endResetModel()
 
+    def _health_changed(self, numbers: set[int]) -> None:
+        rows = [row for row, camera in enumerate(self.cameras) if camera.number in numbers]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), 0),
+                                  [Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole])
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.cameras)
 
@@ -279,7 +362,9 @@ class CameraSearchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return camera_label(camera) if index.column() == self.CAMERA else PLACE_SEPARATOR.join(camera.place)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{camera_label(camera)}\n{PLACE_SEPARATOR.join(camera.place)}"
+            return self.health.camera_tooltip(camera)
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == self.CAMERA:
+            return self.health.icon(camera.number)
         if role == CameraNumberRole:
             return camera.number
         if role == PlaceRole:
@@ -318,8 +403,9 @@ class CameraBrowser(QWidget):
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.tree_model = CameraTreeModel(catalog, self)
-        self.search_model = CameraSearchModel(catalog, parent=self)
+        self.health = CameraHealth(self)
+        self.tree_model = CameraTreeModel(catalog, self, health=self.health)
+        self.search_model = CameraSearchModel(catalog, parent=self, health=self.health)
 
         self.search_box = QLineEdit(self)
         self.search_box.setPlaceholderText(self.tr("Search cameras: number, name or place"))
@@ -355,6 +441,10 @@ class CameraBrowser(QWidget):
         # A lone top-level place (one city) is opened: its counties are what operators pick from.
         if self.tree_model.rowCount() == 1:
             self.tree.expand(self.tree_model.index(0, 0))
+
+    def set_camera_health(self, cameras: dict[int, tuple[str, str]]) -> None:
+        """Camera number -> (state, reason) from the wall agents' reports; others are unknown."""
+        self.health.set(cameras)
 
     def reload(self) -> None:
         """After the catalog was imported anew: the tree from the top, the search again."""

@@ -10,32 +10,52 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import zmq
-from PySide6.QtCore import QByteArray, QObject, QSettings, QSocketNotifier, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, QSettings, QSocketNotifier, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShowEvent,
+    QUndoCommand,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QDockWidget,
     QFileDialog,
+    QFocusFrame,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -57,7 +77,8 @@ from console.matrix.host import HostClient
 from console.matrix.layouts import Layout, save_layout
 from console.matrix.model import Salvo, Screen, Tour, Wall, grid
 from console.matrix.protocol import HostEpoch
-from console.ui.camera_tree import CameraBrowser
+from console.ui.agent import WallAgent
+from console.ui.camera_tree import CameraBrowser, CameraSearchModel, camera_numbers
 from console.ui.keyboard_panel import KeyboardPanel
 from console.ui.tile import TileWidget
 from console.ui.wall_preview import WallPreview
@@ -67,6 +88,7 @@ from console.video.urls import with_credentials
 log = logging.getLogger("videowall.console")
 
 ROLES = ("operator", "supervisor")
+REFUSED_TEXT = "#ff6b70"  # red that reads on the dark theme's window colour
 
 
 class HostLink(QObject):
@@ -347,54 +369,188 @@ class SalvoTourPanel(QWidget):
         item = self.tours.currentItem()
         name = item.data(Qt.ItemDataRole.UserRole) if item is not None else ""
         steps = [(int(c), float(d)) for c, d in self.console.link.last.get("tour_defs", {}).get(name, [])]
-        editor = TourEditor(name, steps, self)
-        if editor.exec() == QDialog.DialogCode.Accepted:
-            tour, cameras, dwells = editor.result_tour()
-            self.console.save_tour_as(tour, list(zip(cameras, dwells, strict=True)))
+        self.console.edit_tour(name, steps)
+
+
+class _StepTable(QTableWidget):
+    """The tour's steps; cameras dragged from the camera tree or a search drop in as new steps."""
+
+    cameras_dropped = Signal(int, list)  # row to insert at, camera numbers
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, 3, parent)
+        self.setAcceptDrops(True)
+        self.viewport().setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def _cameras(self, event: QDropEvent | QDragEnterEvent | QDragMoveEvent) -> list[int]:
+        return camera_numbers(event.mimeData())
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        if self._cameras(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self._cameras(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        cameras = self._cameras(event)
+        if not cameras:
+            event.ignore()
+            return
+        row = self.rowAt(event.position().toPoint().y())
+        event.acceptProposedAction()
+        self.cameras_dropped.emit(self.rowCount() if row < 0 else row, cameras)
 
 
 class TourEditor(QDialog):
-    """A tour's cameras and dwell times, one row per step."""
+    """A tour's cameras and dwell times, one row per step.
 
-    def __init__(self, name: str, steps: list[tuple[int, float]], parent: QWidget | None = None) -> None:
+    Cameras come from the search box above the steps (Enter or a double click adds the
+    highlighted camera), by dragging them from the console's camera tree or from this
+    dialog's matches, or typed into the camera column.  The dialog is not modal, so the
+    console's tree stays usable for dragging while it is open.
+    """
+
+    CAMERA, NAME, DWELL = 0, 1, 2
+    DEFAULT_DWELL = 10.0
+
+    def __init__(self, name: str, steps: list[tuple[int, float]], parent: QWidget | None = None,
+                 catalog: Catalog | None = None) -> None:
         super().__init__(parent)
+        self.catalog = catalog
         self.setWindowTitle(self.tr("Edit tour"))
         form = QFormLayout(self)
         self.name = QLineEdit(name, self)
         form.addRow(self.tr("Tour name or number:"), self.name)
-        self.table = QTableWidget(0, 2, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Camera"), self.tr("Dwell (s)")])
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Find a camera: number, name or place; Enter adds it"))
+        self.search.setClearButtonEnabled(True)
+        self.matches = QTreeView(self)
+        self.matches.setRootIsDecorated(False)
+        self.matches.setUniformRowHeights(True)
+        self.matches.setDragEnabled(True)
+        self.matches.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.matches.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.matches.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.matches.setMaximumHeight(150)
+        self.search_model: CameraSearchModel | None = None
+        if catalog is not None:
+            self.search_model = CameraSearchModel(catalog, limit=50, parent=self)
+            self.matches.setModel(self.search_model)
+            self.search.textChanged.connect(self._search)
+            self.search.returnPressed.connect(self.add_highlighted)
+            self.matches.activated.connect(lambda _index: self.add_highlighted())
+            form.addRow(self.tr("Add camera:"), self.search)
+            form.addRow(self.matches)
+        else:
+            self.search.hide()
+            self.matches.hide()
+        self.table = _StepTable(self)
+        self.table.setHorizontalHeaderLabels([self.tr("Camera"), self.tr("Name"), self.tr("Dwell (s)")])
+        self.table.setToolTip(self.tr("Drag cameras here from the camera tree or the matches above"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(self.NAME, QHeaderView.ResizeMode.Stretch)
+        self.table.cameras_dropped.connect(self.insert_cameras)
+        self.table.itemChanged.connect(self._camera_edited)
         for camera, dwell in steps:
             self.add_step(camera, dwell)
         form.addRow(self.table)
         row = QHBoxLayout()
         add = QPushButton(self.tr("Add step"), self)
-        add.clicked.connect(lambda: self.add_step(0, 10.0))
+        add.clicked.connect(self._add_clicked)
         remove = QPushButton(self.tr("Remove step"), self)
         remove.clicked.connect(lambda: self.table.removeRow(self.table.currentRow()))
         row.addWidget(add)
         row.addWidget(remove)
         form.addRow(row)
         self.error = QLabel(self)
-        self.error.setStyleSheet("color: #e5484d;")
+        self.error.setStyleSheet(f"color: {REFUSED_TEXT};")
+        self.error.setWordWrap(True)
         form.addRow(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.resize(560, 520)
 
-    def add_step(self, camera: int, dwell: float) -> None:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        self.table.setItem(row, 0, QTableWidgetItem(str(camera) if camera else ""))
-        self.table.setItem(row, 1, QTableWidgetItem(f"{dwell:g}"))
+    def _search(self, text: str) -> None:
+        assert self.search_model is not None
+        self.search_model.set_query(text)
+        if self.search_model.rowCount() > 0:
+            self.matches.setCurrentIndex(self.search_model.index(0, 0))
+
+    def add_highlighted(self) -> list[int]:
+        """The cameras selected among the matches (the first match if none is) become steps."""
+        if self.search_model is None or self.search_model.rowCount() == 0:
+            return []
+        selected = {i.row() for i in self.matches.selectionModel().selectedRows()}
+        rows = sorted(selected) or [max(0, self.matches.currentIndex().row())]
+        cameras = [self.search_model.cameras[r].number for r in rows]
+        self.insert_cameras(self.table.rowCount(), cameras)
+        return cameras
+
+    def _add_clicked(self) -> None:
+        if self.search_model is not None and self.search_model.query and self.add_highlighted():
+            return
+        self.add_step(0, self._default_dwell())
+
+    def _default_dwell(self) -> float:
+        """A new step dwells as long as the last one: tours usually keep one rhythm."""
+        last = self.table.rowCount() - 1
+        item = self.table.item(last, self.DWELL) if last >= 0 else None
+        try:
+            return float(item.text()) if item is not None else self.DEFAULT_DWELL
+        except ValueError:
+            return self.DEFAULT_DWELL
+
+    @Slot(int, list)
+    def insert_cameras(self, row: int, cameras: list[int]) -> None:
+        dwell = self._default_dwell()
+        for offset, camera in enumerate(cameras):
+            self.add_step(camera, dwell, row=row + offset)
+        self.table.setCurrentCell(row + len(cameras) - 1, self.CAMERA)
+
+    def add_step(self, camera: int, dwell: float, *, row: int | None = None) -> None:
+        row = self.table.rowCount() if row is None else max(0, min(row, self.table.rowCount()))
+        self.table.blockSignals(True)
+        try:
+            self.table.insertRow(row)
+            self.table.setItem(row, self.CAMERA, QTableWidgetItem(str(camera) if camera else ""))
+            name = QTableWidgetItem(self._camera_name(camera))
+            name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, self.NAME, name)
+            self.table.setItem(row, self.DWELL, QTableWidgetItem(f"{dwell:g}"))
+        finally:
+            self.table.blockSignals(False)
+
+    def _camera_name(self, camera: int) -> str:
+        if not camera or self.catalog is None:
+            return ""
+        found = self.catalog.get(camera)
+        return found.name if found is not None else self.tr("unknown camera")
+
+    def _camera_edited(self, item: QTableWidgetItem) -> None:
+        if item.column() != self.CAMERA:
+            return
+        name = self.table.item(item.row(), self.NAME)
+        if name is not None:
+            text = item.text().strip()
+            self.table.blockSignals(True)
+            name.setText(self._camera_name(int(text)) if text.isdigit() else "")
+            self.table.blockSignals(False)
 
     def result_tour(self) -> tuple[str, list[int], list[float]]:
         """The edited tour; ValueError names the first bad cell."""
         cameras, dwells = [], []
         for row in range(self.table.rowCount()):
-            texts = [(cell.text() if (cell := self.table.item(row, c)) is not None else "").strip() for c in (0, 1)]
+            texts = [(cell.text() if (cell := self.table.item(row, c)) is not None else "").strip()
+                     for c in (self.CAMERA, self.DWELL)]
             try:
                 cameras.append(int(texts[0]))
                 dwells.append(float(texts[1]))
@@ -412,6 +568,39 @@ class TourEditor(QDialog):
             self.error.setText(str(exc))
             return
         super().accept()
+
+
+class FocusFrame(QFocusFrame):
+    """A frame around the widget with the keyboard focus, drawn in the selection colour.
+
+    The dark palette makes Fusion's own focus hints (a faint dotted line, or nothing) easy to
+    miss; an operator must see at a glance where a key press goes.
+    """
+
+    COLOUR = QColor("#5b9bff")
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.widget() is None:
+            return
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(self.COLOUR, 2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 3, 3)
+        painter.end()
+
+
+class _WallWindowsWatcher(QObject):
+    """Tells the console when one of this process's wall windows is shown."""
+
+    def __init__(self, console: ConsoleWindow) -> None:
+        super().__init__(console)
+        self.console = console
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Show and isinstance(watched, WallAgent):
+            self.console.wall_window_shown(watched)
+        return False
 
 
 class ConsoleWindow(QMainWindow):
@@ -444,30 +633,26 @@ class ConsoleWindow(QMainWindow):
         # First run: the wall preview gets the middle; saved dock places win afterwards.
         self.resizeDocks([cameras, monitor], [330, 460], Qt.Orientation.Horizontal)
         self.resizeDocks([cameras, salvos, keyboard], [640, 260, 330], Qt.Orientation.Vertical)
-        self.keyboard.install_shortcuts(self)
+        self.keyboard.install_keypad(self)
 
+        self.docks = {"cameras": cameras, "main-monitor": monitor, "keyboard": keyboard, "salvos": salvos}
+        self._build_actions()
+        self._build_menus()
         toolbar = QToolBar(self.tr("Wall"), self)
         toolbar.setObjectName("wall-toolbar")
         self.addToolBar(toolbar)
-        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
-        toolbar.addAction(self.undo_action)
-        toolbar.addAction(self.redo_action)
-        save = QAction(self.tr("Save wall as salvo…"), self)
-        save.setEnabled(role == "supervisor")
-        save.triggered.connect(self.save_salvo)
-        toolbar.addAction(save)
-        self.save_layout_action = QAction(self.tr("Save wall as layout…"), self)
-        self.save_layout_action.setEnabled(role == "supervisor")
-        self.save_layout_action.triggered.connect(self.save_layout)
-        toolbar.addAction(self.save_layout_action)
-        self.import_action = QAction(self.tr("Import camera catalog…"), self)
-        self.import_action.setEnabled(role == "supervisor")
-        self.import_action.setToolTip(self.tr("Replace the camera catalog from a YAML or CSV file"))
-        self.import_action.triggered.connect(self.import_catalog)
-        toolbar.addAction(self.import_action)
+        for action in (self.undo_action, self.redo_action, self.save_salvo_action, self.save_layout_action,
+                       self.import_action):
+            toolbar.addAction(action)
+        # The keyboard focus shows as a frame: an operator must see where a key press goes.
+        self.focus_frame = FocusFrame(self)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._focus_moved)
+        # Wall windows of this desk (the one-PC centre) follow the keypad, and take the focus
+        # from the console when they appear: under a bare X server nobody gives it back.
+        self._windows_watcher = _WallWindowsWatcher(self)
+        app.installEventFilter(self._windows_watcher)
 
         self.host_label = QLabel(self)
         self.agents_label = QLabel(self)
@@ -499,6 +684,244 @@ class ConsoleWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    # -- menus and actions -----------------------------------------------------------------
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                *, name: str, tip: str = "", enabled: bool = True) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutVisibleInContextMenu(True)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.setEnabled(enabled)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)  # the shortcut works while the menu bar is hidden too
+        return action
+
+    def _build_actions(self) -> None:
+        supervisor = self.role == "supervisor"
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.undo_action.setObjectName("undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.redo_action.setObjectName("redo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        only = self.tr("Only supervisors do this")
+        self.import_action = self._action(self.tr("Import camera catalog…"), self.import_catalog, "Ctrl+I", name="import",
+                                          tip=self.tr("Replace the camera catalog from a YAML or CSV file")
+                                          if supervisor else only, enabled=supervisor)
+        self.save_layout_action = self._action(self.tr("Save wall as layout…"), self.save_layout, "Ctrl+Shift+S",
+                                               name="save_layout", enabled=supervisor, tip="" if supervisor else only)
+        self.quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit, name="quit")
+        if self.quit_action.shortcut().isEmpty():  # not every platform has a standard Quit key
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.find_action = self._action(self.tr("Find camera"), self.focus_search, QKeySequence.StandardKey.Find,
+                                        name="find", tip=self.tr("Search cameras by number, name or place"))
+        self.command_line_action = self._action(self.tr("Keyboard line"), self.focus_command_line, "Ctrl+L",
+                                                name="command_line", tip=self.tr("Type a whole keyboard line"))
+        self.preview_action = self._action(self.tr("Wall preview"), self.focus_preview, "Ctrl+0", name="preview",
+                                           tip=self.tr("The keyboard focus to the wall preview"))
+        self.full_screen_action = self._action(self.tr("Full screen"), self.toggle_full_screen,
+                                               QKeySequence.StandardKey.FullScreen, name="full_screen")
+        if self.full_screen_action.shortcut().isEmpty():
+            self.full_screen_action.setShortcut(QKeySequence("F11"))
+        self.save_salvo_action = self._action(self.tr("Save wall as salvo…"), self.save_salvo, "Ctrl+S", name="save_salvo",
+                                              enabled=supervisor, tip="" if supervisor else only)
+        self.recall_salvo_action = self._action(self.tr("Recall salvo…"), self.choose_salvo, "Ctrl+R", name="recall_salvo")
+        self.start_tour_action = self._action(self.tr("Start tour on the selected monitor…"), self.choose_tour, "Ctrl+T",
+                                              name="start_tour")
+        self.edit_tour_action = self._action(self.tr("Edit tour…"), self.edit_tour, "Ctrl+E", name="edit_tour",
+                                             enabled=supervisor, tip="" if supervisor else only)
+        self.clear_action = self._action(self.tr("Clear the selected monitor"), self.clear_selected, "Ctrl+Backspace",
+                                         name="clear_monitor")
+        self.maximise_action = self._action(self.tr("Maximise or restore the selected monitor"), self.toggle_maximise,
+                                            "Ctrl+M", name="maximise")
+        self.keys_help_action = self._action(self.tr("Keyboard and keypad"), self.show_keys_help,
+                                             QKeySequence.StandardKey.HelpContents, name="keys_help")
+        if self.keys_help_action.shortcut().isEmpty():
+            self.keys_help_action.setShortcut(QKeySequence("F1"))
+        self.about_action = self._action(self.tr("About videowall"), self.show_about, None, name="about")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.setObjectName("menu_file")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.save_layout_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view = bar.addMenu(self.tr("&View"))
+        view.setObjectName("menu_view")
+        for action in (self.find_action, self.command_line_action, self.preview_action):
+            view.addAction(action)
+        view.addSeparator()
+        for number, name in enumerate(("cameras", "main-monitor", "keyboard", "salvos"), start=1):
+            toggle = self.docks[name].toggleViewAction()
+            toggle.setObjectName(f"show_{name}")
+            toggle.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            toggle.setShortcutVisibleInContextMenu(True)
+            view.addAction(toggle)
+        view.addSeparator()
+        view.addAction(self.full_screen_action)
+
+        wall = bar.addMenu(self.tr("&Wall"))
+        wall.setObjectName("menu_wall")
+        for action in (self.undo_action, self.redo_action):
+            wall.addAction(action)
+        wall.addSeparator()
+        for action in (self.clear_action, self.maximise_action):
+            wall.addAction(action)
+        wall.addSeparator()
+        for action in (self.recall_salvo_action, self.save_salvo_action, self.start_tour_action, self.edit_tour_action):
+            wall.addAction(action)
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.setObjectName("menu_help")
+        help_menu.addAction(self.keys_help_action)
+        help_menu.addAction(self.about_action)
+
+    def menus(self) -> dict[str, QMenu]:
+        return {m.objectName(): m for m in self.menuBar().findChildren(QMenu) if m.objectName().startswith("menu_")}
+
+    def focus_search(self) -> None:
+        self._show_dock("cameras")
+        box = self.browser.search_box
+        box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        box.selectAll()
+
+    def focus_command_line(self) -> None:
+        self._show_dock("keyboard")
+        self.keyboard.command_line.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def focus_preview(self) -> None:
+        self.preview.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _show_dock(self, name: str) -> None:
+        dock = self.docks[name]
+        if dock.isHidden():
+            dock.show()
+
+    def toggle_full_screen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    def take_keyboard_focus(self) -> None:
+        """Make the console the window that gets the keys, with the wall preview focused.
+
+        Under a bare X server (a kiosk session: no window manager) nobody else gives a window
+        the keyboard: without this the keypad and every shortcut are dead.  A text field is
+        not a good start: the keypad types into text fields instead of driving the wall.
+        """
+        if not self.isVisible() or QApplication.activeModalWidget() is not None:
+            return
+        self.activateWindow()
+        focus = self.focusWidget()
+        if focus is None or not focus.isVisible():
+            self.preview.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        QTimer.singleShot(0, self.take_keyboard_focus)
+
+    def _focus_moved(self, _old: QWidget | None, new: QWidget | None) -> None:
+        # Only this window's widgets: a dialog or another desk's window frames its own focus.
+        target = new if new is not None and new.window() is self and new is not self else None
+        self.focus_frame.setWidget(target)  # type: ignore[arg-type]  # None hides the frame (Qt takes nullptr)
+
+    def wall_window_shown(self, window: QWidget) -> None:
+        """A wall window of this desk appeared: the keypad follows it, the keys stay here."""
+        self.keyboard.install_keypad(window)
+        QTimer.singleShot(0, self.take_keyboard_focus)
+
+    def clear_selected(self) -> None:
+        monitor = self.preview.selected_monitor
+        if monitor is None:
+            self.statusBar().showMessage(self.tr("Select a monitor first"), 4000)
+            return
+        if self._route(monitor) is not None:
+            self.request(ClearTile(monitor))
+
+    def toggle_maximise(self) -> None:
+        monitor = self.preview.selected_monitor
+        if monitor is None:
+            self.statusBar().showMessage(self.tr("Select a monitor first"), 4000)
+            return
+        info = self.preview.tile_info(monitor)
+        if info is not None and self.preview.is_maximised(info.screen):
+            self.preview.restore_screen(info.screen)
+        else:
+            self.preview.maximise_monitor(monitor)
+
+    def choose_salvo(self) -> None:
+        names = list(self.link.last.get("salvos", []))
+        if not names:
+            self.statusBar().showMessage(self.tr("The host has no salvos"), 4000)
+            return
+        name, ok = QInputDialog.getItem(self, self.tr("Recall salvo"), self.tr("Salvo:"), names, 0, False)
+        if ok and name:
+            self.recall_salvo(name)
+
+    def choose_tour(self) -> None:
+        names = list(self.link.last.get("tours", []))
+        if self.preview.selected_monitor is None:
+            self.statusBar().showMessage(self.tr("Select a monitor first"), 4000)
+            return
+        if not names:
+            self.statusBar().showMessage(self.tr("The host has no tours"), 4000)
+            return
+        name, ok = QInputDialog.getItem(self, self.tr("Start tour"), self.tr("Tour:"), names, 0, False)
+        if ok and name:
+            self.start_tour(name)
+
+    def edit_tour(self, name: str | None = None, steps: list[tuple[int, float]] | None = None) -> TourEditor | None:
+        """The tour editor, not modal: cameras can be dragged into it from the camera tree."""
+        if self.role != "supervisor":
+            self.statusBar().showMessage(self.tr("Only supervisors edit tours"), 4000)
+            return None
+        if name is None:
+            item = self.salvo_panel.tours.currentItem()
+            name = str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else ""
+        if steps is None:
+            steps = [(int(c), float(d)) for c, d in self.link.last.get("tour_defs", {}).get(name, [])]
+        editor = TourEditor(name, steps, self, catalog=self.catalog)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.setModal(False)
+
+        def save() -> None:
+            tour, cameras, dwells = editor.result_tour()
+            self.save_tour_as(tour, list(zip(cameras, dwells, strict=True)))
+
+        editor.accepted.connect(save)
+        editor.show()
+        return editor
+
+    def show_keys_help(self) -> None:
+        QMessageBox.information(self, self.tr("Keyboard and keypad"), self.keys_help_text())
+
+    def keys_help_text(self) -> str:
+        rows = [
+            self.tr("Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR"),
+            self.tr("Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall"),
+        ]
+        for action in (self.find_action, self.command_line_action, self.preview_action, self.undo_action,
+                       self.redo_action, self.clear_action, self.maximise_action, self.recall_salvo_action,
+                       self.save_salvo_action, self.start_tour_action):
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            rows.append(f"{keys}\t{action.text().replace('&', '')}")
+        return "\n".join(rows)
+
+    def show_about(self) -> None:
+        from console import __version__
+
+        QMessageBox.about(self, self.tr("About videowall"),
+                          self.tr("videowall %1: the software video matrix and video-wall console").replace("%1", __version__))
+
     # -- host -> desk ------------------------------------------------------------------
     def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
         self.preview.load_snapshot(snapshot)
@@ -519,6 +942,7 @@ class ConsoleWindow(QMainWindow):
         self.preview.set_health(health)
         now = time.time() + self.link.clock_offset
         online = [name for name, report in health.items() if now - float(report.get("at", 0)) < 5]
+        self.browser.set_camera_health(camera_health(health[name] for name in online))
         lost = sum(1 for name in online for tile in health[name].get("tiles", {}).values()
                    if tile.get("state") in ("lost", "error"))
         self.agents_label.setText(self.tr("agents online: %1").replace("%1", str(len(online))))
@@ -598,8 +1022,32 @@ class ConsoleWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Only supervisors save salvos"), 4000)
             return
         name, ok = QInputDialog.getText(self, self.tr("Save wall as salvo"), self.tr("Salvo name or number:"))
-        if ok and name.strip():
-            self.save_salvo_as(name.strip())
+        name = name.strip()
+        if not ok or not name:
+            return
+        if name in self.link.last.get("salvos", []):
+            question = self.overwrite_question(name)
+            question.exec()
+            if question.clickedButton() is not question.property("replace_button"):
+                self.statusBar().showMessage(self.tr("salvo %1 kept as it was").replace("%1", name), 4000)
+                return
+        self.save_salvo_as(name)
+
+    def overwrite_question(self, name: str) -> QMessageBox:
+        """Asks before a saved salvo is replaced; Cancel is the default (Enter keeps the old one)."""
+        old = self.link.last.get("salvo_defs", {}).get(name, [])
+        title = self.link.last.get("titles", {}).get(f"salvo:{name}", "")
+        now = len(self.link.last.get("routes", {}))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Replace salvo"),
+                          self.tr("Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now "
+                                  "(%3 monitors)?").replace("%1", f"{name} {title}".strip())
+                          .replace("%2", str(len(old))).replace("%3", str(now)), parent=self)
+        replace = box.addButton(self.tr("Replace"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setProperty("replace_button", replace)
+        return box
 
     def save_salvo_as(self, name: str) -> dict[str, Any]:
         reply = self.link.command(SaveSalvo(name))
@@ -699,6 +1147,30 @@ class ConsoleWindow(QMainWindow):
         self.settings.sync()
         self.main_monitor.close_players()
         super().closeEvent(event)
+
+
+_STATE_RANK = {"playing": 3, "connecting": 2, "lost": 1, "error": 1}
+
+
+def camera_health(reports: Iterable[dict[str, Any]]) -> dict[int, tuple[str, str]]:
+    """Each camera's state and reason from the wall agents' fresh tile reports.
+
+    A camera on several tiles counts as live if any of them shows it live: the camera is fine,
+    whatever one tile's trouble is.
+    """
+    cameras: dict[int, tuple[str, str]] = {}
+    for report in reports:
+        tiles = report.get("tiles") if isinstance(report, dict) else None
+        for tile in (tiles or {}).values():
+            if not isinstance(tile, dict):
+                continue
+            camera, state = tile.get("camera"), str(tile.get("state", ""))
+            if not isinstance(camera, int) or state not in _STATE_RANK:
+                continue
+            known = cameras.get(camera)
+            if known is None or _STATE_RANK[state] > _STATE_RANK[known[0]]:
+                cameras[camera] = (state, str(tile.get("reason") or ""))
+    return cameras
 
 
 def _describe(command: Command) -> str:

@@ -29,14 +29,17 @@ PC numeric keypad (the mapping is data: `KEYPAD_KEYS`, replaced per panel by the
     keypad -     PREV
     keypad /     CLEAR
 
-The keypad keys are `QShortcut`s.  By default they live on the panel with
-`WidgetWithChildrenShortcut`: they work while the focus is anywhere in the panel.
-`install_shortcuts(window)` moves them to the console's main window (`WindowShortcut`), so the
-keypad drives the keyboard wherever the operator last clicked (camera tree, wall preview):
-their hands stay on the keypad while their eyes are on the wall.  In both cases a widget that
-takes typed text (the command line, a search box, a spin box: anything with
-`WA_InputMethodEnabled`) keeps every keypad key, Enter included: typing "1042" into a search
-field must not change a monitor.
+The keypad is read from the key events themselves (key code and `KeypadModifier`) by an
+event filter on the application, not through `QShortcut`s: on X11, Qt's shortcut map drops the
+keypad modifier before matching, so shortcuts registered with it never fire for real key
+events (only for the synthetic ones an offscreen test sends).  By default the filter serves
+key events aimed at the panel and its children; `install_keypad(window)` widens it to a whole
+window (the console's main window, the desk's own wall windows), so the keypad drives the
+keyboard wherever the operator last clicked (camera tree, wall preview): their hands stay on
+the keypad while their eyes are on the wall.  In both cases a widget that takes typed text
+(the command line, a search box, a spin box: anything with `WA_InputMethodEnabled`) keeps
+every keypad key, Enter included: typing "1042" into a search field must not change a
+monitor.  A held key does not repeat (no 33333, no ten cameras stepped through).
 """
 
 from __future__ import annotations
@@ -47,8 +50,8 @@ from collections.abc import Iterable, Mapping
 from functools import partial
 from types import MappingProxyType
 
-from PySide6.QtCore import QEvent, QKeyCombination, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QKeyEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QFontDatabase, QFontMetrics, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -63,6 +66,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -100,7 +104,7 @@ LCD_BACKGROUND = QColor("#07110b")
 LCD_TEXT = QColor("#9be7b0")
 FUNCTION_KEY = QColor("#24344a")
 CLEAR_KEY = QColor("#4a2a2a")
-DIMMED_TEXT = QColor("#4b535e")
+DIMMED_TEXT = QColor("#737c89")  # dimmed, yet readable (contrast ≥ 3 on DIMMED_KEY)
 DIMMED_KEY = QColor("#14181e")
 
 _WORD_BEFORE_CURSOR = re.compile(r"[A-Za-z]+$")
@@ -225,6 +229,17 @@ class CommandLine(QLineEdit):
         self.setCursorPosition(start + len(inserted))
 
 
+def _keep_label_whole(button: QPushButton, width: int, height: int) -> None:
+    """At least `width` × `height`, and never so narrow that the key's label is cut: a key
+    reading "LOSE" or "PE" is no key at all.  (A push button's explicit minimum size wins over
+    its size hint, so the label must be measured here.)"""
+    style = button.style()
+    margins = 2 * (style.pixelMetric(QStyle.PixelMetric.PM_ButtonMargin, None, button)
+                   + style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, None, button))
+    text = QFontMetrics(button.font()).horizontalAdvance(button.text()) + margins + 4
+    button.setMinimumSize(max(width, text), height)
+
+
 def _checked_keypad(keypad: Mapping[Qt.Key, str]) -> dict[Qt.Key, str]:
     wrong = {key: name for key, name in keypad.items() if name not in DIGITS and name not in KEYS}
     if wrong:
@@ -232,25 +247,59 @@ def _checked_keypad(keypad: Mapping[Qt.Key, str]) -> dict[Qt.Key, str]:
     return dict(keypad)
 
 
-class _TextFieldsFirst(QObject):
-    """Lets a focused text field keep the keypad keys that would otherwise be shortcuts.
+class _KeypadFilter(QObject):
+    """Presses the panel's keys for numeric keypad events, read from the events themselves.
 
-    Line edits already claim printable keys, but not keypad Enter; without this, Enter in a
-    search box would press CAM.
+    Installed on the application, so it sees each key event before the focused widget does:
+    a tree view would otherwise take "1" for its type-ahead search, and the event would never
+    travel up to the window.
     """
 
-    def __init__(self, keys: Iterable[Qt.Key], parent: QObject) -> None:
-        super().__init__(parent)
-        self.keys = frozenset(keys)
+    def __init__(self, panel: KeyboardPanel) -> None:
+        super().__init__(panel)
+        self.panel = panel
+        self.windows: list[QWidget] = []  # empty: the panel and its children only
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.modifiers() & Qt.KeyboardModifier.KeypadModifier and event.key() in self.keys):
-            focus = QApplication.focusWidget()
-            if focus is not None and focus.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled):
-                event.accept()
-                return True
-        return super().eventFilter(watched, event)
+    def key_name(self, watched: QObject, event: QEvent) -> str | None:
+        """The keyboard key an event stands for, if it is ours to take."""
+        if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.KeyRelease):
+            return None
+        if not isinstance(event, QKeyEvent) or not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
+            return None
+        # Only the widget stage: Qt hands a key event to the QWindow first, then to the focus widget.
+        if not isinstance(watched, QWidget):
+            return None
+        try:
+            key = Qt.Key(event.key())
+        except ValueError:
+            return None
+        name = self.panel.keypad.get(key)
+        if name is None or not self.panel.is_connected():
+            return None  # a greyed keyboard is deaf: the key does what it would do without us
+        focus = QApplication.focusWidget() or watched
+        if focus.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled):
+            return None  # a text field keeps what is typed into it
+        return name if self._serves(watched) else None
+
+    def _serves(self, widget: QWidget | None) -> bool:
+        if widget is None:
+            return False
+        if not self.windows:
+            return widget is self.panel or self.panel.isAncestorOf(widget)
+        return widget.window() in self.windows
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        name = self.key_name(watched, event)
+        if name is None:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # a key press, not a shortcut: no action bound to "+" or Enter takes it
+            return True
+        if event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if not event.isAutoRepeat():
+                self.panel.keypad_press(name)
+        return True  # press and release are both ours: the widget under them must not act too
 
 
 class KeyboardPanel(QWidget):
@@ -266,10 +315,6 @@ class KeyboardPanel(QWidget):
         self._accepted = KeyboardSession()  # the host's session as of the last line it accepted
         self._pending: deque[str] = deque(maxlen=PENDING_LIMIT)  # sent, not yet answered
         self._connected = True
-        self._shortcuts: dict[QShortcut, str] = {}  # shortcut -> key name
-        self._shortcut_host: QWidget | None = None
-        self._shortcut_context = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self._text_fields_first: _TextFieldsFirst | None = None
         self.buttons: dict[str, QPushButton] = {}
         self.ptz_buttons: dict[str, QPushButton] = {}
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the keypad works once the panel is clicked
@@ -299,7 +344,10 @@ class KeyboardPanel(QWidget):
         self.reply_log.setMaximumHeight(140)
         layout.addWidget(self.reply_log)
 
-        self._install(self, Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._keypad_filter = _KeypadFilter(self)
+        app = QApplication.instance()
+        assert app is not None, "a KeyboardPanel needs a QApplication"
+        app.installEventFilter(self._keypad_filter)
         self._refresh_tooltips()
         self._refresh_display()
 
@@ -385,7 +433,7 @@ class KeyboardPanel(QWidget):
     def _key_button(self, parent: QWidget, label: str, *, points: int = 18) -> QPushButton:
         button = QPushButton(label, parent)
         button.setFont(self._big_font(points))
-        button.setMinimumSize(64, 52)
+        _keep_label_whole(button, 64, 52)
         button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         # A key press must not take the focus away from where the operator is typing.
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -415,6 +463,7 @@ class KeyboardPanel(QWidget):
             for offset, name in enumerate(pair):
                 button = add(name, labels[name], helps[name], row=row, column=3 + offset)
                 button.setFont(self._big_font(15))
+                _keep_label_whole(button, 64, 52)
                 palette = button.palette()
                 for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
                     palette.setColor(group, QPalette.ColorRole.Button, CLEAR_KEY if name == "CLEAR" else FUNCTION_KEY)
@@ -446,23 +495,32 @@ class KeyboardPanel(QWidget):
 
     def _ptz_button(self, box: QGroupBox, grid: QGridLayout, name: str, *, label: str, tip: str, row: int, column: int,
                     span: int = 1) -> None:
-        button = self._key_button(box, label, points=13)
-        button.setMinimumSize(52, 40)
+        button = self._key_button(box, label, points=12)
+        _keep_label_whole(button, 52, 40)
         button.setToolTip(tip)
         button.setAccessibleName(name.replace("_", " ").lower())
         grid.addWidget(button, row, column, 1, span)
         self.ptz_buttons[name] = button
 
-    # -- keypad shortcuts -----------------------------------------------------------------
-    def install_shortcuts(self, window: QWidget) -> None:
-        """Let the numeric keypad drive this panel anywhere in `window` (text fields excepted)."""
-        self._install(window, Qt.ShortcutContext.WindowShortcut)
+    # -- numeric keypad -------------------------------------------------------------------
+    def install_keypad(self, window: QWidget) -> None:
+        """Let the numeric keypad drive this panel anywhere in `window` (text fields excepted);
+        called again, for each further window (the desk's own wall windows)."""
+        if window not in self._keypad_filter.windows:
+            self._keypad_filter.windows.append(window)
+            window.destroyed.connect(partial(self._forget_window, window))
+
+    def _forget_window(self, window: QWidget) -> None:
+        if window in self._keypad_filter.windows:
+            self._keypad_filter.windows.remove(window)
+
+    @property
+    def keypad_windows(self) -> list[QWidget]:
+        return list(self._keypad_filter.windows)
 
     def set_keypad(self, keypad: Mapping[Qt.Key, str]) -> None:
         """Another keypad mapping (Qt key → key name), e.g. from the desk's settings."""
         self.keypad = MappingProxyType(_checked_keypad(keypad))
-        if self._shortcut_host is not None:
-            self._install(self._shortcut_host, self._shortcut_context)
         self._refresh_tooltips()
 
     def _refresh_tooltips(self) -> None:
@@ -472,37 +530,8 @@ class KeyboardPanel(QWidget):
             hint = "" if keypad is None else "\n" + self.tr("Numeric keypad: %1").replace("%1", keypad)
             button.setToolTip(help_text + hint)
 
-    def _install(self, host: QWidget, context: Qt.ShortcutContext) -> None:
-        for shortcut in self._shortcuts:
-            shortcut.setEnabled(False)
-            shortcut.deleteLater()
-        if self._shortcut_host is not None and self._text_fields_first is not None:
-            self._shortcut_host.removeEventFilter(self._text_fields_first)
-            self._text_fields_first.deleteLater()
-        self._shortcuts = {}
-        for key, name in self.keypad.items():
-            shortcut = QShortcut(QKeySequence(QKeyCombination(Qt.KeyboardModifier.KeypadModifier, key)), host)
-            shortcut.setContext(context)
-            shortcut.setAutoRepeat(False)  # a held key must not type 33333 or step through ten cameras
-            shortcut.setEnabled(self._connected)
-            # A bound slot, not a closure: Qt drops the connection if the panel goes first.
-            shortcut.activated.connect(self._keypad_pressed)
-            self._shortcuts[shortcut] = name
-        # Key events travel from the focused widget up to the window, so a filter on the
-        # shortcuts' host sees every ShortcutOverride that could trigger them.
-        self._text_fields_first = _TextFieldsFirst(self.keypad, host)
-        host.installEventFilter(self._text_fields_first)
-        self._shortcut_host, self._shortcut_context = host, context
-
-    @property
-    def shortcuts(self) -> list[QShortcut]:
-        return list(self._shortcuts)
-
-    @Slot()
-    def _keypad_pressed(self) -> None:
-        name = self._shortcuts.get(self.sender())  # type: ignore[call-overload]
-        if name is None:
-            return
+    def keypad_press(self, name: str) -> None:
+        """A keypad key: shown on its on-screen key for a moment, then pressed."""
         button = self.buttons.get(name)
         if button is not None:
             button.setDown(True)
@@ -586,8 +615,6 @@ class KeyboardPanel(QWidget):
         self._connected = connected
         self.matrix_keys.setEnabled(connected)
         self.command_line.setEnabled(connected)
-        for shortcut in self._shortcuts:
-            shortcut.setEnabled(connected)
         if connected:
             self._show_answer("", LCD_TEXT, "")
         else:

@@ -8,14 +8,21 @@ and the reason is shown.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from console.ui.text_fit import TextBox, elided, fitted_font, line_height, seconds, sized, text_width
 from console.ui.theme import STATE_COLOURS
 from console.video.player import Health, VideoEngine
 from console.video.qt import QtTilePlayer
 
 HEADER = 22
+HEADER_PAD = 6  # left and right of the header's text
+HEADER_GAP = 8  # between the label and the badge
+DOT = 10  # the state dot's diameter
+DOT_GAP = 5  # between the dot and its text
+STATE_PAD = 8  # left and right of the state title
+TITLE_MIN_PX = 10  # a state title smaller than this is elided instead
 
 
 class TileWidget(QWidget):
@@ -140,29 +147,46 @@ class TileWidget(QWidget):
     def _paint_header(self, painter: QPainter, health: Health) -> None:
         bar = QRect(0, 0, self.width(), HEADER)
         painter.fillRect(bar, QColor(12, 15, 20, 235))
-        font = QFont(self.font())
-        font.setPixelSize(13)
-        painter.setFont(font)
-        label = ""
-        if self.monitor is not None:
-            label = self.tr("MON %1").replace("%1", str(self.monitor)) + "  "
-        if self.camera_number is not None:
-            label += f"{self.camera_number}  {self.camera_name}"
-        painter.setPen(QColor("#d8dee9"))
-        badge = self._badge_text(health)
-        metrics = painter.fontMetrics()
-        badge_w = metrics.horizontalAdvance(badge) + 22
-        text_rect = bar.adjusted(6, 0, -badge_w - 6, 0)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                         metrics.elidedText(label, Qt.TextElideMode.ElideRight, text_rect.width()))
-        dot = QRect(self.width() - badge_w, (HEADER - 10) // 2, 10, 10)
+        boxes, dot = self.header_layout(health)
+        painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setBrush(STATE_COLOURS.get(health.state, STATE_COLOURS["idle"]))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawEllipse(dot)
-        painter.setPen(QColor("#aab4c3"))
+        painter.restore()
+        for box in boxes:
+            box.paint(painter)
+
+    def header_layout(self, health: Health) -> tuple[list[TextBox], QRect]:
+        """The header's labels and its state dot, fitted to the tile's width.
+
+        The monitor and camera numbers are what an operator reads first; the badge (fps and
+        frame age) gives way before they do: first its frame age, then its text (the dot's
+        colour still tells the state).
+        """
+        font = sized(self.font(), 13)
+        monitor = self.tr("MON %1").replace("%1", str(self.monitor)) if self.monitor is not None else ""
+        camera = "" if self.camera_number is None else f"{self.camera_number}  {self.camera_name}".rstrip()
+        label = f"{monitor}  {camera}" if monitor and camera else monitor or camera
+        essential = f"{monitor}  {self.camera_number}" if monitor and self.camera_number is not None else label
+        width = self.width() - 2 * HEADER_PAD
+        badge = ""
+        for candidate in self._badge_texts(health):
+            badge = candidate
+            badge_w = (text_width(badge, font) + DOT_GAP if badge else 0) + DOT + HEADER_GAP
+            if text_width(essential, font) + badge_w <= width:
+                break
+        badge_w = (text_width(badge, font) + DOT_GAP if badge else 0) + DOT
         left_middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        painter.drawText(bar.adjusted(dot.right() + 6, 0, -4, 0), left_middle, badge)
+        text_rect = QRect(HEADER_PAD, 0, max(0, width - badge_w - HEADER_GAP), HEADER)
+        dot = QRect(self.width() - HEADER_PAD - badge_w, (HEADER - DOT) // 2, DOT, DOT)
+        boxes = [TextBox(elided(label, font, text_rect.width()), font, text_rect, int(left_middle), QColor("#d8dee9"),
+                         "header")]
+        if badge:
+            badge_rect = QRect(dot.right() + 1 + DOT_GAP, 0, self.width() - HEADER_PAD - dot.right() - 1 - DOT_GAP, HEADER)
+            boxes.append(TextBox(elided(badge, font, badge_rect.width()), font, badge_rect, int(left_middle),
+                                 QColor("#aab4c3"), "badge"))
+        return boxes, dot
 
     def reason_text(self, reason: str) -> str:
         """The video engine's reasons (Qt-free, so English) in the operator's language."""
@@ -182,63 +206,105 @@ class TileWidget(QWidget):
         }
         return known.get(reason, reason)
 
-    def _badge_text(self, health: Health) -> str:
+    def _badge_texts(self, health: Health) -> list[str]:
+        """The header's badge, longest first: the layout takes the longest that fits."""
         if health.state == "playing":
-            return self.tr("%1 fps").replace("%1", f"{health.fps:.0f}") + f" · {health.frame_age * 1000:.0f} ms"
-        return {
+            fps = self.tr("%1 fps").replace("%1", f"{health.fps:.0f}")
+            return [f"{fps} · {seconds(health.frame_age * 1000, 0)} ms", fps, ""]
+        text = {
             "idle": self.tr("idle"),
             "connecting": self.tr("connecting"),
             "lost": self.tr("lost"),
             "error": self.tr("error"),
         }.get(health.state, health.state)
+        return [text, ""]
 
     def _paint_state(self, painter: QPainter, health: Health) -> None:
         area = self.rect().adjusted(0, HEADER, 0, 0)
+        if health.state == "lost":
+            painter.fillRect(area, QColor(0, 0, 0, 185))  # the old picture stays, visibly dead
+        for box in self.state_layout(health):
+            box.paint(painter)
+
+    def state_title(self, health: Health) -> tuple[str, QColor]:
         state = health.state
         if state == "lost":
-            painter.fillRect(area, QColor(0, 0, 0, 185))  # the old picture stays, visibly dead
             title = self.tr("SIGNAL LOST")
             if health.frame_age != float("inf"):
                 title += "  " + _duration(health.frame_age)
-            colour = STATE_COLOURS["lost"]
-        elif state == "error":
-            title = self.tr("ERROR")
-            colour = STATE_COLOURS["error"]
-        elif state == "connecting":
-            title = self.tr("CONNECTING…")
-            colour = STATE_COLOURS["connecting"]
-        else:
-            title = self.tr("NO CAMERA")
-            colour = STATE_COLOURS["idle"]
-        font = QFont(self.font())
-        font.setPixelSize(max(12, min(28, area.height() // 7)))
-        font.setBold(True)
-        small = QFont(self.font())
-        small.setPixelSize(max(11, min(16, area.height() // 12)))
+            return title, STATE_COLOURS["lost"]
+        if state == "error":
+            return self.tr("ERROR"), STATE_COLOURS["error"]
+        if state == "connecting":
+            return self.tr("CONNECTING…"), STATE_COLOURS["connecting"]
+        return self.tr("NO CAMERA"), STATE_COLOURS["idle"]
+
+    def state_layout(self, health: Health) -> list[TextBox]:
+        """The state title and its reason over the picture area, fitted to it.
+
+        The title shrinks (down to a readable size) before it is elided; the reason wraps onto
+        as many lines as there is room for, then is elided on the last one.
+        """
+        area = self.rect().adjusted(0, HEADER, 0, 0)
+        title, colour = self.state_title(health)
+        width = area.width() - 2 * STATE_PAD
+        if width <= 0 or area.height() <= 0:
+            return []
+        font = fitted_font(title, sized(self.font(), max(12, min(28, area.height() // 7)), bold=True), width, TITLE_MIN_PX)
+        title = elided(title, font, width)
+        small = sized(self.font(), max(11, min(16, area.height() // 12)))
         detail = ""
         if health.reason:
             reason = self.reason_text(health.reason)
-            detail = reason if state != "error" else self.tr("error: %1").replace("%1", reason)
-        title_h = QFontMetrics(font).height()
+            detail = reason if health.state != "error" else self.tr("error: %1").replace("%1", reason)
+        title_h = line_height(font)
         gap = 6
-        width = area.width() - 16
-        detail_h = 0
-        if detail:
-            bounds = QFontMetrics(small).boundingRect(QRect(0, 0, width, area.height()),
-                                                      Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignHCenter, detail)
-            detail_h = bounds.height()
-        # Title and reason as one block, centred: neither ever covers the other.
-        top = area.y() + max(0, (area.height() - title_h - (gap + detail_h if detail else 0)) // 2)
-        painter.setFont(font)
-        painter.setPen(colour)
-        painter.drawText(QRect(area.x() + 8, top, width, title_h), Qt.AlignmentFlag.AlignCenter, title)
-        if detail:
-            painter.setFont(small)
-            painter.setPen(QColor("#c9d1dc"))
-            painter.drawText(QRect(area.x() + 8, top + title_h + gap, width, detail_h),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap, detail)
+        detail_lines = self._wrapped(detail, small, width, area.height() - title_h - gap) if detail else []
+        detail_h = line_height(small) * len(detail_lines)
+        block = title_h + (gap + detail_h if detail_lines else 0)
+        top = area.y() + max(0, (area.height() - block) // 2)
+        boxes = []
+        if title_h <= area.height():
+            boxes.append(TextBox(title, font, QRect(area.x() + STATE_PAD, top, width, title_h),
+                                 int(Qt.AlignmentFlag.AlignCenter), colour, "title"))
+        y = top + title_h + gap
+        for line in detail_lines:
+            boxes.append(TextBox(line, small, QRect(area.x() + STATE_PAD, y, width, line_height(small)),
+                                 int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), QColor("#c9d1dc"), "reason"))
+            y += line_height(small)
+        return boxes
+
+    @staticmethod
+    def _wrapped(text: str, font: QFont, width: int, height: int) -> list[str]:
+        """`text` broken at spaces into lines of `width`, as many as `height` holds; the last
+        line elided if the text goes on."""
+        step = line_height(font)
+        room = height // step if step > 0 else 0
+        if room <= 0:
+            return []
+        # Chinese has no spaces: it may break between any two characters.
+        words = text.split(" ") if " " in text else list(text)
+        joiner = " " if " " in text else ""
+        lines: list[str] = []
+        current = ""
+        for index, word in enumerate(words):
+            trial = f"{current}{joiner}{word}" if current else word
+            if text_width(trial, font) <= width or not current:
+                current = trial
+                continue
+            lines.append(current)
+            current = word
+            if len(lines) == room:
+                rest = joiner.join(words[index:])
+                lines[-1] = f"{lines[-1]}{joiner}{rest}"
+                return [elided(line, font, width) for line in lines]
+        if current:
+            lines.append(current)
+        if len(lines) > room:
+            lines = [*lines[: room - 1], joiner.join(lines[room - 1:])]
+        return [elided(line, font, width) for line in lines]
 
 
-def _duration(seconds: float) -> str:
-    seconds = int(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
+def _duration(age: float) -> str:
+    whole = max(0, int(age))
+    return f"{whole // 60}:{whole % 60:02d}"

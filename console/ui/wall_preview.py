@@ -39,7 +39,6 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QFont,
-    QFontMetrics,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -51,6 +50,7 @@ from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from console.matrix.commands import ClearTile, Command, HoldTour, RouteCamera, SetGrid, StartTour
 from console.matrix.model import STANDARD_GRIDS, ModelError, Screen, Wall, grid
+from console.ui.text_fit import TextBox, elided, fitted_font, line_height, seconds, sized, text_width
 from console.ui.theme import STATE_COLOURS as TILE_STATE_COLOURS
 
 log = logging.getLogger("videowall.ui")
@@ -233,6 +233,10 @@ class WallPreview(QWidget):
     def drop_targets(self) -> tuple[int, ...]:
         """The tiles a drag in progress would fill (highlighted)."""
         return self._drop_targets
+
+    def is_maximised(self, screen_name: str) -> bool:
+        """Whether this desk maximised the screen (and can restore its old grid)."""
+        return screen_name in self._maximised
 
     def tile_info(self, monitor: int) -> TileInfo | None:
         screen_index = self._screen_of(monitor)
@@ -454,12 +458,12 @@ class WallPreview(QWidget):
         age = report.get("frame_age")
         age = float(age) if isinstance(age, int | float) else None
         if state == "playing":
-            return state, f"{age:.1f} s" if age is not None else ""
+            return state, f"{seconds(age)} s" if age is not None else ""
         if state == "lost":
             if age is None:
                 return state, self.tr("lost")
             if age < 120:
-                return state, self.tr("lost %1 s").replace("%1", str(int(age)))
+                return state, self.tr("lost %1 s").replace("%1", seconds(age, 0))
             return state, self.tr("lost %1 min").replace("%1", str(int(age // 60)))
         if state == "connecting":
             return state, self.tr("connecting")
@@ -498,7 +502,7 @@ class WallPreview(QWidget):
         if self._wall is None or not self._wall.screens:
             return
         count = len(self._wall.screens)
-        label_h = QFontMetrics(self._label_font).height() + 6
+        label_h = line_height(self._label_font) + 6  # with a CJK fallback font, taller than height()
         width, height = self.width() - 2 * MARGIN, self.height() - 2 * MARGIN
         best: tuple[int, int, int, int] | None = None  # display width, bezel, columns, rows
         placed = [s.position for s in self._wall.screens]
@@ -569,19 +573,24 @@ class WallPreview(QWidget):
         painter.setPen(QPen(BEZEL_EDGE, 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(geometry.bezel.adjusted(0, 0, -1, -1))
-        painter.setFont(self._label_font)
-        metrics = painter.fontMetrics()
-        label = geometry.label.adjusted(2, 0, -2, -4)
-        name_w = min(metrics.horizontalAdvance(screen.name), label.width())
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
-        painter.setPen(TEXT)
-        painter.drawText(label, align, metrics.elidedText(screen.name, Qt.TextElideMode.ElideRight, label.width()))
+        for box in self.screen_label_layout(screen, geometry.label):
+            box.paint(painter)
+
+    def screen_label_layout(self, screen: Screen, rect: QRect) -> list[TextBox]:
+        """The screen's name, then its grid (and "maximised"), elided to the label's width."""
+        font = self._label_font
+        label = rect.adjusted(2, 0, -2, -4)
+        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        name = elided(screen.name, font, label.width())
+        name_w = text_width(name, font)
+        boxes = [TextBox(name, font, QRect(label.x(), label.y(), name_w, label.height()), align, TEXT, "screen")]
         detail = self.tr("grid %1").replace("%1", screen.grid.name)
         if screen.name in self._maximised:
             detail += " · " + self.tr("maximised")
         rest = label.adjusted(name_w + 10, 0, 0, 0)
-        painter.setPen(TEXT_DIM)
-        painter.drawText(rest, align, metrics.elidedText(detail, Qt.TextElideMode.ElideRight, rest.width()))
+        if rest.width() > 0:
+            boxes.append(TextBox(elided(detail, font, rest.width()), font, rest, align, TEXT_DIM, "grid"))
+        return boxes
 
     def _paint_tile(self, painter: QPainter, monitor: int, rect: QRect) -> None:
         info = self.tile_info(monitor)
@@ -591,40 +600,63 @@ class WallPreview(QWidget):
         tint = QColor(colour)
         tint.setAlpha(30)  # the state reads at a glance without lighting up the room
         painter.fillRect(rect, tint)
-        h = rect.height()
-        bar_h = max(3, min(8, h // 10))
+        bar_h = _bar_height(rect)
         painter.fillRect(QRect(rect.left(), rect.bottom() - bar_h + 1, rect.width(), bar_h), colour)
         if monitor in self._drop_targets:
             drop = QColor(DROP)
             drop.setAlpha(70)
             painter.fillRect(rect, drop)
+        for box in self.tile_layout(monitor, rect):
+            box.paint(painter)
+        if monitor == self._selected:
+            painter.setPen(QPen(SELECTION, 3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(1, 1, -2, -2))
+        if monitor in self._drop_targets:
+            painter.setPen(QPen(DROP, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(1, 1, -1, -1))
 
+    def tile_layout(self, monitor: int, rect: QRect | None = None) -> list[TextBox]:
+        """A tile's labels: its monitor number, its camera, its state; each fitted to the tile.
+
+        On a small tile the lines that do not fit are left out rather than drawn cut: first the
+        status moves beside the number, then it goes, then the camera line, and the number
+        itself shrinks before it would be cut.
+        """
+        info = self.tile_info(monitor)
+        rect = self.tile_rect(monitor) if rect is None else rect
+        if info is None or rect.isEmpty():
+            return []
+        colour = STATE_COLOURS.get(info.state, STATE_COLOURS["error"])
+        h = rect.height()
+        bar_h = _bar_height(rect)
         pad = max(2, min(6, h // 14))
         inner = rect.adjusted(pad, pad - 1, -pad, -bar_h - pad + 1)
-        big = _font(self.font(), max(9, min(48, int(h * 0.30))), bold=True)
-        middle = _font(self.font(), max(9, min(18, int(h * 0.14))))
-        small = _font(self.font(), max(8, min(15, int(h * 0.12))))
-        big_h, middle_h, small_h = (QFontMetrics(f).height() for f in (big, middle, small))
-        top_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
-
-        painter.setFont(big)
-        painter.setPen(NUMBER if info.camera is not None else TEXT_DIM)
+        if inner.width() <= 0 or inner.height() <= 0:
+            return []
         number_text = str(monitor)
-        number_w = QFontMetrics(big).horizontalAdvance(number_text)
-        painter.drawText(QRect(inner.left(), inner.top(), inner.width(), big_h), top_left, number_text)
+        big = fitted_font(number_text, sized(self.font(), max(9, min(48, int(h * 0.30))), bold=True), inner.width(), 7)
+        middle = sized(self.font(), max(9, min(18, int(h * 0.14))))
+        small = sized(self.font(), max(8, min(15, int(h * 0.12))))
+        big_h, middle_h, small_h = (line_height(f) for f in (big, middle, small))
+        top_left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        boxes: list[TextBox] = []
+        if big_h > inner.height():
+            return boxes
+        number_w = text_width(number_text, big)
+        boxes.append(TextBox(elided(number_text, big, inner.width()), big,
+                             QRect(inner.left(), inner.top(), inner.width(), big_h), top_left,
+                             NUMBER if info.camera is not None else TEXT_DIM, "number"))
 
         y = inner.top() + big_h
         if y + middle_h <= inner.bottom() + 1:
-            painter.setFont(middle)
             if info.camera is not None:
-                painter.setPen(TEXT)
-                line = f"{info.camera}  {info.name}".rstrip()
+                line, pen = f"{info.camera}  {info.name}".rstrip(), TEXT
             else:
-                painter.setPen(TEXT_DIM)
-                line = self.tr("no camera")
+                line, pen = self.tr("no camera"), TEXT_DIM
             line_rect = QRect(inner.left(), y, inner.width(), middle_h)
-            painter.drawText(line_rect, top_left,
-                             QFontMetrics(middle).elidedText(line, Qt.TextElideMode.ElideRight, line_rect.width()))
+            boxes.append(TextBox(elided(line, middle, line_rect.width()), middle, line_rect, top_left, pen, "camera"))
             y += middle_h
 
         status = info.age_text
@@ -634,25 +666,15 @@ class WallPreview(QWidget):
                 tour += " " + self.tr("held")
             status = f"{tour} · {status}" if status else tour
         if status:
-            painter.setFont(small)
-            painter.setPen(colour if info.state != "idle" else TEXT_DIM)
-            small_metrics = QFontMetrics(small)
-            right_bottom = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+            right_bottom = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
             if y + small_h <= inner.bottom() + 1:
                 status_rect = QRect(inner.left(), inner.bottom() - small_h + 1, inner.width(), small_h)
             else:  # a small tile: beside the number, if there is room
                 status_rect = QRect(inner.left() + number_w + pad, inner.top(), inner.width() - number_w - pad, big_h)
-            if small_metrics.horizontalAdvance(status) <= status_rect.width():
-                painter.drawText(status_rect, right_bottom, status)
-
-        if monitor == self._selected:
-            painter.setPen(QPen(SELECTION, 3))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(rect.adjusted(1, 1, -2, -2))
-        if monitor in self._drop_targets:
-            painter.setPen(QPen(DROP, 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(rect.adjusted(1, 1, -1, -1))
+            if text_width(status, small) <= status_rect.width() and small_h <= status_rect.height():
+                boxes.append(TextBox(status, small, status_rect, right_bottom,
+                                     colour if info.state != "idle" else TEXT_DIM, "status"))
+        return boxes
 
     # -- events --------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
@@ -748,11 +770,9 @@ class WallPreview(QWidget):
             self._update_tile(monitor)
 
 
-def _font(base: QFont, pixels: int, *, bold: bool = False) -> QFont:
-    font = QFont(base)
-    font.setPixelSize(pixels)
-    font.setBold(bold)
-    return font
+def _bar_height(rect: QRect) -> int:
+    """The state bar along a tile's bottom edge."""
+    return max(3, min(8, rect.height() // 10))
 
 
 def _cameras_in(data: bytes | bytearray | memoryview) -> list[int]:
