@@ -100,10 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     cimport = catalog_sub.add_parser("import", help="build the catalog from a YAML or CSV file")
     cimport.add_argument("file")
     cimport.add_argument("--db", help="catalog database (default: in the state folder)")
+    cimport.add_argument("--encoding", help="the file's text encoding when it is not UTF-8 or UTF-16, e.g. gb18030")
     csearch = catalog_sub.add_parser("search", help="find cameras by number, name or place")
     csearch.add_argument("text")
     csearch.add_argument("--db", help="catalog database (default: in the state folder)")
-    csearch.add_argument("--limit", type=int, default=20)
+    csearch.add_argument("--limit", type=_positive(int), default=20, help="cameras to show (default 20)")
     csearch.add_argument("--json", action="store_true")
 
     keys = sub.add_parser("keys", help="CurveZMQ key pairs in the OS keyring")
@@ -206,32 +207,24 @@ def cmd_host(args: argparse.Namespace) -> int:
     import threading
     from pathlib import Path
 
-    import yaml
-
     from console.matrix import keys
     from console.matrix.catalog import Catalog, CatalogError
-    from console.matrix.host import ROLES, HostKeys, MatrixHost
+    from console.matrix.config import ConfigError, read_host_config
+    from console.matrix.host import HostKeys, MatrixHost
     from console.matrix.layouts import LayoutError, load_layout
 
     config_path = Path(args.config)
     try:
-        config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-        base = config_path.parent
-        layout = load_layout(base / config["layout"])
-        catalog = Catalog(base / config["catalog"])
-        key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(config.get("key", "host"))
-        authorized = {str(k).encode(): str(name) for name, k in (config.get("authorized") or {}).items()}
-        roles = config.get("roles")
-        if roles is not None:
-            roles = {str(name): str(role) for name, role in roles.items()}
-            wrong = {n: r for n, r in roles.items() if r not in ROLES}
-            if wrong:
-                raise ValueError(f"roles: {wrong} (a role is {' or '.join(ROLES)})")
-        host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, authorized, roles),
-                          router=config.get("router", "tcp://127.0.0.1:7700"), pub=config.get("pub", "tcp://127.0.0.1:7701"),
-                          state_dir=base / config.get("state_dir", "state"))
-    except (OSError, KeyError, TypeError, ValueError, AttributeError, yaml.YAMLError, LayoutError, CatalogError,
-            keys.KeyPairError) as exc:
+        config = read_host_config(config_path)
+        layout = load_layout(config.layout)
+        catalog = Catalog(config.catalog)
+        key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(config.key)
+        host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, config.authorized, config.roles),
+                          router=config.router, pub=config.pub, state_dir=config.state_dir)
+    except (ConfigError, LayoutError, CatalogError) as exc:
+        print(f"videowall host: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, keys.KeyPairError) as exc:
         print(f"videowall host: {config_path}: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
@@ -243,7 +236,12 @@ def cmd_host(args: argparse.Namespace) -> int:
                       "monitors": layout.wall.monitors, "cameras": len(catalog),
                       "connection_file": str(centre.file) if centre else None}), flush=True)
     try:
-        stop.wait()
+        # The loop guards itself; should its thread end anyway, the process must not stay up
+        # looking alive while no desk gets an answer: exit, and let the service manager restart it.
+        while not stop.wait(1.0):
+            if not host.alive:
+                log.critical("the matrix host's loop has stopped; exiting so that it can be restarted")
+                return 1
     finally:
         _withdraw(centre)
         host.stop()
@@ -465,6 +463,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
 
     from console.logs import state_dir
     from console.matrix.catalog import Catalog, CatalogError, build, read_catalog
+    from console.matrix.yamlfile import printable
 
     db = args.db or str(state_dir() / "catalog.sqlite")
     try:
@@ -472,7 +471,7 @@ def cmd_catalog(args: argparse.Namespace) -> int:
             started = time.monotonic()
             line = ProgressLine(sys.stdout) if sys.stdout.isatty() else None
             try:
-                count = build(read_catalog(args.file, line), db, line)
+                count = build(read_catalog(args.file, line, encoding=args.encoding), db, line)
             finally:
                 if line is not None:
                     line.end()
@@ -481,17 +480,25 @@ def cmd_catalog(args: argparse.Namespace) -> int:
         catalog = Catalog(db)
         try:
             found = catalog.search(args.text, args.limit)
+            total = catalog.count(args.text) if len(found) >= args.limit else len(found)
         finally:
             catalog.close()
     except CatalogError as exc:
-        print(f"videowall catalog: {exc}", file=sys.stderr)
+        print(f"videowall catalog: {printable(str(exc))}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps([{"number": c.number, "id": c.id, "name": c.name, "place": list(c.place)} for c in found],
                          ensure_ascii=False))
-    else:
-        for c in found:
-            print(f"{c.number:>7}  {c.name}  ({' / '.join(c.place)})")
+        if total > len(found):
+            print(f"videowall catalog: showing {len(found):,} of {total:,}; --limit N for more", file=sys.stderr)
+        return 0
+    for c in found:
+        # A catalog from elsewhere may hold escape sequences: they must not reach the terminal raw.
+        print(printable(f"{c.number:>7}  {c.name}  ({' / '.join(c.place)})"))
+    if total > len(found):
+        print(f"showing {len(found):,} of {total:,} cameras; --limit N shows more, a longer text fewer")
+    elif not found:
+        print("no camera matches")
     return 0
 
 
@@ -799,22 +806,19 @@ def cmd_console(args: argparse.Namespace) -> int:
               "  Join another centre's host: videowall --host tcp://ADDR:7700 --server-key KEY --catalog DB",
               file=sys.stderr)
         return 2
-    import yaml
-
+    from console.matrix.config import ConfigError, read_host_config
     from console.matrix.layouts import LayoutError, load_layout
     from console.ui.centre import start_local_centre
 
     try:
-        settings = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-        layout = load_layout(config.parent / settings["layout"])
-        catalog_path = config.parent / settings["catalog"]
-        state_dir = config.parent / settings.get("state_dir", "state")
-    except (OSError, KeyError, TypeError, yaml.YAMLError, LayoutError) as exc:
-        print(f"videowall: {config}: {exc}", file=sys.stderr)
+        settings = read_host_config(config)
+        layout = load_layout(settings.layout)
+    except (ConfigError, LayoutError) as exc:
+        print(f"videowall: {exc}", file=sys.stderr)
         return 2
     app = _qt_app(args)
     try:
-        centre = start_local_centre(layout, catalog_path, state_dir, role=args.role or settings.get("role", "operator"),
+        centre = start_local_centre(layout, settings.catalog, settings.state_dir, role=args.role or settings.role,
                                     renderer=default_renderer())
     except CatalogError as exc:
         print(f"videowall: {exc}", file=sys.stderr)

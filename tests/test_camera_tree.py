@@ -270,7 +270,7 @@ def oracle(cameras: list[Camera], text: str, limit: int = 200) -> list[int]:
     """The search, done the slow obvious way: exact number first, then every match by number."""
     needle = text.lower()
     exact = [int(text)] if text.isdigit() and any(c.number == int(text) for c in cameras) else []
-    rest = sorted(c.number for c in cameras if needle in search_text(c).lower() and c.number not in exact)
+    rest = sorted(c.number for c in cameras if any(needle in field.lower() for field in search_text(c)) and c.number not in exact)
     return (exact + rest)[:limit]
 
 

@@ -68,10 +68,10 @@ def test_bad_rows_are_all_reported_with_lines(tmp_path: Path) -> None:
         read_catalog(source)
     text = str(caught.value)
     assert f"{source}:12: camera 7: number already used on line 8" in text
-    assert f"{source}:15: camera -3: number must be a positive" in text
-    assert f"{source}:15: camera -3: name is missing" in text
-    assert "is not a URL" in text
-    assert f"{source}:18: camera 9: main stream carries credentials" in text
+    assert f"{source}:15: camera -3: number must be a whole number from 1 to" in text
+    assert f"{source}:16: camera -3: name is missing" in text
+    assert f"{source}:17: camera -3: main stream 'not a url' is not a URL" in text
+    assert f"{source}:20: camera 9: main stream 'rtsp://admin:***@10.1.1.1/s' carries a password" in text
     assert "12345" not in text
 
 

@@ -59,8 +59,8 @@ def test_broken_layout_lists_every_problem_with_its_line() -> None:
         ("walls/broken.yaml:6:", "unknown grid '7'"),
         ("walls/broken.yaml:7:", "unknown key 'colour'"),
         ("walls/broken.yaml:10:", "no monitor 99"),
-        ("walls/broken.yaml:10:", "camera must be a whole number, not 'abc'"),
-        ("walls/broken.yaml:14:", "dwell must be positive"),
+        ("walls/broken.yaml:10:", "camera must be a whole number in plain decimal digits (like 12), not 'abc'"),
+        ("walls/broken.yaml:14:", "dwell must be a number of seconds like 8 or 2.5, not '-3'"),
         ("walls/broken.yaml:15:", "missing 'dwell'"),
     ]
     for where, what in expected:

@@ -17,6 +17,7 @@ from console.sim.site import free_port
 CAMERAS = {n: Camera(n, f"c{n}", f"camera {n}", main_stream=f"rtsp://127.0.0.1/{n}") for n in range(1, 20)}
 LAYOUT = """\
 version: 1
+min_dwell: 0.2  # short steps keep the test quick
 wall: {name: t, screens: [{name: A, grid: 4}]}
 tours:
   - name: "1"

@@ -7,6 +7,7 @@ each has a stable `name` and round-trips through `to_dict()` / `command_from_dic
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -121,23 +122,55 @@ def command_from_dict(data: object) -> Command:
     return cls(**values)
 
 
+MAX_NUMBER = 2**31 - 1  # monitor, camera, salvo and tour numbers
+MAX_NAME = 64  # a salvo's, tour's or screen's name
+MAX_ITEMS = 1000  # monitors of a salvo, steps of a tour
+MAX_DWELL = 86_400.0  # a day: a tour step never needs longer
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:36] + "…"
+
+
+def _integer(command: str, field: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise CommandError(f"{command}.{field} must be an integer, not {_short(value)}")
+    if not low <= value <= high:
+        raise CommandError(f"{command}.{field} must be from {low} to {high:,}, not {_short(value)}")
+    return value
+
+
 def _coerce(command: str, field: str, kind: str, value: object) -> object:
+    # Bounded here, where the bus's JSON becomes a command: a number that no SQLite column,
+    # tour timer or camera protocol can hold never reaches the host's loop.
     if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise CommandError(f"{command}.{field} must be an integer, not {value!r}")
-        return value
+        if field in ("step", "direction"):
+            number = _integer(command, field, value, -1, 1)
+            if number == 0:
+                raise CommandError(f"{command}.{field} must be 1 or -1")
+            return number
+        return _integer(command, field, value, 1, MAX_NUMBER)
     if kind == "str":
-        if not isinstance(value, str) or not value:
-            raise CommandError(f"{command}.{field} must be a non-empty string, not {value!r}")
+        if not isinstance(value, str) or not value.strip():
+            raise CommandError(f"{command}.{field} must be a non-empty string, not {_short(value)}")
+        if len(value) > MAX_NAME or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
+            raise CommandError(f"{command}.{field} must be at most {MAX_NAME} printable characters")
         return value
-    if kind == "tuple[float, ...]":
-        if not isinstance(value, list | tuple) or any(isinstance(v, bool) or not isinstance(v, int | float) for v in value):
-            raise CommandError(f"{command}.{field} must be a list of numbers, not {value!r}")
-        return tuple(float(v) for v in value)
-    if kind == "tuple[int, ...]":
-        if not isinstance(value, list | tuple) or any(isinstance(v, bool) or not isinstance(v, int) for v in value):
-            raise CommandError(f"{command}.{field} must be a list of integers, not {value!r}")
-        return tuple(value)
+    if kind in ("tuple[float, ...]", "tuple[int, ...]"):
+        if not isinstance(value, list | tuple) or len(value) > MAX_ITEMS:
+            raise CommandError(f"{command}.{field} must be a list of at most {MAX_ITEMS} numbers, not {_short(value)}")
+        if kind == "tuple[int, ...]":
+            if any(isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_NUMBER for v in value):
+                raise CommandError(f"{command}.{field} must be a list of integers from 1 to {MAX_NUMBER:,}, "
+                                   f"not {_short(value)}")
+            return tuple(value)
+        dwells = []
+        for v in value:
+            if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or not 0 < v <= MAX_DWELL:
+                raise CommandError(f"{command}.{field} must be a list of numbers of seconds up to {MAX_DWELL:g}, not {_short(v)}")
+            dwells.append(float(v))
+        return tuple(dwells)
     raise CommandError(f"{command}.{field}: unsupported type {kind}")  # pragma: no cover - a programming error
 
 

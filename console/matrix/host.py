@@ -68,7 +68,6 @@ class HostKeys:
     enrol_dir: Path | None = None
 
 
-ROLES = ("operator", "supervisor")
 # What only a supervisor may do: change what the centre has saved for everyone.
 SUPERVISOR_COMMANDS = (SaveSalvo, SaveTour)
 
@@ -165,6 +164,7 @@ class MatrixHost:
                  state_dir: Path, context: zmq.Context[Any] | None = None) -> None:
         self.state = MatrixState(layout.wall, salvos=dict(layout.salvos), tours=dict(layout.tours))
         self.titles = dict(layout.titles)  # "salvo:1" -> what operators call it
+        self.min_dwell = layout.min_dwell
         self.cameras = cameras
         self.keys = keys
         self.router_endpoint, self.pub_endpoint = router, pub
@@ -242,6 +242,10 @@ class MatrixHost:
             raise RuntimeError("the matrix host did not start")
         return self
 
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
@@ -275,17 +279,17 @@ class MatrixHost:
                 wait = 100 if deadline is None else max(0, min(100, int((deadline - time.monotonic()) * 1000) + 1))
                 ready = dict(poller.poll(wait))
                 if ready.get(durability.done):
-                    self._send_durable(router)
+                    self._guarded("sending replies", self._send_durable, router)
                 if ready.get(router):
                     for _ in range(BATCH):
                         try:
                             frames = router.recv_multipart(zmq.NOBLOCK, copy=False)
                         except zmq.Again:
                             break
-                        self._handle(router, frames)
-                self._run_tours()
-                self._expire_grabs(router)
-                self._flush(router)
+                        self._handle_guarded(router, frames)
+                self._guarded("a tour step", self._run_tours)
+                self._guarded("expiring grabs", self._expire_grabs, router)
+                self._guarded("committing a batch", self._flush, router)
                 if time.monotonic() >= heartbeat_at:
                     heartbeat_at = time.monotonic() + 1.0
                     self._publish("heartbeat", {"seq": self.seq, "epoch": self.epoch})
@@ -300,6 +304,35 @@ class MatrixHost:
             pub.close(0)
             auth.stop()
             self.audit.close()
+
+    # -- the loop's guard -------------------------------------------------------------------
+    # Whatever a desk sends or a timer meets, the loop goes on: every desk and wall agent of
+    # the centre depends on it.  Inputs are bounded where they are parsed (keyboard numbers,
+    # command fields, layout values); this is the last line, for what was not foreseen.
+    def _guarded(self, what: str, step: Callable[..., Any], *args: Any) -> None:
+        try:
+            step(*args)
+        except Exception:
+            self.rejected["internal"] += 1
+            log.exception("the matrix host skipped %s after an internal error", what, extra={"event": "internal-error"})
+            if what == "a tour step":
+                self.audit.append("host", "TourStepSkipped", {"reason": "internal error (logged)"}, "refused: internal error")
+
+    def _handle_guarded(self, router: zmq.Socket[Any], frames: list[zmq.Frame]) -> None:
+        replies = len(self._replies)
+        try:
+            self._handle(router, frames)
+        except Exception:
+            self.rejected["internal"] += 1
+            log.exception("the matrix host refused a message after an internal error", extra={"event": "internal-error"})
+            del self._replies[replies:]
+            try:
+                request = decode([f.bytes for f in frames[1:]])
+            except ProtocolError:
+                return
+            if request.type not in ("ack", "health", "grab_result"):
+                reply = request.reply({"ok": False, "answer": "NA internal error (logged)"}, "host")
+                self._replies.append([frames[0].bytes, *encode(reply)])
 
     def _publish(self, kind: str, content: dict[str, Any]) -> None:
         self.pub.send_multipart([kind.encode(), *encode(Envelope(kind, content, "host"))])
@@ -461,7 +494,7 @@ class MatrixHost:
     def _execute(self, who: str, commands: list[Command]) -> dict[str, Any]:
         """All of a line's commands, or none of them: a refused one takes the others back."""
         state = self.state
-        saved = (dict(state.routes), state.wall, dict(state.salvos),
+        saved = (dict(state.routes), state.wall, dict(state.salvos), dict(state.tours),
                  {m: dataclasses.replace(r) for m, r in self.tours.runs.items()})
         changes: dict[int, int | None] = {}
         for command in commands:
@@ -471,9 +504,14 @@ class MatrixHost:
                     raise ModelError(f"{who} is an operator: {command.name} needs a supervisor")
                 changes.update(self._apply(command))
             except ModelError as exc:
-                state.routes, state.wall, state.salvos, self.tours.runs = saved
+                state.routes, state.wall, state.salvos, state.tours, self.tours.runs = saved
                 self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
                 return {"ok": False, "answer": f"NA {exc}"}
+            except Exception:
+                # All or nothing holds for the unforeseen too: the guard answers, the wall is as it was.
+                state.routes, state.wall, state.salvos, state.tours, self.tours.runs = saved
+                self.audit.append(who, command.name, command.to_dict(), "refused: internal error (logged)")
+                raise
         for command in commands:
             self.audit.append(who, command.name, command.to_dict())
         if changes or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SaveTour | SetGrid) for c in commands):
@@ -505,6 +543,10 @@ class MatrixHost:
         if isinstance(command, RouteCamera | ClearTile):
             self.tours.stop(command.monitor)  # an operator's own choice ends the tour there
         if isinstance(command, SaveTour):
+            short = [d for d in command.dwells if d < self.min_dwell]
+            if short:
+                raise ModelError(f"tour {command.tour}: a dwell of {short[0]:g} s is shorter than this centre's "
+                                 f"{self.min_dwell:g} s")
             changes = apply(self.state, command, self.cameras)
             # A tour running with the old steps goes on with the new ones.
             for run in self.tours.runs.values():

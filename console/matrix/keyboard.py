@@ -11,11 +11,14 @@ from dataclasses import dataclass
 
 from console.matrix.commands import ClearTile, Command, HoldTour, RecallSalvo, RouteCamera, StartTour, StepTour
 
-_TOKEN = re.compile(r"\d+|[A-Za-z]+|\S")
+# ASCII digits only: `\d` also takes "①", "²" and Arabic-Indic digits, which int() then refuses.
+_TOKEN = re.compile(r"[0-9]+|[A-Za-z]+|\S")
 # Pelco matrix ASCII (CM6800 and kin): an optional number, a command letter, a closing "a";
 # "~" in front negates (the stop forms of PTZ moves).
-_PELCO = re.compile(r"(~?)(\d*)([^\sa\d~])a")
-PELCO_LINE = re.compile(r"^(?:~?\d*[^\sa\d~]a)+$")
+_PELCO = re.compile(r"(~?)([0-9]*)([^\sa0-9~])a")
+PELCO_LINE = re.compile(r"^(?:~?[0-9]*[^\sa0-9~]a)+$")
+MAX_NUMBER = 2**31 - 1  # monitors, cameras, salvos and tours: what the bus and the catalog carry
+MAX_LINE = 1000  # characters: a keyboard line, even pasted, is never longer
 PELCO_ACCEPTED, PELCO_REJECTED = "AKa", "NAa"
 KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR")
 
@@ -33,15 +36,17 @@ class KeyboardSession:
         """Parse one line into commands; on an error nothing of the line takes effect."""
         monitor, entry = self.monitor, self.entry
         commands: list[Command] = []
+        if len(line) > MAX_LINE:
+            raise KeyboardError(f"a keyboard line of {len(line):,} characters; at most {MAX_LINE}")
         for token in _TOKEN.findall(line):
-            if token.isdigit():
+            if token.isascii() and token.isdigit():
                 if entry is not None:
-                    raise KeyboardError(f"two numbers in a row ({entry} {token}): press a function key between them")
-                entry = int(token)
+                    raise KeyboardError(f"two numbers in a row ({entry} {_short(token)}): press a function key between them")
+                entry = _number(token)
                 continue
             key = token.upper()
             if key not in KEYS:
-                raise KeyboardError(f"unknown key {token!r}")
+                raise KeyboardError(f"unknown key {_short(token)!r}")
             if key == "MON":
                 if entry is None or entry < 1:
                     raise KeyboardError("MON needs a monitor number first")
@@ -99,7 +104,10 @@ class KeyboardSession:
         return results
 
     def _pelco_command(self, negated: bool, digits: str, letter: str) -> tuple[list[Command], str | None]:
-        number = int(digits) if digits else None
+        try:
+            number = _number(digits) if digits else None
+        except KeyboardError as exc:
+            return [], str(exc)
         if negated:
             return [], f"~{letter}a is a PTZ or lock command; the PTZ keys come with the PTZ work"
         if letter == "M":
@@ -120,3 +128,14 @@ class KeyboardSession:
         if letter == "e" and number is None:
             return [HoldTour(self.monitor)], None
         return [], f"{digits}{letter}a is not supported"
+
+
+def _number(digits: str) -> int:
+    """A typed number, bounded where it is parsed: the host's loop never sees a 20-digit one."""
+    if len(digits) > 10 or int(digits) > MAX_NUMBER:
+        raise KeyboardError(f"{_short(digits)} is too large: numbers go up to {MAX_NUMBER:,}")
+    return int(digits)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 24 else text[:20] + "…"

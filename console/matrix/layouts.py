@@ -15,6 +15,8 @@ import yaml
 
 from console.atomic import write_atomic
 from console.matrix.model import STANDARD_GRIDS, ModelError, Salvo, Screen, Tour, Wall, grid
+from console.matrix.yamlfile import MAX_INT, Limits, Reader, TooBig
+from console.video.urls import mask_url
 
 VERSION = 1
 
@@ -23,6 +25,8 @@ class LayoutError(ValueError):
     """All the problems of one file, one `path:line: message` per line."""
 
     def __init__(self, problems: list[str]) -> None:
+        # A message quotes what the file says: never a password it holds (a URL in a wrong field).
+        problems = [mask_url(p) for p in problems]
         super().__init__("\n".join(problems))
         self.problems = problems
 
@@ -33,148 +37,125 @@ class Layout:
     salvos: dict[str, Salvo] = field(default_factory=dict)
     tours: dict[str, Tour] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # salvo/tour name -> human title
+    min_dwell: float = 1.0  # the shortest tour step this centre allows, in seconds
 
 
-class _Reader:
-    """Walks a composed YAML node tree, collecting problems with their line numbers."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.problems: list[str] = []
-
-    def problem(self, node: yaml.Node | None, message: str) -> None:
-        line = node.start_mark.line + 1 if node is not None else 1
-        self.problems.append(f"{self.path}:{line}: {message}")
-
-    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node] | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.problem(node, f"{what} must be a mapping")
-            return None
-        out: dict[str, yaml.Node] = {}
-        for key, value in node.value:
-            if not isinstance(key, yaml.ScalarNode):
-                self.problem(key, f"{what}: keys must be plain words")
-                continue
-            if key.value in out:
-                self.problem(key, f"{what}: {key.value!r} appears twice")
-            out[key.value] = value
-        return out
-
-    def sequence(self, node: yaml.Node, what: str) -> list[yaml.Node]:
-        if not isinstance(node, yaml.SequenceNode):
-            self.problem(node, f"{what} must be a list")
-            return []
-        return list(node.value)
-
-    def scalar(self, node: yaml.Node, what: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or node.value == "":
-            self.problem(node, f"{what} must be a single value")
-            return None
-        return str(node.value)
-
-    def integer(self, node: yaml.Node, what: str, minimum: int = 0) -> int | None:
-        text = self.scalar(node, what)
-        if text is None:
-            return None
-        try:
-            value = int(text)
-        except ValueError:
-            self.problem(node, f"{what} must be a whole number, not {text!r}")
-            return None
-        if value < minimum:
-            self.problem(node, f"{what} must be at least {minimum}, not {value}")
-            return None
-        return value
-
-    def number(self, node: yaml.Node, what: str) -> float | None:
-        text = self.scalar(node, what)
-        if text is None:
-            return None
-        try:
-            value = float(text)
-        except ValueError:
-            self.problem(node, f"{what} must be a number, not {text!r}")
-            return None
-        if value <= 0:
-            self.problem(node, f"{what} must be positive, not {text}")
-            return None
-        return value
-
-    def keys(self, fields: dict[str, yaml.Node], allowed: set[str], required: set[str], node: yaml.Node,
-             what: str) -> None:
-        for key in sorted(set(fields) - allowed):
-            self.problem(fields[key], f"{what}: unknown key {key!r} (allowed: {', '.join(sorted(allowed))})")
-        for key in sorted(required - set(fields)):
-            self.problem(node, f"{what}: missing {key!r}")
+# What a layout file may hold (README, "Layouts"): a wall of at most 8 screens of 36 tiles is
+# a few kilobytes; these are far beyond any real one and far below what stalls the host.
+MAX_LAYOUT_BYTES = 1 << 20
+MAX_SCREENS = 64
+MAX_SALVOS = 1000
+MAX_TOURS = 1000
+MAX_STEPS = 1000
+MAX_NAME = 64
+MAX_TITLE = 200
+DEFAULT_MIN_DWELL = 1.0  # seconds; a layout may allow shorter (`min_dwell:`), never below 0.2
+MAX_DWELL = 86_400.0
+LIMITS = Limits(max_bytes=MAX_LAYOUT_BYTES, max_nodes=200_000, max_text=MAX_TITLE)
 
 
 def load_layout(path: str | Path) -> Layout:
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LayoutError([f"{path}:1: cannot read: {exc}"]) from exc
+        size = path.stat().st_size
+        if size > MAX_LAYOUT_BYTES:
+            raise LayoutError([f"{path}:1: {size:,} bytes; a layout holds at most {MAX_LAYOUT_BYTES:,}"])
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LayoutError([f"{path}:1: cannot read: {exc.strerror or exc}"]) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LayoutError([f"{path}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8"]) from None
     return parse_layout(text, str(path))
 
 
 def parse_layout(text: str, path: str = "<layout>") -> Layout:
-    reader = _Reader(path)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        raise LayoutError([f"{path}:{line}: not valid YAML: {getattr(exc, 'problem', None) or exc}"]) from exc
+    reader = Reader(path, LIMITS)
+    root = reader.compose(text)
     if root is None:
-        raise LayoutError([f"{path}:1: the file is empty"])
-    top = reader.mapping(root, "the file")
-    if top is None:
         raise LayoutError(reader.problems)
-    reader.keys(top, {"version", "wall", "salvos", "tours"}, {"version", "wall"}, root, "the file")
-    if "version" in top:
-        version = reader.integer(top["version"], "version", 1)
-        if version is not None and version > VERSION:
-            reader.problem(top["version"], f"version {version} is newer than this program reads ({VERSION})")
-    wall = _wall(reader, top["wall"]) if "wall" in top else None
-    layout = Layout(wall or Wall("?", ()))
-    monitors = wall.monitors if wall else 0
-    if "salvos" in top:
-        for node in reader.sequence(top["salvos"], "salvos"):
-            _salvo(reader, node, layout, monitors)
-    if "tours" in top:
-        for node in reader.sequence(top["tours"], "tours"):
-            _tour(reader, node, layout)
-    if reader.problems:
-        raise LayoutError(reader.problems)
+    try:
+        layout = _layout(reader, root)
+    except TooBig as exc:
+        raise LayoutError([str(exc)]) from None
+    if reader.problems or layout is None:
+        raise LayoutError(reader.problems or [f"{path}:1: not a layout"])
     return layout
 
 
-def _wall(reader: _Reader, node: yaml.Node) -> Wall | None:
-    fields = reader.mapping(node, "wall")
+def _layout(reader: Reader, root: yaml.Node) -> Layout | None:
+    top = reader.mapping(root, "the file", {"version", "wall", "salvos", "tours", "min_dwell"}, {"version", "wall"})
+    if top is None:
+        return None
+    if "version" in top:
+        version = reader.integer(top["version"], "version", 1, 1000)
+        if version is not None and version > VERSION:
+            reader.problem(top["version"], f"version {version} is newer than this program reads ({VERSION})")
+    min_dwell = DEFAULT_MIN_DWELL
+    if "min_dwell" in top:
+        min_dwell = reader.number(top["min_dwell"], "min_dwell", 0.2, 3600) or DEFAULT_MIN_DWELL
+    wall = _wall(reader, top["wall"]) if "wall" in top else None
+    layout = Layout(wall or Wall("?", ()), min_dwell=min_dwell)
+    monitors = wall.monitors if wall else 0
+    if "salvos" in top:
+        salvos = reader.sequence(top["salvos"], "salvos")
+        if len(salvos) > MAX_SALVOS:
+            reader.problem(top["salvos"], f"{len(salvos):,} salvos; a layout holds at most {MAX_SALVOS}")
+        for node in salvos[:MAX_SALVOS]:
+            reader.visit(node)
+            _salvo(reader, node, layout, monitors)
+    if "tours" in top:
+        tours = reader.sequence(top["tours"], "tours")
+        if len(tours) > MAX_TOURS:
+            reader.problem(top["tours"], f"{len(tours):,} tours; a layout holds at most {MAX_TOURS}")
+        for node in tours[:MAX_TOURS]:
+            reader.visit(node)
+            _tour(reader, node, layout)
+    return layout
+
+
+def _name(reader: Reader, node: yaml.Node, what: str) -> str | None:
+    """A salvo's or tour's name: what the keyboard calls it, so `3 SALVO` finds salvo "3".
+
+    Written as a number it must be a plain one (`01` would be a second name for salvo 1)."""
+    value = reader.text(node, what, max_length=MAX_NAME)
+    if value is not None and value.isascii() and value.isdigit() and (value != str(int(value)) or int(value) > MAX_INT):
+        reader.problem(node, f"{what} {value!r}: a number from 1 to {MAX_INT:,} without leading zeros")
+        return None
+    return value
+
+
+def _wall(reader: Reader, node: yaml.Node) -> Wall | None:
+    fields = reader.mapping(node, "wall", {"name", "screens"}, {"name", "screens"})
     if fields is None:
         return None
-    reader.keys(fields, {"name", "screens"}, {"name", "screens"}, node, "wall")
-    name = reader.scalar(fields["name"], "wall name") if "name" in fields else None
+    name = reader.text(fields["name"], "wall name", max_length=MAX_TITLE) if "name" in fields else None
     screens: list[Screen] = []
     seen: set[str] = set()
-    for screen_node in reader.sequence(fields["screens"], "screens") if "screens" in fields else []:
-        screen_fields = reader.mapping(screen_node, "a screen")
+    screen_nodes = reader.sequence(fields["screens"], "screens") if "screens" in fields else []
+    if len(screen_nodes) > MAX_SCREENS:
+        reader.problem(fields["screens"], f"{len(screen_nodes)} screens; a wall has at most {MAX_SCREENS}")
+        screen_nodes = []
+    for screen_node in screen_nodes:
+        screen_fields = reader.mapping(screen_node, "a screen", {"name", "grid", "position"}, {"name", "grid"})
         if screen_fields is None:
             continue
-        reader.keys(screen_fields, {"name", "grid", "position"}, {"name", "grid"}, screen_node, "a screen")
-        screen_name = reader.scalar(screen_fields["name"], "screen name") if "name" in screen_fields else None
+        screen_name = reader.text(screen_fields["name"], "screen name", max_length=MAX_NAME) \
+            if "name" in screen_fields else None
         if screen_name in seen:
             reader.problem(screen_fields["name"], f"screen {screen_name!r} appears twice")
-        grid_name = reader.scalar(screen_fields["grid"], "grid") if "grid" in screen_fields else None
+        grid_name = reader.text(screen_fields["grid"], "grid", max_length=8) if "grid" in screen_fields else None
         if grid_name is not None and grid_name not in STANDARD_GRIDS:
             reader.problem(screen_fields["grid"], f"unknown grid {grid_name!r} (known: {', '.join(STANDARD_GRIDS)})")
             grid_name = None
         position = (0, len(screens))
         if "position" in screen_fields:
             parts = reader.sequence(screen_fields["position"], "position")
-            values = [reader.integer(p, "position") for p in parts]
+            values = [reader.integer(p, "position", 0, 63) for p in parts]
             if len(values) != 2 or None in values:
-                reader.problem(screen_fields["position"], "position must be [row, column]")
+                reader.problem(screen_fields["position"], "position must be [row, column], each from 0 to 63")
             else:
                 position = (values[0], values[1])  # type: ignore[assignment]
         if screen_name and grid_name:
@@ -191,60 +172,70 @@ def _wall(reader: _Reader, node: yaml.Node) -> Wall | None:
         return None
 
 
-def _salvo(reader: _Reader, node: yaml.Node, layout: Layout, monitors: int) -> None:
-    fields = reader.mapping(node, "a salvo")
+def _salvo(reader: Reader, node: yaml.Node, layout: Layout, monitors: int) -> None:
+    fields = reader.mapping(node, "a salvo", {"name", "title", "routes"}, {"name", "routes"})
     if fields is None:
         return
-    reader.keys(fields, {"name", "title", "routes"}, {"name", "routes"}, node, "a salvo")
-    name = reader.scalar(fields["name"], "salvo name") if "name" in fields else None
-    routes: list[tuple[int, int]] = []
-    route_fields = reader.mapping(fields["routes"], "routes") if "routes" in fields else None
-    for monitor_text, camera_node in (route_fields or {}).items():
-        try:
-            monitor = int(monitor_text)
-        except ValueError:
-            reader.problem(camera_node, f"salvo {name}: monitor {monitor_text!r} is not a number")
-            continue
-        if monitors and not 1 <= monitor <= monitors:
-            reader.problem(camera_node, f"salvo {name}: no monitor {monitor} (the wall has {monitors})")
-            continue
-        camera = reader.integer(camera_node, f"salvo {name}: camera", 1)
-        if camera is not None:
-            routes.append((monitor, camera))
+    name = _name(reader, fields["name"], "salvo name") if "name" in fields else None
+    routes: dict[int, int] = {}
+    if "routes" in fields:
+        route_node = fields["routes"]
+        reader.visit(route_node)
+        if not isinstance(route_node, yaml.MappingNode):
+            reader.problem(route_node, f"salvo {name}: routes must be a mapping (monitor: camera)")
+        else:
+            first: dict[int, int] = {}
+            for key, camera_node in route_node.value:
+                monitor = reader.integer(key, f"salvo {name}: monitor", 1, MAX_INT)
+                camera = reader.integer(camera_node, f"salvo {name}: camera", 1, MAX_INT)
+                if monitor is None:
+                    continue
+                if monitor in first:
+                    reader.problem(key, f"salvo {name}: monitor {monitor} appears twice (first on line {first[monitor]})")
+                    continue
+                first[monitor] = key.start_mark.line + 1
+                if monitors and monitor > monitors:
+                    reader.problem(key, f"salvo {name}: no monitor {monitor} (the wall has {monitors})")
+                    continue
+                if camera is not None:
+                    routes[monitor] = camera
     if name is None:
         return
     if name in layout.salvos:
         reader.problem(fields["name"], f"salvo {name!r} appears twice")
-    layout.salvos[name] = Salvo(name, tuple(sorted(routes)))
-    if "title" in fields and (title := reader.scalar(fields["title"], "title")):
+    layout.salvos[name] = Salvo(name, tuple(sorted(routes.items())))
+    if "title" in fields and (title := reader.text(fields["title"], "title", max_length=MAX_TITLE, required=False)):
         layout.titles[f"salvo:{name}"] = title
 
 
-def _tour(reader: _Reader, node: yaml.Node, layout: Layout) -> None:
-    fields = reader.mapping(node, "a tour")
+def _tour(reader: Reader, node: yaml.Node, layout: Layout) -> None:
+    fields = reader.mapping(node, "a tour", {"name", "title", "steps"}, {"name", "steps"})
     if fields is None:
         return
-    reader.keys(fields, {"name", "title", "steps"}, {"name", "steps"}, node, "a tour")
-    name = reader.scalar(fields["name"], "tour name") if "name" in fields else None
+    name = _name(reader, fields["name"], "tour name") if "name" in fields else None
     steps: list[tuple[int, float]] = []
-    for step_node in reader.sequence(fields["steps"], "steps") if "steps" in fields else []:
-        step = reader.mapping(step_node, "a step")
+    step_nodes = reader.sequence(fields["steps"], "steps") if "steps" in fields else []
+    if len(step_nodes) > MAX_STEPS:
+        reader.problem(fields["steps"], f"tour {name}: {len(step_nodes):,} steps; a tour has at most {MAX_STEPS}")
+        step_nodes = []
+    for step_node in step_nodes:
+        step = reader.mapping(step_node, "a step", {"camera", "dwell"}, {"camera", "dwell"})
         if step is None:
             continue
-        reader.keys(step, {"camera", "dwell"}, {"camera", "dwell"}, step_node, "a step")
-        camera = reader.integer(step["camera"], "camera", 1) if "camera" in step else None
-        dwell = reader.number(step["dwell"], "dwell") if "dwell" in step else None
+        camera = reader.integer(step["camera"], "camera", 1, MAX_INT) if "camera" in step else None
+        dwell = reader.number(step["dwell"], "dwell", layout.min_dwell, MAX_DWELL) if "dwell" in step else None
         if camera is not None and dwell is not None:
             steps.append((camera, dwell))
     if name is None:
         return
     if not steps:
-        reader.problem(node, f"tour {name!r} has no steps")
+        if not reader.problems:
+            reader.problem(node, f"tour {name!r} has no steps")
         return
     if name in layout.tours:
         reader.problem(fields["name"], f"tour {name!r} appears twice")
     layout.tours[name] = Tour(name, tuple(steps))
-    if "title" in fields and (title := reader.scalar(fields["title"], "title")):
+    if "title" in fields and (title := reader.text(fields["title"], "title", max_length=MAX_TITLE, required=False)):
         layout.titles[f"tour:{name}"] = title
 
 
@@ -256,6 +247,8 @@ def dump_layout(layout: Layout) -> str:
             "screens": [{"name": s.name, "grid": s.grid.name, "position": list(s.position)} for s in layout.wall.screens],
         },
     }
+    if layout.min_dwell != DEFAULT_MIN_DWELL:
+        data["min_dwell"] = layout.min_dwell
     if layout.salvos:
         data["salvos"] = []
         for salvo in layout.salvos.values():

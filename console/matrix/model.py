@@ -8,6 +8,7 @@ tile) lives beside the model and is never saved.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 
@@ -173,8 +174,10 @@ class Tour:
         if not self.steps:
             raise ModelError(f"tour {self.name}: no steps")
         for camera, dwell in self.steps:
-            if dwell <= 0:
-                raise ModelError(f"tour {self.name}: camera {camera} has dwell {dwell}; it must be positive")
+            # nan compares false with everything and inf never comes: either would stop the
+            # host's tour timer (a dwell is bounded where files and the bus are read, too).
+            if not math.isfinite(dwell) or dwell <= 0:
+                raise ModelError(f"tour {self.name}: camera {camera} has dwell {dwell}; it must be a positive number of seconds")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,114 @@
+"""The host configuration (`videowall host --config`, `videowall --config`), read strictly.
+
+A typo (`authorised:`, `credentail:`) is an error naming its line, not a silently ignored
+key that leaves every desk locked out; every problem is listed at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from console.matrix.yamlfile import Limits, Reader, TooBig
+from console.video.urls import mask_url
+
+ROLES = ("operator", "supervisor")
+KEYS = {"layout", "catalog", "router", "pub", "key", "authorized", "roles", "state_dir", "role"}
+_ENDPOINT = re.compile(r"(tcp://(\*|[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):[0-9]{1,5}|ipc://\S+|inproc://\S+)")
+_Z85_KEY = re.compile(r"[0-9a-zA-Z.\-:+=^!/*?&<>()\[\]{}@%$#]{40}")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+
+
+class ConfigError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        # A message quotes what the file says: never a password it holds (a URL in a wrong field).
+        problems = [mask_url(p) for p in problems]
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    path: Path
+    layout: Path
+    catalog: Path
+    router: str = "tcp://127.0.0.1:7700"
+    pub: str = "tcp://127.0.0.1:7701"
+    key: str = "host"
+    authorized: dict[bytes, str] = field(default_factory=dict)  # public key -> desk or agent name
+    roles: dict[str, str] | None = None
+    state_dir: Path = Path("state")
+    role: str = "operator"  # the console's own, with `videowall --config`
+
+
+def read_host_config(path: str | Path) -> HostConfig:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError([f"{path}:1: cannot read: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}:1: not UTF-8; save the file as UTF-8"]) from None
+    reader = Reader(str(path), Limits(max_bytes=1 << 20, max_nodes=100_000, max_text=512))
+    root = reader.compose(text)
+    if root is None:
+        raise ConfigError(reader.problems)
+    try:
+        config = _read(reader, root, path)
+    except TooBig as exc:
+        raise ConfigError([str(exc)]) from None
+    if reader.problems or config is None:
+        raise ConfigError(reader.problems or [f"{path}:1: not a host configuration"])
+    return config
+
+
+def _read(reader: Reader, root: object, path: Path) -> HostConfig | None:
+    top = reader.mapping(root, "the configuration", KEYS, {"layout", "catalog"})  # type: ignore[arg-type]
+    if top is None:
+        return None
+    base = path.parent
+    values: dict[str, object] = {}
+    for name in ("layout", "catalog", "state_dir"):
+        if name in top and (text := reader.text(top[name], name)) is not None:
+            values[name] = base / text
+    for name in ("router", "pub"):
+        if name in top and (text := reader.text(top[name], name)) is not None:
+            if not _ENDPOINT.fullmatch(text):
+                reader.problem(top[name], f"{name}: {text!r} is not a ZeroMQ endpoint such as tcp://127.0.0.1:7700")
+            else:
+                values[name] = text
+    if "key" in top and (text := reader.text(top["key"], "key")) is not None:
+        values["key"] = text
+    authorized: dict[bytes, str] = {}
+    if "authorized" in top:
+        entries = reader.mapping(top["authorized"], "authorized") or {}
+        for name, node in entries.items():
+            key = reader.text(node, f"authorized {name}")
+            if not _NAME.fullmatch(name):
+                reader.problem(node, f"authorized: {name!r} is not a desk name (letters, digits, . _ @ -)")
+            elif key is not None and not _Z85_KEY.fullmatch(key):
+                reader.problem(node, f"authorized {name}: not a public key (40 characters, from videowall keys show)")
+            elif key is not None:
+                if key.encode() in authorized:
+                    reader.problem(node, f"authorized {name}: the same key as {authorized[key.encode()]}")
+                authorized[key.encode()] = name
+    values["authorized"] = authorized
+    if "roles" in top:
+        entries = reader.mapping(top["roles"], "roles") or {}
+        roles: dict[str, str] = {}
+        for name, node in entries.items():
+            role = reader.text(node, f"role of {name}")
+            if role is not None and role not in ROLES:
+                reader.problem(node, f"roles: {name}: {role!r} is not a role (a role is {' or '.join(ROLES)})")
+            elif role is not None:
+                roles[name] = role
+        values["roles"] = roles
+    if "role" in top and (role := reader.text(top["role"], "role")) is not None:
+        if role not in ROLES:
+            reader.problem(top["role"], f"role: {role!r} is not a role (a role is {' or '.join(ROLES)})")
+        values["role"] = role
+    if "layout" not in values or "catalog" not in values:
+        return None
+    values.setdefault("state_dir", base / "state")
+    return HostConfig(path, **values)  # type: ignore[arg-type]
