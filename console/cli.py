@@ -160,6 +160,11 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("--credential", metavar="REF", help="add this keyring credential to the URL")
     probe.add_argument("--json", action="store_true", help="print one JSON object")
 
+    from console.evidence.cli import add_arguments as evidence_arguments
+
+    evidence_arguments(sub)
+    _host_arguments(sub.choices["snapshot"], identity="desk")
+
     cred = sub.add_parser("credential", help="camera and NVR credentials in the OS keyring")
     cred_sub = cred.add_subparsers(dest="action", required=True, metavar="ACTION")
     cset = cred_sub.add_parser("set", help="store (password read from the terminal or stdin)")
@@ -181,7 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_console(args)
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
-               "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent, "grab": cmd_grab}[args.command]
+               "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent, "grab": cmd_grab,
+               "evidence": cmd_evidence, "snapshot": cmd_evidence}[args.command]
     try:
         return int(handler(args))
     except BrokenPipeError:
@@ -445,6 +451,19 @@ def cmd_grab(args: argparse.Namespace) -> int:
     print(json.dumps({"monitor": args.monitor, "camera": answer.get("camera"), "width": answer.get("width"),
                       "height": answer.get("height"), "file": args.output, "agent": answer.get("agent")}))
     return 0
+
+
+def cmd_evidence(args: argparse.Namespace) -> int:
+    from console.evidence.cli import run
+
+    if args.command == "snapshot":
+        try:
+            target = _target(args, "snapshot", args.identity)
+        except _TargetError as exc:
+            print(f"videowall snapshot: {exc}", file=sys.stderr)
+            return 2
+        return run(args, target.client)
+    return run(args)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:

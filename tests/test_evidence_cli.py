@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -58,10 +57,9 @@ def test_list_show_verify_pdf(keyring_file: Path, tmp_path: Path) -> None:
     assert missing.returncode == 1 and "no evidence" in missing.stderr
 
 
-def test_arguments_wire_into_a_parser() -> None:
-    from console.evidence import cli
+def test_arguments_wire_into_the_parser() -> None:
+    from console.cli import build_parser
 
-    parser = argparse.ArgumentParser(prog="videowall")
-    cli.add_arguments(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["snapshot", "--server-key", "K", "12", "--case", "C-1"])
-    assert (args.command, args.monitor, args.case) == ("snapshot", 12, "C-1")
+    args = build_parser().parse_args(["snapshot", "--server-key", "K", "12", "--case", "C-1"])
+    assert (args.command, args.monitor, args.case, args.server_key) == ("snapshot", 12, "C-1", "K")
+    assert build_parser().parse_args(["evidence", "verify", "x.png"]).target == ["x.png"]

@@ -44,13 +44,11 @@ def add_arguments(subparsers: Any) -> None:
             out.add_argument("--printer", help="the print queue (default: the desk's default printer)")
             out.add_argument("--copies", type=int, default=1)
 
+    # The host options (--host, --server-key, --centre, --as) are console/cli.py's, as for `grab`.
     snap = subparsers.add_parser("snapshot", help="store a wall tile's current picture as evidence (through the host)")
-    snap.add_argument("--host", default="tcp://127.0.0.1:7700", help="the host's command endpoint")
-    snap.add_argument("--server-key", required=True, help="the host's public key")
-    snap.add_argument("--as", dest="identity", default="desk", help="the desk's key pair (default: desk)")
     snap.add_argument("monitor", type=int)
     snap.add_argument("--store", type=Path, default=DEFAULT_STORE)
-    snap.add_argument("--centre", default="videowall centre", help="the centre's name, for a new store")
+    snap.add_argument("--centre-name", default="videowall centre", help="the centre's name, for a new store")
     snap.add_argument("--centre-id", default="centre", help="names the centre's key in the keyring, for a new store")
     snap.add_argument("--prefix", default="EV", help="evidence numbers start with this, for a new store")
     snap.add_argument("--operator", default=os.environ.get("USER", "operator"))
@@ -58,13 +56,14 @@ def add_arguments(subparsers: Any) -> None:
     snap.add_argument("--note", default="")
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, connect: Any = None) -> int:
+    """`connect()`: a HostClient for `snapshot` (console/cli.py finds the host)."""
     from console.evidence.signing import SigningKeyError
     from console.evidence.store import EvidenceError
 
     try:
         if args.command == "snapshot":
-            return _snapshot(args)
+            return _snapshot(args, connect)
         return int(_ACTIONS[args.action](args))
     except (EvidenceError, SigningKeyError) as exc:
         print(f"videowall {args.command}: {exc}", file=sys.stderr)
@@ -182,19 +181,13 @@ def _print(args: argparse.Namespace) -> int:
     return 0
 
 
-def _snapshot(args: argparse.Namespace) -> int:
+def _snapshot(args: argparse.Namespace, connect: Any) -> int:
     from datetime import UTC, datetime
 
     from console.evidence.capture import CameraInfo, capture_grab
     from console.evidence.store import Centre, EvidenceStore
-    from console.matrix import keys
-    from console.matrix.host import HostClient
 
-    try:
-        client = HostClient(args.host, args.server_key.encode(), *keys.load(args.identity), name=args.identity)
-    except keys.KeyPairError as exc:
-        print(f"videowall snapshot: {exc}", file=sys.stderr)
-        return 1
+    client = connect()
     try:
         answer = client.request("grab", {"monitor": args.monitor}, timeout=10).content
         received = datetime.now(UTC)
@@ -209,7 +202,7 @@ def _snapshot(args: argparse.Namespace) -> int:
     camera = CameraInfo(int(number) if isinstance(number, int) else 0, str(info.get("name", "")), tuple(info.get("place", ())))
     capture = capture_grab(answer, camera, received_at=received)
     existing = (args.store / "store.json").exists()
-    store = EvidenceStore(args.store, None if existing else Centre(args.centre, args.centre_id, args.prefix))
+    store = EvidenceStore(args.store, None if existing else Centre(args.centre_name, args.centre_id, args.prefix))
     evidence = store.add(capture, desk=args.identity, operator=args.operator, case_number=args.case, note=args.note)
     print(json.dumps({"evidence": evidence.number, "monitor": args.monitor, "camera": camera.number,
                       "image": str(evidence.image_path), "sha256": evidence.sha256}))
