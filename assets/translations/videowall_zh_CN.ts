@@ -4,22 +4,22 @@
 <context>
     <name>CameraBrowser</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="411"/>
+        <location filename="../../console/ui/camera_tree.py" line="412"/>
         <source>Search cameras: number, name or place</source>
         <translation>搜索摄像机：编号、名称或地点</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="482"/>
+        <location filename="../../console/ui/camera_tree.py" line="483"/>
         <source>No camera matches</source>
         <translation>没有匹配的摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="484"/>
+        <location filename="../../console/ui/camera_tree.py" line="485"/>
         <source>First %1 matches: type more to narrow</source>
         <translation>前 %1 个结果：继续输入以缩小范围</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="486"/>
+        <location filename="../../console/ui/camera_tree.py" line="487"/>
         <source>Matches: %1</source>
         <translation>匹配：%1</translation>
     </message>
@@ -27,22 +27,22 @@
 <context>
     <name>CameraHealth</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="123"/>
+        <location filename="../../console/ui/camera_tree.py" line="124"/>
         <source>online: live on the wall</source>
         <translation>在线：正在上墙显示</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="123"/>
+        <location filename="../../console/ui/camera_tree.py" line="124"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="124"/>
+        <location filename="../../console/ui/camera_tree.py" line="125"/>
         <source>offline: signal lost</source>
         <translation>离线：信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="124"/>
+        <location filename="../../console/ui/camera_tree.py" line="125"/>
         <source>offline: error</source>
         <translation>离线：错误</translation>
     </message>
@@ -50,12 +50,12 @@
 <context>
     <name>CameraSearchModel</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="377"/>
+        <location filename="../../console/ui/camera_tree.py" line="378"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="379"/>
+        <location filename="../../console/ui/camera_tree.py" line="380"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
@@ -63,12 +63,12 @@
 <context>
     <name>CameraTreeModel</name>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="288"/>
+        <location filename="../../console/ui/camera_tree.py" line="289"/>
         <source>cameras: %1</source>
         <translation>摄像机：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/camera_tree.py" line="301"/>
+        <location filename="../../console/ui/camera_tree.py" line="302"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
@@ -865,6 +865,142 @@
     </message>
 </context>
 <context>
+    <name>ReasonTexts</name>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="22"/>
+        <source>no video stream</source>
+        <translation>没有视频流</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="23"/>
+        <source>401 unauthorized (wrong user or password)</source>
+        <translation>401 未授权（用户名或密码错误）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="24"/>
+        <source>404 not found (wrong path?)</source>
+        <translation>404 未找到（路径错误？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="26"/>
+        <source>404 not found (the server no longer offers this stream)</source>
+        <translation>404 未找到（服务器已不再提供此视频流）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="27"/>
+        <location filename="../../console/ui/reasons.py" line="48"/>
+        <source>403 forbidden</source>
+        <translation>403 禁止访问</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="28"/>
+        <source>connection refused (wrong host or port?)</source>
+        <translation>连接被拒绝（主机或端口错误？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="29"/>
+        <source>connection refused (camera or server down?)</source>
+        <translation>连接被拒绝（摄像机或服务器已关闭？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="30"/>
+        <source>timed out</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="31"/>
+        <source>timed out (no answer from the camera)</source>
+        <translation>超时（摄像机没有响应）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="32"/>
+        <source>no route to the camera (network down?)</source>
+        <translation>无法连到摄像机（网络中断？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="33"/>
+        <source>invalid data (not a video stream?)</source>
+        <translation>数据无效（不是视频流？）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="34"/>
+        <location filename="../../console/ui/reasons.py" line="50"/>
+        <source>stream ended</source>
+        <translation>视频流已结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="35"/>
+        <source>no picture after 10 s</source>
+        <translation>10 秒后仍无画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="36"/>
+        <source>libvlc cannot play this source</source>
+        <translation>libvlc 无法播放此视频源</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="37"/>
+        <source>decoder shows no new pictures</source>
+        <translation>解码器没有新画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="38"/>
+        <location filename="../../console/ui/reasons.py" line="53"/>
+        <source>no picture</source>
+        <translation>无画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="44"/>
+        <source>refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="45"/>
+        <source>no answer</source>
+        <translation>无响应</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="46"/>
+        <source>no route</source>
+        <translation>网络不通</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="47"/>
+        <source>401 password</source>
+        <translation>401 密码错误</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="49"/>
+        <source>404 not found</source>
+        <translation>404 未找到</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="51"/>
+        <source>no video</source>
+        <translation>无视频</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="52"/>
+        <source>bad data</source>
+        <translation>数据无效</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="54"/>
+        <source>decoder stalled</source>
+        <translation>解码停滞</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="55"/>
+        <source>cannot play</source>
+        <translation>无法播放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/reasons.py" line="62"/>
+        <source>reconnecting: %1</source>
+        <translation>正在重连：%1</translation>
+    </message>
+</context>
+<context>
     <name>SalvoTourPanel</name>
     <message>
         <location filename="../../console/ui/console.py" line="315"/>
@@ -910,117 +1046,57 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../console/ui/tile.py" line="168"/>
+        <location filename="../../console/ui/tile.py" line="169"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="194"/>
-        <source>no video stream</source>
-        <translation>没有视频流</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="195"/>
-        <source>401 unauthorized (wrong user or password)</source>
-        <translation>401 未授权（用户名或密码错误）</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="196"/>
-        <source>404 not found (wrong path?)</source>
-        <translation>404 未找到（路径错误？）</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="197"/>
-        <source>403 forbidden</source>
-        <translation>403 禁止访问</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="198"/>
-        <source>connection refused (wrong host or port?)</source>
-        <translation>连接被拒绝（主机或端口错误？）</translation>
-    </message>
-    <message>
         <location filename="../../console/ui/tile.py" line="199"/>
-        <source>timed out</source>
-        <translation>超时</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="200"/>
-        <source>invalid data (not a video stream?)</source>
-        <translation>数据无效（不是视频流？）</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="201"/>
-        <source>stream ended</source>
-        <translation>视频流已结束</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="202"/>
-        <source>no picture after 10 s</source>
-        <translation>10 秒后仍无画面</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="203"/>
-        <source>libvlc cannot play this source</source>
-        <translation>libvlc 无法播放此视频源</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="204"/>
-        <source>decoder shows no new pictures</source>
-        <translation>解码器没有新画面</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="205"/>
-        <source>no picture</source>
-        <translation>无画面</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/tile.py" line="212"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="215"/>
+        <location filename="../../console/ui/tile.py" line="202"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="216"/>
+        <location filename="../../console/ui/tile.py" line="203"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="217"/>
+        <location filename="../../console/ui/tile.py" line="204"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="218"/>
+        <location filename="../../console/ui/tile.py" line="205"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="232"/>
+        <location filename="../../console/ui/tile.py" line="219"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="237"/>
+        <location filename="../../console/ui/tile.py" line="224"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="239"/>
+        <location filename="../../console/ui/tile.py" line="226"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="240"/>
+        <location filename="../../console/ui/tile.py" line="227"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="259"/>
+        <location filename="../../console/ui/tile.py" line="245"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -1104,100 +1180,100 @@
 <context>
     <name>WallPreview</name>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="327"/>
-        <location filename="../../console/ui/wall_preview.py" line="722"/>
+        <location filename="../../console/ui/wall_preview.py" line="328"/>
+        <location filename="../../console/ui/wall_preview.py" line="737"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="332"/>
+        <location filename="../../console/ui/wall_preview.py" line="333"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="335"/>
+        <location filename="../../console/ui/wall_preview.py" line="336"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="337"/>
+        <location filename="../../console/ui/wall_preview.py" line="338"/>
         <source>Maximise on the wall</source>
         <translation>在电视墙上最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="342"/>
+        <location filename="../../console/ui/wall_preview.py" line="343"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="347"/>
+        <location filename="../../console/ui/wall_preview.py" line="348"/>
         <source>Hold tour</source>
         <translation>暂停轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="350"/>
+        <location filename="../../console/ui/wall_preview.py" line="351"/>
         <source>Grid</source>
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="454"/>
+        <location filename="../../console/ui/wall_preview.py" line="455"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="456"/>
-        <location filename="../../console/ui/wall_preview.py" line="469"/>
-        <location filename="../../console/ui/wall_preview.py" line="471"/>
+        <location filename="../../console/ui/wall_preview.py" line="457"/>
+        <location filename="../../console/ui/wall_preview.py" line="473"/>
+        <location filename="../../console/ui/wall_preview.py" line="475"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="464"/>
+        <location filename="../../console/ui/wall_preview.py" line="466"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="466"/>
+        <location filename="../../console/ui/wall_preview.py" line="468"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="467"/>
+        <location filename="../../console/ui/wall_preview.py" line="470"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="472"/>
+        <location filename="../../console/ui/wall_preview.py" line="476"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="555"/>
+        <location filename="../../console/ui/wall_preview.py" line="566"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="587"/>
+        <location filename="../../console/ui/wall_preview.py" line="598"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="589"/>
+        <location filename="../../console/ui/wall_preview.py" line="600"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="657"/>
+        <location filename="../../console/ui/wall_preview.py" line="668"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="664"/>
+        <location filename="../../console/ui/wall_preview.py" line="675"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="666"/>
+        <location filename="../../console/ui/wall_preview.py" line="677"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import zmq
-from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from console import credentials
@@ -57,6 +57,9 @@ class WallAgent(QWidget):
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
         self.setWindowTitle(self.tr("videowall — screen %1").replace("%1", screen))
+        # A wall window takes no typing: under a window manager, showing it must not take the
+        # keyboard from the operator's console (the console takes it back where it can).
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         assert client.sub is not None, "an agent needs the host's update feed"
         for topic in (b"update", b"hint", b"grab", b"heartbeat"):  # whatever the client subscribed already
             client.sub.setsockopt(zmq.SUBSCRIBE, topic)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit,
 
 from console.matrix.catalog import PLACE_SEPARATOR, Catalog
 from console.matrix.model import Camera
+from console.ui.reasons import reason_text
 from console.ui.theme import STATE_COLOURS
 
 CAMERA_MIME = "application/x-videowall-camera"
@@ -122,7 +123,7 @@ class CameraHealth(QObject):
         state, reason = known
         text = {"playing": self.tr("online: live on the wall"), "connecting": self.tr("connecting"),
                 "lost": self.tr("offline: signal lost"), "error": self.tr("offline: error")}.get(state, state)
-        return f"{text} ({reason})" if reason else text
+        return f"{text}: {reason_text(reason)}" if reason else text
 
 
 def _dot(colour: QColor, size: int = 12) -> QIcon:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from console.ui.reasons import reason_lines, reason_text
 from console.ui.text_fit import TextBox, elided, fitted_font, line_height, seconds, sized, text_width
 from console.ui.theme import STATE_COLOURS
 from console.video.player import Health, VideoEngine
@@ -190,21 +191,7 @@ class TileWidget(QWidget):
 
     def reason_text(self, reason: str) -> str:
         """The video engine's reasons (Qt-free, so English) in the operator's language."""
-        known = {
-            "no video stream": self.tr("no video stream"),
-            "401 unauthorized (wrong user or password)": self.tr("401 unauthorized (wrong user or password)"),
-            "404 not found (wrong path?)": self.tr("404 not found (wrong path?)"),
-            "403 forbidden": self.tr("403 forbidden"),
-            "connection refused (wrong host or port?)": self.tr("connection refused (wrong host or port?)"),
-            "timed out": self.tr("timed out"),
-            "invalid data (not a video stream?)": self.tr("invalid data (not a video stream?)"),
-            "stream ended": self.tr("stream ended"),
-            "no picture after 10 s": self.tr("no picture after 10 s"),
-            "libvlc cannot play this source": self.tr("libvlc cannot play this source"),
-            "decoder shows no new pictures": self.tr("decoder shows no new pictures"),
-            "no picture": self.tr("no picture"),
-        }
-        return known.get(reason, reason)
+        return reason_text(reason)
 
     def _badge_texts(self, health: Health) -> list[str]:
         """The header's badge, longest first: the layout takes the longest that fits."""
@@ -253,13 +240,18 @@ class TileWidget(QWidget):
         font = fitted_font(title, sized(self.font(), max(12, min(28, area.height() // 7)), bold=True), width, TITLE_MIN_PX)
         title = elided(title, font, width)
         small = sized(self.font(), max(11, min(16, area.height() // 12)))
-        detail = ""
-        if health.reason:
-            reason = self.reason_text(health.reason)
-            detail = reason if health.state != "error" else self.tr("error: %1").replace("%1", reason)
+        details = reason_lines(health.reason) if health.reason else []
+        if details and health.state == "error":
+            details[0] = self.tr("error: %1").replace("%1", details[0])
         title_h = line_height(font)
         gap = 6
-        detail_lines = self._wrapped(detail, small, width, area.height() - title_h - gap) if detail else []
+        room = area.height() - title_h - gap
+        detail_lines: list[str] = []
+        for detail in details:  # each part on its own lines, wrapped, while there is room
+            more = self._wrapped(detail, small, width, room - line_height(small) * len(detail_lines))
+            if not more:
+                break
+            detail_lines += more
         detail_h = line_height(small) * len(detail_lines)
         block = title_h + (gap + detail_h if detail_lines else 0)
         top = area.y() + max(0, (area.height() - block) // 2)

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from console.matrix.commands import ClearTile, Command, HoldTour, RouteCamera, SetGrid, StartTour
 from console.matrix.model import STANDARD_GRIDS, ModelError, Screen, Wall, grid
+from console.ui.reasons import reason_text, short_reason
 from console.ui.text_fit import TextBox, elided, fitted_font, line_height, seconds, sized, text_width
 from console.ui.theme import STATE_COLOURS as TILE_STATE_COLOURS
 
@@ -459,17 +460,27 @@ class WallPreview(QWidget):
         age = float(age) if isinstance(age, int | float) else None
         if state == "playing":
             return state, f"{seconds(age)} s" if age is not None else ""
+        short = short_reason(str(report.get("code") or ""))
         if state == "lost":
             if age is None:
-                return state, self.tr("lost")
-            if age < 120:
-                return state, self.tr("lost %1 s").replace("%1", seconds(age, 0))
-            return state, self.tr("lost %1 min").replace("%1", str(int(age // 60)))
+                text = self.tr("lost")
+            elif age < 120:
+                text = self.tr("lost %1 s").replace("%1", seconds(age, 0))
+            else:
+                text = self.tr("lost %1 min").replace("%1", str(int(age // 60)))
+            return state, f"{text} · {short}" if short else text
         if state == "connecting":
             return state, self.tr("connecting")
         if state == "idle":
             return "connecting", self.tr("connecting")  # routed, but the agent has not started it
-        return "error", self.tr("error")
+        return "error", short or self.tr("error")
+
+    def reason(self, monitor: int) -> str:
+        """The agent's full reason for a tile without a picture, translated; "" if none."""
+        report = self._reports.get(monitor)
+        if report is None or monitor in self._stale or report.get("camera") != self._routes.get(monitor):
+            return ""
+        return reason_text(str(report.get("reason") or "")) if report.get("state") in ("lost", "error") else ""
 
     def _screen_of(self, monitor: int) -> int | None:
         if not 1 <= monitor <= len(self._tile_rects):
@@ -671,8 +682,12 @@ class WallPreview(QWidget):
                 status_rect = QRect(inner.left(), inner.bottom() - small_h + 1, inner.width(), small_h)
             else:  # a small tile: beside the number, if there is room
                 status_rect = QRect(inner.left() + number_w + pad, inner.top(), inner.width() - number_w - pad, big_h)
-            if text_width(status, small) <= status_rect.width() and small_h <= status_rect.height():
-                boxes.append(TextBox(status, small, status_rect, right_bottom,
+            # The state's words first ("lost 12 s"); the reason after them gives way first.
+            words = status.split(" · ")
+            fitting = next((" · ".join(words[:n]) for n in range(len(words), 0, -1)
+                            if text_width(" · ".join(words[:n]), small) <= status_rect.width()), "")
+            if fitting and small_h <= status_rect.height():
+                boxes.append(TextBox(fitting, small, status_rect, right_bottom,
                                      colour if info.state != "idle" else TEXT_DIM, "status"))
         return boxes
 
@@ -724,6 +739,9 @@ class WallPreview(QWidget):
                 text += f"\n{info.camera} {info.name}".rstrip()
             if info.age_text:
                 text += f"\n{info.age_text}"
+            reason = self.reason(info.monitor)
+            if reason:
+                text += f"\n{reason}"
             QToolTip.showText(event.globalPos(), text, self, self.tile_rect(info.monitor))
             return True
         return super().event(event)

@@ -8,6 +8,7 @@ decoded here: libvlc decodes (see DESIGN.md §4).
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import time
@@ -71,25 +72,72 @@ class NoVideoStreamError(Exception):
     """The source answered, but carries no video (an audio-only or metadata stream)."""
 
 
+@dataclass(frozen=True)
+class Failure:
+    """Why a source gives no picture: a stable code (for reports and translation), the
+    operator's text in English, and whether retrying can help without a config change."""
+
+    code: str
+    text: str
+    transient: bool
+
+
+# code -> (text while the source has never played, text once it has).  After a camera played,
+# a 404 no longer hints at a typo in the path: the server stopped offering the stream.
+FAILURE_TEXTS: dict[str, tuple[str, str]] = {
+    "refused": ("connection refused (wrong host or port?)", "connection refused (camera or server down?)"),
+    "timeout": ("timed out", "timed out (no answer from the camera)"),
+    "unreachable": ("no route to the camera (network down?)", "no route to the camera (network down?)"),
+    "unauthorized": ("401 unauthorized (wrong user or password)", "401 unauthorized (wrong user or password)"),
+    "forbidden": ("403 forbidden", "403 forbidden"),
+    "not_found": ("404 not found (wrong path?)", "404 not found (the server no longer offers this stream)"),
+    "ended": ("stream ended", "stream ended"),
+    "no_video": ("no video stream", "no video stream"),
+    "invalid_data": ("invalid data (not a video stream?)", "invalid data (not a video stream?)"),
+}
+_UNREACHABLE_ERRNOS = {errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN, errno.ENETDOWN}
+
+
+def failure(code: str, *, played: bool, transient: bool = True) -> Failure:
+    first, after = FAILURE_TEXTS[code]
+    return Failure(code, after if played else first, transient)
+
+
+def classify(exc: BaseException, *, played: bool = False, elapsed: float | None = None,
+             timeout: float | None = None) -> Failure:
+    """The real failure behind an FFmpeg exception.
+
+    `elapsed` and `timeout` tell a silent server from a garbled one: FFmpeg reports an open
+    that ran into its socket timeout as "invalid data" (the answer it waited for never came),
+    and a server that answered with garbage the same way, at once.
+    """
+    if isinstance(exc, NoVideoStreamError):
+        return failure("no_video", played=played, transient=False)
+    if isinstance(exc, av.error.HTTPUnauthorizedError):
+        return failure("unauthorized", played=played, transient=False)
+    if isinstance(exc, av.error.HTTPNotFoundError):
+        return failure("not_found", played=played)
+    if isinstance(exc, av.error.HTTPForbiddenError):
+        return failure("forbidden", played=played, transient=False)
+    if isinstance(exc, ConnectionRefusedError):
+        return failure("refused", played=played)
+    if isinstance(exc, TimeoutError | av.error.ExitError):
+        return failure("timeout", played=played)
+    if isinstance(exc, av.error.InvalidDataError):
+        if elapsed is not None and timeout is not None and elapsed >= 0.8 * timeout:
+            return failure("timeout", played=played)
+        return failure("invalid_data", played=played, transient=False)
+    if isinstance(exc, OSError) and exc.errno in _UNREACHABLE_ERRNOS:
+        return failure("unreachable", played=played)
+    if isinstance(exc, OSError) and exc.strerror:
+        return Failure("other", mask_url(exc.strerror).lower(), True)
+    return Failure("other", mask_url(str(exc)) or type(exc).__name__, True)
+
+
 def classify_error(exc: BaseException) -> tuple[str, bool]:
     """A short operator-facing reason, and whether retrying can help without a config change."""
-    if isinstance(exc, NoVideoStreamError):
-        return "no video stream", False
-    if isinstance(exc, av.error.HTTPUnauthorizedError):
-        return "401 unauthorized (wrong user or password)", False
-    if isinstance(exc, av.error.HTTPNotFoundError):
-        return "404 not found (wrong path?)", True
-    if isinstance(exc, av.error.HTTPForbiddenError):
-        return "403 forbidden", False
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused (wrong host or port?)", True
-    if isinstance(exc, TimeoutError | av.error.ExitError):
-        return "timed out", True
-    if isinstance(exc, av.error.InvalidDataError):
-        return "invalid data (not a video stream?)", False
-    if isinstance(exc, OSError) and exc.strerror:
-        return mask_url(exc.strerror).lower(), True
-    return mask_url(str(exc)) or type(exc).__name__, True
+    found = classify(exc)
+    return found.text, found.transient
 
 
 class Ingest:
@@ -118,6 +166,12 @@ class Ingest:
         self.clock = clock
         self.state = IngestState.CONNECTING
         self.reason = ""
+        self.code = ""  # Failure.code of `reason`
+        # How the last picture went ("ended", "timeout", ...); "" while playing or before the
+        # first picture.  It stays while reconnecting, so "stream ended" is not overwritten by
+        # the 404 of the first retry.
+        self.cause = ""
+        self.played = False  # some session delivered packets: later failures read differently
         self.session: Session | None = None
         self.sessions_started = 0
         self.failures = 0
@@ -131,6 +185,7 @@ class Ingest:
         self.last_packet_at: float | None = None
         self._logged_reason: str | None = None
         self.single_slice = True
+        self._got_packets = False  # the current session delivered packets
         self._thread = threading.Thread(target=self._run, name=f"ingest {self.masked_url}", daemon=True)
 
     # -- public -------------------------------------------------------------------------
@@ -179,11 +234,12 @@ class Ingest:
         self._wake.set()
 
     # -- thread -------------------------------------------------------------------------
-    def _set_state(self, state: IngestState, reason: str = "") -> None:
-        if state == self.state and reason == self.reason:
+    def _set_state(self, state: IngestState, reason: str = "", code: str | None = None) -> None:
+        code = ("" if not reason else self.code) if code is None else code
+        if state == self.state and reason == self.reason and code == self.code:
             return
         previous = self.state
-        self.state, self.reason = state, reason
+        self.state, self.reason, self.code = state, reason, code
         # One line per outage, not one per retry: retries toggle between connecting and lost.
         retry_failed = previous == IngestState.CONNECTING and state in (IngestState.LOST, IngestState.ERROR)
         if state == IngestState.CONNECTING or (retry_failed and self._logged_reason == reason):
@@ -221,16 +277,26 @@ class Ingest:
         while not self._stop.is_set():
             had_frames = False
             cap = self.backoff_cap
+            self._got_packets = False
+            attempt = self.clock()
             try:
                 had_frames = self._session()
                 if not self._stop.is_set():
-                    self._set_state(IngestState.LOST, "stream ended")
+                    ended = failure("ended", played=self.played)
+                    if had_frames:
+                        self.cause = ended.code
+                    self._set_state(IngestState.LOST, ended.text, ended.code)
             except Exception as exc:  # FFmpeg reports every network problem as an exception
-                reason, transient = classify_error(exc)
+                had_frames = self._got_packets
+                found = classify(exc, played=self.played, elapsed=self.clock() - attempt,
+                                 timeout=None if had_frames else self.open_timeout)
                 self.failures += 1
-                if not transient:
+                if had_frames:
+                    self.cause = found.code  # the picture went this way (a frozen camera: timeout)
+                if not found.transient:
                     cap = self.error_backoff_cap
-                self._set_state(IngestState.LOST if transient and self.sessions_started else IngestState.ERROR, reason)
+                self._set_state(IngestState.LOST if found.transient and self.sessions_started else IngestState.ERROR,
+                                found.text, found.code)
             if had_frames:
                 delay = self.backoff_start
             if self._stop.is_set():
@@ -260,6 +326,9 @@ class Ingest:
                 self._window.pop(0)
             sinks = list(self._sinks)
         if first:
+            self.played = True
+            self._got_packets = True
+            self.cause = ""
             self._set_state(IngestState.PLAYING)
         for sink in sinks:
             try:

@@ -25,7 +25,7 @@ import av
 import vlc
 
 from console.video import vlc_modules
-from console.video.ingest import CachedPacket, Ingest, IngestPool, IngestState, Session
+from console.video.ingest import FAILURE_TEXTS, CachedPacket, Ingest, IngestPool, IngestState, Session
 from console.video.urls import mask_url, needs_ingest
 
 log = logging.getLogger("videowall.player")
@@ -35,6 +35,9 @@ PIPE_SIZE = 1 << 20
 CACHING_MS = 50
 TS_CLOCK = 90_000
 MAX_PENDING = 8 << 20
+# Joins how a picture went and why reconnecting fails ("stream ended; reconnecting: 404 …");
+# the UI splits on it to translate each part.
+RECONNECTING = "; reconnecting: "
 
 _VideoFormatCb = ctypes.CFUNCTYPE(
     ctypes.c_uint,
@@ -72,18 +75,26 @@ class Frame:
 @dataclass(frozen=True)
 class Health:
     state: str  # idle, connecting, playing, lost, error
-    reason: str
+    reason: str  # English, for logs and reports; the UI translates from the codes
     frame_age: float  # seconds since the last displayed frame (inf before the first)
     fps: float  # displayed frames per second over the last second
     bitrate: float  # bits per second arriving from the source (0 for direct sources)
     width: int
     height: int
     frames: int  # displayed since the source was set
+    # Why there is no picture now, as a stable code (console.video.ingest.FAILURE_TEXTS, or
+    # no_picture, decoder_stalled, vlc_error); "" when playing.
+    code: str = ""
+    # How the picture was lost (the stream ended, the camera stopped answering), kept while
+    # reconnecting fails for another reason; "" if it never played or plays now.
+    cause: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "state": self.state,
             "reason": self.reason,
+            "code": self.code,
+            "cause": self.cause,
             "frame_age": None if self.frame_age == float("inf") else round(self.frame_age, 3),
             "fps": round(self.fps, 1),
             "bitrate": round(self.bitrate),
@@ -497,28 +508,36 @@ class TilePlayer:
         else:
             decoder_stalled = False
         vlc_state = self._vlc.get_state() if ingest is None else None
+        code = cause = ""
         if ingest is not None and ingest.state == IngestState.ERROR:
-            state, reason = "error", ingest.reason
+            state, reason, code = "error", ingest.reason, ingest.code
         elif vlc_state == vlc.State.Error:
-            state, reason = "error", "libvlc cannot play this source"
+            state, reason, code = "error", "libvlc cannot play this source", "vlc_error"
         elif vlc_state == vlc.State.Ended:
-            state, reason = "lost", "stream ended"
+            state, reason, code = "lost", "stream ended", "ended"
         elif first is None:
             waited = now - (self.switched_at or now)
             if ingest is not None and ingest.state == IngestState.LOST:
-                state, reason = "lost", ingest.reason
+                state, reason, code = "lost", ingest.reason, ingest.code
             elif waited > 10.0:
-                state, reason = "error", "no picture after 10 s"
+                state, reason, code = "error", "no picture after 10 s", "no_picture"
             else:
-                state, reason = "connecting", ingest.reason if ingest else ""
+                state, reason, code = "connecting", ingest.reason if ingest else "", ingest.code if ingest else ""
         elif age > self.lost_after:
             state = "lost"
-            reason = ingest.reason if ingest is not None and ingest.state != IngestState.PLAYING else "no picture"
+            if ingest is not None and ingest.state != IngestState.PLAYING and ingest.reason:
+                reason, code, cause = ingest.reason, ingest.code, ingest.cause
+                if cause and cause != code:
+                    # "stream ended; reconnecting: 404 not found …": how it went, and why it stays away.
+                    reason = f"{FAILURE_TEXTS[cause][1] if cause in FAILURE_TEXTS else cause}{RECONNECTING}{reason}"
+            else:
+                reason, code = "no picture", "no_picture"
         elif decoder_stalled:
-            state, reason = "lost", "decoder shows no new pictures"
+            state, reason, code = "lost", "decoder shows no new pictures", "decoder_stalled"
         else:
             state, reason = "playing", ""
-        return Health(state, reason, age, fps, bitrate, width, height, max(shown, 1 if first else 0))
+        return Health(state, reason, max(0.0, age), fps, bitrate, width, height, max(shown, 1 if first else 0),
+                      code, cause)
 
     @property
     def first_frame_at(self) -> float | None:
