@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from console.sim.pipeline import ELEMENTS, TYPELIBS, camera_launch, elements_in, keeper_launch
+from console.sim.pipeline import ELEMENTS, TYPELIBS, DomePicture, camera_launch, elements_in, keeper_launch
 from console.sim.site import SimError, SimSite, free_port, gst_python
 from tests.conftest import ROOT, videowall_cmd
 
@@ -24,9 +24,12 @@ def _launch(**overrides: object) -> str:
 
 
 def test_element_list_covers_every_pipeline_the_sim_builds() -> None:
-    named = elements_in(_launch()) + elements_in(keeper_launch("rtsp://127.0.0.1:1/cam/1", "u", "p"))
+    dome = DomePicture("/tmp/scene.png", (1280, 960), "/tmp/position.png")
+    named = (elements_in(_launch()) + elements_in(keeper_launch("rtsp://127.0.0.1:1/cam/1", "u", "p"))
+             + elements_in(_launch(dome=dome)))
     # Not vacuous: the parser finds the pipeline's elements, quoted text and caps aside.
     assert {"videotestsrc", "textoverlay", "clockoverlay", "x264enc", "rtph264pay", "rtspsrc", "fakesink"} <= set(named)
+    assert {"multifilesrc", "pngdec", "imagefreeze", "videocrop", "videoscale"} <= set(named), "a dome's picture"
     assert "video" not in named and "gate" not in named
     assert set(named) <= set(ELEMENTS), f"add to console/sim/pipeline.py ELEMENTS: {set(named) - set(ELEMENTS)}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 # Every element the simulated site creates, directly in a camera's pipeline or inside
 # GStreamer's RTSP server (which builds RTP/RTCP plumbing per viewer: rtpbin, UDP sockets for
@@ -24,6 +25,12 @@ ELEMENTS: dict[str, str] = {
     "tee": "libgstreamer1.0-0",
     "funnel": "libgstreamer1.0-0",
     "fakesink": "libgstreamer1.0-0",
+    # a dome's picture: a still scene, cropped to where the dome points and scaled
+    "multifilesrc": "gstreamer1.0-plugins-good",
+    "pngdec": "gstreamer1.0-plugins-good",
+    "imagefreeze": "gstreamer1.0-plugins-good",
+    "videocrop": "gstreamer1.0-plugins-good",
+    "videoscale": "gstreamer1.0-plugins-base",
     "gdkpixbufoverlay": "gstreamer1.0-plugins-good",
     "rtph264pay": "gstreamer1.0-plugins-good",
     "rtpbin": "gstreamer1.0-plugins-good",
@@ -47,22 +54,53 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@dataclass(frozen=True)
+class DomePicture:
+    """What makes a camera's picture a dome's: the scene it looks at and its position strip.
+
+    The RTSP server crops the element named `crop` to the dome's window onto the scene and
+    points the overlay named `pos` at a fresh position strip whenever the dome moves.
+    """
+
+    scene_png: str
+    scene_size: tuple[int, int]
+    position_png: str  # the strip's first picture
+
+
+def position_strip(height: int, strip: int) -> tuple[int, int]:
+    """(top, height) of a dome's position strip: right above the camera's code strip."""
+    tall = max(8, height // 12)
+    return height - strip - tall, tall
+
+
 def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width: int, height: int, fps: int,
                   gop: float, strip: int, strip_png: str, payloader: str = "rtph264pay name=pay0 pt=96 config-interval=-1",
-                  ) -> str:
-    """The launch line of one camera: colour field, code strip, name, clock, H.264, RTP."""
+                  dome: DomePicture | None = None) -> str:
+    """The launch line of one camera: colour field (or a dome's view), code strip, name, clock, H.264, RTP."""
     r, g, b = colour
     font = max(8, height // 20)
     kbps = max(150, width * height * fps // 2500)
     label = f"{number}  {name}"
     fontdesc = quote(f"Sans {font}")
+    clock_pad = strip + 4
+    if dome is None:
+        source = (f"videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
+                  f"! video/x-raw,width={width},height={height},framerate={fps}/1 ")
+    else:
+        # The scene is decoded once and frozen; each frame is the crop of it where the dome
+        # points, scaled to the picture (converted to I420 only after scaling: cheap).
+        top, _tall = position_strip(height, strip)
+        clock_pad = height - top + 4
+        source = (f"multifilesrc location={quote(dome.scene_png)} caps=image/png ! pngdec "
+                  f"! imagefreeze is-live=true ! videocrop name=crop ! videoscale "
+                  f"! video/x-raw,width={width},height={height},framerate={fps}/1 "
+                  f"! gdkpixbufoverlay name=pos location={quote(dome.position_png)} offset-x=0 offset-y={top} ")
     return (
-        f"videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
-        f"! video/x-raw,width={width},height={height},framerate={fps}/1 "
-        f"! gdkpixbufoverlay location={quote(strip_png)} offset-x=0 offset-y={height - strip} "
+        source
+        + f"! gdkpixbufoverlay location={quote(strip_png)} offset-x=0 offset-y={height - strip} "
         f"! textoverlay text={quote(label)} valignment=top halignment=left "
         f"font-desc={fontdesc} shaded-background=true "
-        f"! clockoverlay valignment=bottom halignment=right ypad={strip + 4} "
+        f"! clockoverlay valignment=bottom halignment=right ypad={clock_pad} "
         f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true "
         f"! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
         f"key-int-max={max(1, round(gop * fps))} "

@@ -6,7 +6,15 @@ camera password never appears on a command line.  Imports nothing from the proje
 pure-Python identity module.
 
 Control: a loopback TCP port takes lines `stop N`, `start N`, `list` and answers `ok ...`
-or `error ...`; the controller forwards the operator's requests here.
+or `error ...`; the controller forwards the operator's requests here.  For PTZ domes also
+`dome N` (where dome N points, from its mechanics: a second witness beside its picture) and
+`line stop|start N` (takes the serial server or VISCA port that carries camera N off the air
+and back, as a serial server that reboots).
+
+Domes (`"domes": {camera: protocol}` in the configuration): DomeSite puts them on a TCP
+serial server (Pelco) or a UDP port (VISCA over IP) in this process; each dome camera's
+picture is a window onto a larger scene, moved by a timer that follows the dome, with its
+position burned in as a strip of cells.  The ready line carries each dome's `ptz` entry.
 """
 
 from __future__ import annotations
@@ -20,14 +28,25 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from console.sim.identity import camera_colour, strip_height, strip_png
-from console.sim.pipeline import ELEMENTS, TYPELIBS, camera_launch, keeper_launch, missing_report
+from console.sim.pipeline import (
+    ELEMENTS,
+    TYPELIBS,
+    DomePicture,
+    camera_launch,
+    keeper_launch,
+    missing_report,
+    position_strip,
+)
+from console.sim.ptz_dome import position_code, view_window
+from console.sim.ptz_servers import DomeSite
+from console.sim.scene import bits_png, scene_png, scene_size
 
 
-def _fail(reason: str) -> None:
+def _fail(reason: str) -> NoReturn:
     """The one line the controller reads when the server cannot start, then exit."""
     print(json.dumps({"event": "error", "reason": reason}), flush=True)
     sys.exit(2)
@@ -53,6 +72,7 @@ class SimServer:
         self.width, self.height = config["width"], config["height"]
         self.fps, self.gop = config["fps"], config["gop"]
         self.cameras = {c["number"]: c for c in config["cameras"]}
+        self.domes = DomeSite({int(n): p for n, p in (config.get("domes") or {}).items()})
         self.stopped: set[int] = set()
         self.client_paths: dict[GstRtspServer.RTSPClient, set[str]] = {}
         self.keepers: dict[int, Gst.Element] = {}
@@ -79,10 +99,88 @@ class SimServer:
         png = Path(self.tmp.name) / f"strip-{cam['number']}.png"
         if not png.exists():
             png.write_bytes(strip_png(cam["number"], self.width, strip))
-        extra = {"payloader": payloader} if payloader else {}
+        extra: dict[str, Any] = {"payloader": payloader} if payloader else {}
+        if cam["number"] in self.domes.dome_of:
+            extra["dome"] = self._dome_picture(cam["number"])
         return camera_launch(number=cam["number"], name=cam["name"], colour=camera_colour(cam["number"]),
                              width=self.width, height=self.height, fps=self.fps, gop=self.gop, strip=strip,
                              strip_png=str(png), **extra)
+
+    # -- domes ----------------------------------------------------------------------------
+    def _dome_picture(self, number: int) -> DomePicture:
+        size = scene_size((self.width, self.height))
+        scene = Path(self.tmp.name) / f"scene-{number}.png"
+        if not scene.exists():
+            scene.write_bytes(scene_png(number, camera_colour(number), size))
+        dome = self.domes.dome_of[number]
+        first = self._position_png(number, position_code(dome.position(), dome.limits), 0)
+        return DomePicture(str(scene), size, str(first))
+
+    def _position_png(self, number: int, code: list[int], slot: int) -> Path:
+        """A position strip as a PNG, written whole before anyone is pointed at it."""
+        _top, tall = position_strip(self.height, strip_height(self.height))
+        path = Path(self.tmp.name) / f"position-{number}-{slot}.png"
+        part = path.with_suffix(".part")
+        part.write_bytes(bits_png(code, self.width, tall))
+        part.replace(path)
+        return path
+
+    def _follow_dome(self, _factory: object, media: GstRtspServer.RTSPMedia, number: int) -> None:
+        """media-configure of a dome camera: move its window and strip with the dome, per frame."""
+        dome = self.domes.dome_of[number]
+        element = media.get_element()
+        crop, overlay = element.get_by_name("crop"), element.get_by_name("pos")
+        scene_w, scene_h = scene_size((self.width, self.height))
+        gone = threading.Event()
+        media.connect("unprepared", lambda *_: gone.set())
+        shown: dict[str, Any] = {"window": None, "code": None, "slot": 0}
+
+        def follow() -> bool:
+            if gone.is_set():
+                return False
+            where = dome.position()
+            x, y, w, h = view_window(where, (scene_w, scene_h), (self.width, self.height), dome.limits)
+            x, y = max(0, min(x, scene_w - w)), max(0, min(y, scene_h - h))
+            if shown["window"] != (x, y, w, h):
+                shown["window"] = (x, y, w, h)
+                for edge, value in (("left", x), ("right", scene_w - x - w), ("top", y), ("bottom", scene_h - y - h)):
+                    crop.set_property(edge, value)
+            code = position_code(where, dome.limits)
+            if shown["code"] != code:
+                # gdkpixbufoverlay loads the file when its location is set: two files in
+                # turn, each written whole first, so it never reads one half-written.
+                shown["code"], shown["slot"] = code, 1 - shown["slot"]
+                overlay.set_property("location", str(self._position_png(number, code, shown["slot"])))
+            return True
+
+        follow()  # the first frame already shows where the dome points
+        GLib.timeout_add(max(10, 1000 // self.fps), follow)
+
+    def dome_state(self, number: int) -> str:
+        dome = self.domes.dome_of.get(number)
+        if dome is None:
+            return f"error camera {number} is not a dome"
+        where = dome.position()
+        last = dome.last()
+        return "ok " + json.dumps({"pan": where.pan, "tilt": where.tilt, "zoom": where.zoom, "moving": dome.moving,
+                                   "last": last.action.kind if last else None,
+                                   "presets": sorted(dome.presets)})
+
+    def dome_line(self, action: str, number: int) -> str:
+        if number not in self.domes.dome_of:
+            return f"error camera {number} is not a dome"
+        server: Any = self.domes.visca.get(number)
+        if server is None:
+            dome = self.domes.dome_of[number]
+            server = next(s for s in self.domes.serial.values() if dome in s.domes.values())
+        if action == "stop":
+            server.stop()
+            return f"ok line of {number} stopped"
+        try:
+            server.start()
+        except OSError as exc:
+            return f"error line of {number}: {exc.strerror or exc}"
+        return f"ok line of {number} started"
 
     def diagnose(self, number: int, timeout: float = 3.0) -> str:
         """Why a camera's stream does not start, in GStreamer's own words.
@@ -97,6 +195,8 @@ class SimServer:
     def _mount(self, number: int) -> None:
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(f"( {self._launch(self.cameras[number])} )")
+        if number in self.domes.dome_of:
+            factory.connect("media-configure", self._follow_dome, number)
         # Shared like a real camera: a second viewer joins the running stream mid-GOP.
         factory.set_shared(True)
         factory.set_latency(0)
@@ -209,6 +309,10 @@ class SimServer:
                 return self.start_camera(int(parts[1]))
             if parts[0] == "list":
                 return "ok " + json.dumps({"stopped": sorted(self.stopped)})
+            if parts[0] == "dome" and len(parts) == 2:
+                return self.dome_state(int(parts[1]))
+            if parts[0] == "line" and len(parts) == 3 and parts[1] in {"stop", "start"}:
+                return self.dome_line(parts[1], int(parts[2]))
         except ValueError:
             return f"error bad camera number in {line!r}"
         return f"error unknown command {line!r}"
@@ -275,13 +379,21 @@ def main() -> int:
     if missing:
         _fail(missing_report(missing))
     config = json.loads(sys.stdin.readline())
-    sim = SimServer(config)
+    try:
+        sim = SimServer(config)
+    except ValueError as exc:  # a dome no simulated protocol speaks
+        _fail(str(exc))
     loop = GLib.MainLoop()
     if sim.server.attach(None) == 0:
         print(json.dumps({"event": "error", "reason": f"cannot listen on 127.0.0.1:{config['port']}"}), flush=True)
         return 2
     control = _serve_control(sim, config["control_port"])
-    ready = {"event": "ready", "port": config["port"], "control_port": config["control_port"], "pid": os.getpid()}
+    try:
+        sim.domes.start()
+    except OSError as exc:
+        _fail(f"cannot open the domes' serial servers: {exc.strerror or exc}")
+    ready = {"event": "ready", "port": config["port"], "control_port": config["control_port"], "pid": os.getpid(),
+             "ptz": {str(n): sim.domes.catalog_ptz(n) for n in sorted(sim.domes.dome_of)}}
     failures: list[str] = []
 
     def power_on_all() -> None:
@@ -309,6 +421,7 @@ def main() -> int:
     GLib.io_add_watch(stdin, GLib.PRIORITY_DEFAULT, GLib.IOCondition.HUP | GLib.IOCondition.IN, parent_gone)
     loop.run()
     control.shutdown()
+    sim.domes.stop()
     sim.tmp.cleanup()
     return 0
 

@@ -4,6 +4,13 @@
 RTSP server as a child under Debian's system Python (where the GStreamer bindings live),
 passes the configuration (and a camera password, if any) on the child's stdin, writes the
 catalog of what it serves, and can stop and restart one camera.
+
+Some cameras may be PTZ domes (`domes={13: "pelco-d", 16: "visca-ip"}`): the child puts them
+on a TCP serial server (Pelco-D/P, several addressed domes per port) or a UDP port (VISCA
+over IP), makes each one's picture a window onto a larger scene that moves as the dome
+turns, and says in its ready line where each dome is steered; from then on the camera's
+catalog entry carries that `ptz:` mapping (protocol, line, address), as the catalog
+importer reads it.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -68,12 +75,39 @@ def free_port(avoid: set[int] | None = None) -> int:
             return port
 
 
+DOME_PROTOCOLS = ("pelco-d", "pelco-p", "visca-ip")
+DEMO_DOME_PROTOCOLS = ("pelco-d", "pelco-d", "pelco-p", "visca-ip")
+
+
+def demo_domes(cameras: int, first_number: int = 1) -> dict[int, str]:
+    """The demo's domes: the site's last four cameras (13-16 of 16), two Pelco-D domes on one
+    serial-server port, a Pelco-P dome and a VISCA-over-IP camera."""
+    count = min(cameras, len(DEMO_DOME_PROTOCOLS))
+    last = first_number + cameras - 1
+    return {last - count + 1 + i: protocol for i, protocol in enumerate(DEMO_DOME_PROTOCOLS[:count])}
+
+
+def parse_domes(text: str, cameras: int, first_number: int = 1) -> dict[int, str]:
+    """`--domes` as written: "" or "demo" for `demo_domes`, else "13=pelco-d,14=pelco-d,16=visca-ip"."""
+    text = text.strip()
+    if text in {"", "demo"}:
+        return demo_domes(cameras, first_number)
+    domes: dict[int, str] = {}
+    for item in text.split(","):
+        number, sep, protocol = item.strip().partition("=")
+        if not sep or not number.strip().isdigit():
+            raise SimError(f"--domes: {item.strip()!r} is not CAMERA=PROTOCOL (e.g. 13=pelco-d)")
+        domes[int(number)] = protocol.strip().lower()
+    return domes
+
+
 @dataclass(frozen=True)
 class SimCamera:
     number: int
     name: str
     place: list[str]
     url: str  # without credentials
+    ptz: dict[str, Any] | None = None  # a dome's catalog `ptz:` entry, once the site runs
 
     @property
     def colour(self) -> tuple[int, int, int]:
@@ -91,6 +125,8 @@ class SimCamera:
         }
         if credential:
             entry["credential"] = credential
+        if self.ptz:
+            entry["ptz"] = dict(self.ptz)
         return entry
 
 
@@ -108,6 +144,7 @@ class SimSite:
         password: str | None = None,
         credential: str | None = None,
         first_number: int = 1,
+        domes: dict[int, str] | None = None,
     ) -> None:
         if cameras < 1:
             raise SimError("a site needs at least one camera")
@@ -121,6 +158,14 @@ class SimSite:
             SimCamera(n, camera_name(n), camera_place(n), f"rtsp://127.0.0.1:{port}/cam/{n}")
             for n in range(first_number, first_number + cameras)
         ]
+        numbers = {c.number for c in self.cameras}
+        self.domes = dict(sorted((domes or {}).items()))
+        for number, protocol in self.domes.items():
+            if number not in numbers:
+                raise SimError(f"dome {number}: the site has cameras {first_number}-{first_number + cameras - 1}")
+            if protocol not in DOME_PROTOCOLS:
+                raise SimError(f"dome {number}: no simulated dome speaks {protocol!r} ({', '.join(DOME_PROTOCOLS)})")
+        self.ptz: dict[int, dict[str, Any]] = {}  # camera -> its catalog ptz entry, from the child's ready line
         self._proc: subprocess.Popen[str] | None = None
         self._stderr: list[str] = []
 
@@ -136,6 +181,7 @@ class SimSite:
             "cameras": [{"number": c.number, "name": c.name} for c in self.cameras],
             "user": self.user,
             "password": self.password,  # from the keyring; travels on the child's stdin only
+            "domes": {str(n): p for n, p in self.domes.items()},
         }
         self._proc = subprocess.Popen(
             [gst_python(), str(SERVER_SCRIPT)],
@@ -160,7 +206,12 @@ class SimSite:
             except json.JSONDecodeError:
                 continue
             if event.get("event") == "ready":
+                self.ptz = {int(n): dict(spec) for n, spec in (event.get("ptz") or {}).items()}
+                self.cameras = [replace(c, ptz=self.ptz.get(c.number)) for c in self.cameras]
                 log.info("simulated site: %d cameras on rtsp://127.0.0.1:%d", len(self.cameras), self.port)
+                for number, spec in self.ptz.items():
+                    log.info("simulated dome %d: %s on %s, address %s", number, spec["protocol"], spec["line"],
+                             spec["address"])
                 return self
             if event.get("event") == "error":
                 self.close()
@@ -232,6 +283,21 @@ class SimSite:
     def start_camera(self, number: int) -> None:
         self.control(f"start {number}")
 
+    # -- domes --------------------------------------------------------------------------
+    def dome(self, number: int) -> dict[str, Any]:
+        """Where dome `number` points by its mechanics: pan, tilt, zoom, moving, last, presets."""
+        answer = self.control(f"dome {number}")
+        state: dict[str, Any] = json.loads(answer.removeprefix("ok").strip())
+        return state
+
+    def stop_line(self, number: int) -> None:
+        """Take the serial server (or VISCA port) that carries dome `number` off the air; on a
+        shared serial server, every dome on it goes with it."""
+        self.control(f"line stop {number}")
+
+    def start_line(self, number: int) -> None:
+        self.control(f"line start {number}")
+
     # -- catalog ------------------------------------------------------------------------
     def catalog(self) -> dict[str, Any]:
         return {
@@ -260,6 +326,7 @@ def run_forever(site: SimSite, catalog: str | None) -> int:
             "rtsp": f"rtsp://127.0.0.1:{site.port}/cam/<n>",
             "control_port": site.control_port,
             "catalog": catalog,
+            "domes": {str(n): spec for n, spec in site.ptz.items()},
         }), flush=True)
         while not stop.wait(0.5):
             if not site.running:
