@@ -142,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     grab.add_argument("monitor", type=int, help="the tile's monitor number")
     grab.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write the PNG")
 
+    layout = sub.add_parser("layout", help="wall layout files")
+    layout_sub = layout.add_subparsers(dest="action", required=True, metavar="ACTION")
+    lcheck = layout_sub.add_parser("check", help="read a layout and list every problem with its line")
+    lcheck.add_argument("file")
+    lupgrade = layout_sub.add_parser("upgrade", help="rewrite a layout in the current version (keeps a .bak)")
+    lupgrade.add_argument("file")
+
     audit = sub.add_parser("audit", help="the matrix host's audit trail")
     audit_sub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     averify = audit_sub.add_parser("verify", help="check that no line was edited, removed or reordered")
@@ -187,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
                "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent, "grab": cmd_grab,
-               "evidence": cmd_evidence, "snapshot": cmd_evidence}[args.command]
+               "evidence": cmd_evidence, "snapshot": cmd_evidence, "layout": cmd_layout}[args.command]
     try:
         return int(handler(args))
     except BrokenPipeError:
@@ -464,6 +471,31 @@ def cmd_evidence(args: argparse.Namespace) -> int:
             return 2
         return run(args, target.client)
     return run(args)
+
+
+def cmd_layout(args: argparse.Namespace) -> int:
+    from console.matrix.layouts import VERSION, LayoutError, load_layout, save_layout
+
+    try:
+        layout = load_layout(args.file)
+    except LayoutError as exc:
+        print(f"videowall layout: {exc}", file=sys.stderr)
+        return 1
+    wall = layout.wall
+    blocks = ", ".join(f"{s.name} {s.grid.name} tiles, monitors {wall.first_of(s.name)}-"
+                       f"{wall.first_of(s.name) + s.block - 1}" for s in wall.screens)
+    if args.action == "check":
+        for note in layout.notes:
+            print(note)
+        print(f"{args.file}: {wall.name}: {blocks}; {len(layout.salvos)} salvos, {len(layout.tours)} tours")
+        return 0
+    try:
+        changed = save_layout(layout, args.file)
+    except OSError as exc:
+        print(f"videowall layout: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {'written as' if changed else 'already'} version {VERSION} ({blocks})")
+    return 0
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -761,7 +793,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for salvo in sorted(layout.salvos):
             desk.recall_salvo(salvo)
         if layout.tours:
-            last = layout.wall.monitors
+            last = layout.wall.monitor_numbers()[-1]  # the big screen's tile
             desk.link.keys(f"{last} MON {sorted(layout.tours)[0]} SEQ")
         desk.browser.tree.expandToDepth(1)
         desk.main_monitor.show_camera(1)

@@ -82,11 +82,20 @@ def test_route_clear_salvo_and_grid() -> None:
     apply(state, ClearTile(3), CAMERAS.get)
     assert state.routes == {7: 2}
     assert apply(state, RecallSalvo("5"), CAMERAS.get) == {3: 1042, 7: 2}
-    # The left screen goes from 4 to 1 tile: monitor 3 disappears, the right screen moves up.
+    # The left screen goes from 4 to 1 tile: monitor 3 disappears, the right screen keeps its
+    # numbers (a monitor number is a place on the wall).
     changes = apply(state, SetGrid("left", "1"), CAMERAS.get)
     assert state.wall.monitors == 10
-    assert state.routes == {4: 2}
-    assert changes == {3: None, 7: None, 4: 2}
+    assert state.routes == {7: 2}
+    assert changes == {3: None}
+    assert state.wall.monitor_numbers() == [1, *range(5, 14)]
+    with pytest.raises(ModelError, match="monitor 3 is not shown now: screen left shows grid 1"):
+        apply(state, RouteCamera(3, 2), CAMERAS.get)
+    # Back to 4: its numbers return, and grow no further than the screen's block.
+    apply(state, SetGrid("left", "4"), CAMERAS.get)
+    assert state.wall.locate(4) == (state.wall.screens[0], 3)
+    with pytest.raises(ModelError, match="screen left has 4 monitor numbers"):
+        apply(state, SetGrid("left", "9"), CAMERAS.get)
     with pytest.raises(ModelError, match="matrix host"):
         apply(state, HoldTour(1), CAMERAS.get)
 

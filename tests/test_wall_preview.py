@@ -165,13 +165,13 @@ def test_update_before_any_snapshot_asks_for_one(qtbot) -> None:  # type: ignore
     assert widget.tile_info(1) is None
 
 
-def test_grid_change_in_an_update_renumbers_the_tiles(view: WallPreview) -> None:
+def test_grid_change_in_an_update_keeps_every_other_monitor_number(view: WallPreview) -> None:
     host = Host(view, {1: 1042, 2: 7, 5: 8, 6: 9, 7: 1043, 9: 11})
-    host.run([SetGrid("A1", "1")])  # tile 2 goes; everything after A1 moves down by 3
-    assert view.tile_rect(15).isValid() and view.tile_rect(16).isEmpty()
-    assert [view.tile_info(m).camera for m in range(1, 7)] == [1042, 8, 9, 1043, None, 11]  # type: ignore[union-attr]
-    assert view.tile_info(2).screen == "A2"  # type: ignore[union-attr]
-    a1, a2 = view.tile_rect(1), view.tile_rect(2).united(view.tile_rect(5))
+    host.run([SetGrid("A1", "1")])  # tiles 2-4 go; the other screens keep their numbers
+    assert all(view.tile_rect(m).isEmpty() and view.tile_info(m) is None for m in (2, 3, 4))
+    assert [view.tile_info(m).camera for m in (1, 5, 6, 7, 8, 9)] == [1042, 8, 9, 1043, None, 11]  # type: ignore[union-attr]
+    assert view.tile_info(5).screen == "A2" and view.tile_rect(18).isValid()  # type: ignore[union-attr]
+    a1, a2 = view.tile_rect(1), view.tile_rect(5).united(view.tile_rect(8))
     assert a1.width() == pytest.approx(a2.width(), abs=3)
 
 
@@ -391,10 +391,13 @@ class Host:
         for command in commands:
             changes = apply(self.state, command, lambda n: Camera(n, str(n), NAMES.get(n, "")))
             self.seq += 1
-            wall = [(s.name, s.grid.name) for s in self.state.wall.screens]
+            wall = self.state.wall  # as the host sends it: each screen's block of numbers with it
+            info = {"name": wall.name, "screens": [{"name": s.name, "grid": s.grid.name,
+                                                    "first_monitor": wall.first_of(s.name),
+                                                    "max_grid": (s.max_grid or s.grid).name} for s in wall.screens]}
             assert self.view.apply_update({"seq": self.seq, "routes": {str(m): c for m, c in changes.items()},
                                            "cameras": cameras_info([c for c in changes.values() if c is not None]),
-                                           "wall": wall_info(wall)})
+                                           "wall": info})
 
 
 def test_maximise_and_restore(view: WallPreview) -> None:
@@ -406,7 +409,8 @@ def test_maximise_and_restore(view: WallPreview) -> None:
     host.run(commands)
     assert view.wall is not None and view.wall.monitors == 15
     assert view.tile_info(5).camera == 1043  # type: ignore[union-attr]
-    assert view.tile_info(6).screen == "A3" and view.tile_info(6).camera == 11  # type: ignore[union-attr]
+    assert view.tile_info(6) is None  # A2's other numbers are not shown now; A3 keeps its own
+    assert view.tile_info(9).screen == "A3" and view.tile_info(9).camera == 11  # type: ignore[union-attr]
     assert view.context_menu_for(5).findChild(QObject, "maximise") is None
 
     commands.clear()

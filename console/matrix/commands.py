@@ -186,7 +186,7 @@ def apply(state: MatrixState, command: Command, cameras: CameraLookup) -> dict[i
     if isinstance(command, RouteCamera):
         wall.locate(command.monitor)
         if cameras(command.camera) is None:
-            raise ModelError(f"unknown camera {command.camera}")
+            raise ModelError(f"unknown camera {command.camera}", "unknown-camera", camera=command.camera)
         state.routes[command.monitor] = command.camera
         return {command.monitor: command.camera}
     if isinstance(command, ClearTile):
@@ -195,18 +195,13 @@ def apply(state: MatrixState, command: Command, cameras: CameraLookup) -> dict[i
         return {command.monitor: None}
     if isinstance(command, SetGrid):
         new_wall = wall.with_grid(command.screen, grid(command.grid))
-        # Tiles that no longer exist lose their routes; monitor numbers after this screen move.
-        old = {m: wall.locate(m) for m in state.routes}
-        moved: dict[int, int] = {}
-        for monitor, camera in state.routes.items():
-            screen, index = old[monitor]
-            if screen.name == command.screen and index >= grid(command.grid).size:
-                continue
-            moved[new_wall.monitor_of(screen.name, index)] = camera
-        changes: dict[int, int | None] = {m: None for m in state.routes if m not in moved}
-        changes.update({m: c for m, c in moved.items() if state.routes.get(m) != c})
-        state.wall, state.routes = new_wall, moved
-        return changes
+        # Monitor numbers stay where they are; only the tiles this screen no longer shows
+        # lose their routes.
+        vanished = [m for m in state.routes if not new_wall.shows(m)]
+        for monitor in vanished:
+            del state.routes[monitor]
+        state.wall = new_wall
+        return dict.fromkeys(vanished)
     if isinstance(command, SaveSalvo):
         monitors = command.monitors or tuple(sorted(state.routes))
         for monitor in monitors:
@@ -216,21 +211,26 @@ def apply(state: MatrixState, command: Command, cameras: CameraLookup) -> dict[i
         return {}
     if isinstance(command, SaveTour):
         if not command.cameras or len(command.cameras) != len(command.dwells):
-            raise ModelError(f"tour {command.tour}: {len(command.cameras)} cameras but {len(command.dwells)} dwell times")
+            raise ModelError(f"tour {command.tour}: {len(command.cameras)} cameras but {len(command.dwells)} dwell times",
+                             "tour-steps-mismatch", tour=command.tour)
         for camera in command.cameras:
             if cameras(camera) is None:
-                raise ModelError(f"tour {command.tour}: unknown camera {camera}")
+                raise ModelError(f"tour {command.tour}: unknown camera {camera}", "tour-unknown-camera",
+                                 tour=command.tour, camera=camera)
         state.tours[command.tour] = Tour(command.tour, tuple(zip(command.cameras, command.dwells, strict=True)))
         return {}
     if isinstance(command, RecallSalvo):
         salvo = state.salvos.get(command.salvo)
         if salvo is None:
-            raise ModelError(f"unknown salvo {command.salvo!r}")
-        for monitor, camera in salvo.routes:
-            wall.locate(monitor)
+            raise ModelError(f"unknown salvo {command.salvo!r}", "unknown-salvo", salvo=command.salvo)
+        for _monitor, camera in salvo.routes:
             if cameras(camera) is None:
-                raise ModelError(f"salvo {salvo.name}: unknown camera {camera}")
-        for monitor, camera in salvo.routes:
+                raise ModelError(f"salvo {salvo.name}: unknown camera {camera}", "salvo-unknown-camera",
+                                 salvo=salvo.name, camera=camera)
+        # A monitor the wall does not show now (its screen's grid is smaller) is skipped: the
+        # host says which, and the rest of the salvo is recalled.
+        shown = [(m, c) for m, c in salvo.routes if wall.shows(m)]
+        for monitor, camera in shown:
             state.routes[monitor] = camera
-        return dict(salvo.routes)
+        return dict(shown)
     raise ModelError(f"{command.name} is handled by the matrix host")

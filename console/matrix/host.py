@@ -32,6 +32,7 @@ from console.matrix.commands import (
     Command,
     CommandError,
     HoldTour,
+    RecallSalvo,
     RouteCamera,
     SaveSalvo,
     SaveTour,
@@ -165,6 +166,8 @@ class MatrixHost:
         self.state = MatrixState(layout.wall, salvos=dict(layout.salvos), tours=dict(layout.tours))
         self.titles = dict(layout.titles)  # "salvo:1" -> what operators call it
         self.min_dwell = layout.min_dwell
+        for note in layout.notes:
+            log.warning("%s", note)
         self.cameras = cameras
         self.keys = keys
         self.router_endpoint, self.pub_endpoint = router, pub
@@ -184,6 +187,7 @@ class MatrixHost:
         self._updates: list[dict[str, Any]] = []
         self._dirty = False
         self._batch = 0
+        self._notes: list[dict[str, Any]] = []  # what the command being executed did besides its changes
         self._waiting: collections.deque[tuple[int, list[list[bytes]]]] = collections.deque()  # replies until durable
         self._durability: _Durability | None = None
         self._stop = threading.Event()
@@ -213,9 +217,8 @@ class MatrixHost:
                 if screen_name in {s.name for s in wall.screens}:  # the layout may have lost a screen
                     wall = wall.with_grid(screen_name, grid(grid_name))
             self.state.wall = wall
-            monitors = wall.monitors
             self.seq = int(data.get("seq", 0))
-            self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if 1 <= int(m) <= monitors}
+            self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if wall.shows(int(m))}
             for name, routes in data.get("salvos", {}).items():
                 self.state.salvos[name] = Salvo(name, tuple((int(m), int(c)) for m, c in routes))
             for name, steps in data.get("tour_defs", {}).items():
@@ -331,7 +334,8 @@ class MatrixHost:
             except ProtocolError:
                 return
             if request.type not in ("ack", "health", "grab_result"):
-                reply = request.reply({"ok": False, "answer": "NA internal error (logged)"}, "host")
+                reply = request.reply({"ok": False, "answer": "NA internal error (logged)",
+                                       "reason": {"code": "internal-error", "args": {}}}, "host")
                 self._replies.append([frames[0].bytes, *encode(reply)])
 
     def _publish(self, kind: str, content: dict[str, Any]) -> None:
@@ -434,7 +438,7 @@ class MatrixHost:
         monitor = request.content.get("monitor")
         try:
             if isinstance(monitor, bool) or not isinstance(monitor, int):
-                raise ModelError(f"grab needs a monitor number, not {monitor!r}")
+                raise ModelError(f"grab needs a monitor number, not {monitor!r}", "needs-number", key="grab")
             self.state.wall.locate(monitor)
         except ModelError as exc:
             self.rejected["grab"] += 1
@@ -481,7 +485,7 @@ class MatrixHost:
                 self.state.wall.locate(session.monitor)
         except (KeyboardError, ModelError) as exc:
             session.monitor, session.entry = before
-            return {"ok": False, "answer": f"NA {exc}"}
+            return {"ok": False, "answer": f"NA {exc}", "reason": exc.reason()}
         result = self._execute(who, commands)
         if not result["ok"]:
             session.monitor, session.entry = before
@@ -497,16 +501,19 @@ class MatrixHost:
         saved = (dict(state.routes), state.wall, dict(state.salvos), dict(state.tours),
                  {m: dataclasses.replace(r) for m, r in self.tours.runs.items()})
         changes: dict[int, int | None] = {}
+        self._notes = []
         for command in commands:
             try:
                 if isinstance(command, SUPERVISOR_COMMANDS) and self._role(who) != "supervisor":
                     self.rejected["not-allowed"] += 1
-                    raise ModelError(f"{who} is an operator: {command.name} needs a supervisor")
+                    raise ModelError(f"{who} is an operator: {command.name} needs a supervisor", "needs-supervisor",
+                                     desk=who, command=command.name)
                 changes.update(self._apply(command))
             except ModelError as exc:
                 state.routes, state.wall, state.salvos, state.tours, self.tours.runs = saved
                 self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
-                return {"ok": False, "answer": f"NA {exc}"}
+                self._notes = []
+                return {"ok": False, "answer": f"NA {exc}", "reason": exc.reason()}
             except Exception:
                 # All or nothing holds for the unforeseen too: the guard answers, the wall is as it was.
                 state.routes, state.wall, state.salvos, state.tours, self.tours.runs = saved
@@ -516,19 +523,31 @@ class MatrixHost:
             self.audit.append(who, command.name, command.to_dict())
         if changes or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SaveTour | SetGrid) for c in commands):
             self._commit(changes)
+        notes, self._notes = self._notes, []
+        for note in notes:
+            # Every desk hears what a change did besides itself (a tour that stopped with its tile).
+            self.audit.append(who, "Note", note)
+            self._publish("event", {"by": who, **note})
         # The commands themselves: a desk keeps them for its undo stack.
-        return {"ok": True, "answer": "AK", "seq": self.seq, "commands": [c.to_dict() for c in commands]}
+        reply = {"ok": True, "answer": "AK", "seq": self.seq, "commands": [c.to_dict() for c in commands]}
+        if notes:
+            reply["notes"] = notes
+        return reply
+
+    def _note(self, text: str, code: str, **args: Any) -> None:
+        self._notes.append({"text": text, "code": code, "args": args})
 
     def _apply(self, command: Command) -> dict[int, int | None]:
         """Tour commands are timed here; everything else is the model's."""
         if isinstance(command, StartTour):
             tour = self.state.tours.get(command.tour)
             if tour is None:
-                raise ModelError(f"unknown tour {command.tour!r}")
+                raise ModelError(f"unknown tour {command.tour!r}", "unknown-tour", tour=command.tour)
             self.state.wall.locate(command.monitor)
             for camera, _dwell in tour.steps:
                 if self.cameras(camera) is None:
-                    raise ModelError(f"tour {tour.name}: unknown camera {camera}")
+                    raise ModelError(f"tour {tour.name}: unknown camera {camera}", "tour-unknown-camera", tour=tour.name,
+                                     camera=camera)
             first = self.tours.start(command.monitor, tour, command.direction)
             return apply(self.state, RouteCamera(command.monitor, first), self.cameras)
         if isinstance(command, HoldTour):
@@ -546,7 +565,8 @@ class MatrixHost:
             short = [d for d in command.dwells if d < self.min_dwell]
             if short:
                 raise ModelError(f"tour {command.tour}: a dwell of {short[0]:g} s is shorter than this centre's "
-                                 f"{self.min_dwell:g} s")
+                                 f"{self.min_dwell:g} s", "dwell-too-short", tour=command.tour, dwell=short[0],
+                                 minimum=self.min_dwell)
             changes = apply(self.state, command, self.cameras)
             # A tour running with the old steps goes on with the new ones.
             for run in self.tours.runs.values():
@@ -555,10 +575,19 @@ class MatrixHost:
                     run.index %= len(run.tour.steps)
             return changes
         if isinstance(command, SetGrid):
-            # Monitor numbers on and after this screen move: the tours there end.
-            first = self.state.wall.monitor_of(command.screen, 0)
-            for monitor in [m for m in self.tours.runs if m >= first]:
+            # Monitor numbers stay; the tours on tiles the new grid no longer shows end, and say so.
+            new_wall = self.state.wall.with_grid(command.screen, grid(command.grid))
+            for monitor in sorted(m for m in self.tours.runs if not new_wall.shows(m)):
+                run = self.tours.runs[monitor]
                 self.tours.stop(monitor)
+                self._note(f"tour {run.tour.name} on monitor {monitor} stopped: grid changed to {command.grid}",
+                           "tour-stopped-grid", tour=run.tour.name, monitor=monitor, grid=command.grid)
+        if isinstance(command, RecallSalvo) and (salvo := self.state.salvos.get(command.salvo)) is not None:
+            hidden = [m for m, _ in salvo.routes if not self.state.wall.shows(m)]
+            if hidden:
+                shown = ", ".join(map(str, hidden))
+                self._note(f"salvo {salvo.name}: monitors {shown} are not shown now (skipped)",
+                           "salvo-skipped", salvo=salvo.name, monitors=shown)
         return apply(self.state, command, self.cameras)
 
     def _neighbour_camera(self, monitor: int, step: int) -> int:
@@ -570,7 +599,8 @@ class MatrixHost:
                 break
             if self.cameras(candidate) is not None:
                 return candidate
-        raise ModelError(f"no camera {'after' if step > 0 else 'before'} {current}")
+        raise ModelError(f"no camera {'after' if step > 0 else 'before'} {current}",
+                         "no-camera-after" if step > 0 else "no-camera-before", camera=current)
 
     def _commit(self, changes: dict[int, int | None]) -> None:
         self.seq += 1
@@ -598,8 +628,12 @@ class MatrixHost:
 
     def _wall_info(self) -> dict[str, Any]:
         wall = self.state.wall
+        # first_monitor and max_grid: each screen's block of numbers, which a desk or agent must
+        # not work out from the grids (a smaller grid leaves its numbers unshown, not reused).
         return {"name": wall.name,
-                "screens": [{"name": s.name, "grid": s.grid.name, "position": list(s.position)} for s in wall.screens]}
+                "screens": [{"name": s.name, "grid": s.grid.name, "position": list(s.position),
+                             "first_monitor": wall.first_of(s.name), "max_grid": (s.max_grid or s.grid).name}
+                            for s in wall.screens]}
 
     def _camera_info(self, numbers: Any) -> dict[str, Any]:
         """What an agent needs to play a camera: name, stream and credential reference."""

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from console.matrix.commands import ClearTile, Command, HoldTour, RecallSalvo, RouteCamera, StartTour, StepTour
+from console.matrix.model import ModelError
 
 # ASCII digits only: `\d` also takes "①", "²" and Arabic-Indic digits, which int() then refuses.
 _TOKEN = re.compile(r"[0-9]+|[A-Za-z]+|\S")
@@ -23,8 +24,8 @@ PELCO_ACCEPTED, PELCO_REJECTED = "AKa", "NAa"
 KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR")
 
 
-class KeyboardError(ValueError):
-    """Answered as `NA <message>`."""
+class KeyboardError(ModelError):
+    """Answered as `NA <message>`, with a code and arguments for the desk to translate."""
 
 
 @dataclass
@@ -37,23 +38,25 @@ class KeyboardSession:
         monitor, entry = self.monitor, self.entry
         commands: list[Command] = []
         if len(line) > MAX_LINE:
-            raise KeyboardError(f"a keyboard line of {len(line):,} characters; at most {MAX_LINE}")
+            raise KeyboardError(f"a keyboard line of {len(line):,} characters; at most {MAX_LINE}", "line-too-long",
+                                limit=MAX_LINE)
         for token in _TOKEN.findall(line):
             if token.isascii() and token.isdigit():
                 if entry is not None:
-                    raise KeyboardError(f"two numbers in a row ({entry} {_short(token)}): press a function key between them")
+                    raise KeyboardError(f"two numbers in a row ({entry} {_short(token)}): press a function key between them",
+                                        "two-numbers", first=entry, second=_short(token))
                 entry = _number(token)
                 continue
             key = token.upper()
             if key not in KEYS:
-                raise KeyboardError(f"unknown key {_short(token)!r}")
+                raise KeyboardError(f"unknown key {_short(token)!r}", "unknown-key", key=_short(token))
             if key == "MON":
                 if entry is None or entry < 1:
-                    raise KeyboardError("MON needs a monitor number first")
+                    raise KeyboardError("MON needs a monitor number first", "needs-number", key="MON")
                 monitor, entry = entry, None
             elif key == "SALVO":
                 if entry is None:
-                    raise KeyboardError("SALVO needs a salvo number first")
+                    raise KeyboardError("SALVO needs a salvo number first", "needs-number", key="SALVO")
                 commands.append(RecallSalvo(str(entry)))
                 entry = None
             elif key == "CLEAR":
@@ -62,18 +65,18 @@ class KeyboardSession:
                 elif monitor is not None:
                     commands.append(ClearTile(monitor))
                 else:
-                    raise KeyboardError("CLEAR with nothing typed and no monitor selected")
+                    raise KeyboardError("CLEAR with nothing typed and no monitor selected", "clear-nothing")
             else:
                 if monitor is None:
-                    raise KeyboardError(f"{key} needs a monitor: select one with n MON")
+                    raise KeyboardError(f"{key} needs a monitor: select one with n MON", "needs-monitor", key=key)
                 if key == "CAM":
                     if entry is None:
-                        raise KeyboardError("CAM needs a camera number first")
+                        raise KeyboardError("CAM needs a camera number first", "needs-number", key="CAM")
                     commands.append(RouteCamera(monitor, entry))
                     entry = None
                 elif key == "SEQ":
                     if entry is None:
-                        raise KeyboardError("SEQ needs a tour number first")
+                        raise KeyboardError("SEQ needs a tour number first", "needs-number", key="SEQ")
                     commands.append(StartTour(monitor, str(entry)))
                     entry = None
                 elif key == "HOLD":
@@ -133,7 +136,8 @@ class KeyboardSession:
 def _number(digits: str) -> int:
     """A typed number, bounded where it is parsed: the host's loop never sees a 20-digit one."""
     if len(digits) > 10 or int(digits) > MAX_NUMBER:
-        raise KeyboardError(f"{_short(digits)} is too large: numbers go up to {MAX_NUMBER:,}")
+        raise KeyboardError(f"{_short(digits)} is too large: numbers go up to {MAX_NUMBER:,}", "number-too-large",
+                            number=_short(digits), limit=MAX_NUMBER)
     return int(digits)
 
 

@@ -18,7 +18,11 @@ from console.matrix.model import STANDARD_GRIDS, ModelError, Salvo, Screen, Tour
 from console.matrix.yamlfile import MAX_INT, Limits, Reader, TooBig
 from console.video.urls import mask_url
 
-VERSION = 1
+# 2: each screen owns a block of monitor numbers (first_monitor, max_grid), so that a grid
+#    change on one screen never renumbers another.  Version 1 numbered the tiles of all
+#    screens in a row by their current grids; it is read as version 2 with the numbers it
+#    gives today (see `_migrate_v1`).
+VERSION = 2
 
 
 class LayoutError(ValueError):
@@ -38,6 +42,7 @@ class Layout:
     tours: dict[str, Tour] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # salvo/tour name -> human title
     min_dwell: float = 1.0  # the shortest tour step this centre allows, in seconds
+    notes: list[str] = field(default_factory=list)  # what loading changed, for the log (a migration)
 
 
 # What a layout file may hold (README, "Layouts"): a wall of at most 8 screens of 36 tiles is
@@ -49,6 +54,7 @@ MAX_TOURS = 1000
 MAX_STEPS = 1000
 MAX_NAME = 64
 MAX_TITLE = 200
+DEFAULT_MAX_GRID = "36"  # a screen of a version 2 file without max_grid: room for every grid
 DEFAULT_MIN_DWELL = 1.0  # seconds; a layout may allow shorter (`min_dwell:`), never below 0.2
 MAX_DWELL = 86_400.0
 LIMITS = Limits(max_bytes=MAX_LAYOUT_BYTES, max_nodes=200_000, max_text=MAX_TITLE)
@@ -89,23 +95,27 @@ def _layout(reader: Reader, root: yaml.Node) -> Layout | None:
     top = reader.mapping(root, "the file", {"version", "wall", "salvos", "tours", "min_dwell"}, {"version", "wall"})
     if top is None:
         return None
+    version = VERSION
     if "version" in top:
-        version = reader.integer(top["version"], "version", 1, 1000)
-        if version is not None and version > VERSION:
+        version = reader.integer(top["version"], "version", 1, 1000) or VERSION
+        if version > VERSION:
             reader.problem(top["version"], f"version {version} is newer than this program reads ({VERSION})")
     min_dwell = DEFAULT_MIN_DWELL
     if "min_dwell" in top:
         min_dwell = reader.number(top["min_dwell"], "min_dwell", 0.2, 3600) or DEFAULT_MIN_DWELL
-    wall = _wall(reader, top["wall"]) if "wall" in top else None
+    wall = _wall(reader, top["wall"], version) if "wall" in top else None
     layout = Layout(wall or Wall("?", ()), min_dwell=min_dwell)
-    monitors = wall.monitors if wall else 0
+    if wall is not None and version == 1:
+        layout.notes.append(f"{reader.path}: a version 1 layout: monitor numbers are kept as they are now; a screen "
+                            "can show no more tiles than now, but the last; write version 2 with first_monitor and "
+                            "max_grid per screen to give them room (videowall layout upgrade FILE)")
     if "salvos" in top:
         salvos = reader.sequence(top["salvos"], "salvos")
         if len(salvos) > MAX_SALVOS:
             reader.problem(top["salvos"], f"{len(salvos):,} salvos; a layout holds at most {MAX_SALVOS}")
         for node in salvos[:MAX_SALVOS]:
             reader.visit(node)
-            _salvo(reader, node, layout, monitors)
+            _salvo(reader, node, layout, wall)
     if "tours" in top:
         tours = reader.sequence(top["tours"], "tours")
         if len(tours) > MAX_TOURS:
@@ -127,7 +137,7 @@ def _name(reader: Reader, node: yaml.Node, what: str) -> str | None:
     return value
 
 
-def _wall(reader: Reader, node: yaml.Node) -> Wall | None:
+def _wall(reader: Reader, node: yaml.Node, version: int = VERSION) -> Wall | None:
     fields = reader.mapping(node, "wall", {"name", "screens"}, {"name", "screens"})
     if fields is None:
         return None
@@ -139,7 +149,8 @@ def _wall(reader: Reader, node: yaml.Node) -> Wall | None:
         reader.problem(fields["screens"], f"{len(screen_nodes)} screens; a wall has at most {MAX_SCREENS}")
         screen_nodes = []
     for screen_node in screen_nodes:
-        screen_fields = reader.mapping(screen_node, "a screen", {"name", "grid", "position"}, {"name", "grid"})
+        allowed = {"name", "grid", "position"} | ({"first_monitor", "max_grid"} if version >= 2 else set())
+        screen_fields = reader.mapping(screen_node, "a screen", allowed, {"name", "grid"})
         if screen_fields is None:
             continue
         screen_name = reader.text(screen_fields["name"], "screen name", max_length=MAX_NAME) \
@@ -158,21 +169,49 @@ def _wall(reader: Reader, node: yaml.Node) -> Wall | None:
                 reader.problem(screen_fields["position"], "position must be [row, column], each from 0 to 63")
             else:
                 position = (values[0], values[1])  # type: ignore[assignment]
+        first = reader.integer(screen_fields["first_monitor"], "first_monitor", 1, MAX_INT - 36) \
+            if "first_monitor" in screen_fields else None
+        largest = reader.text(screen_fields["max_grid"], "max_grid", max_length=8) if "max_grid" in screen_fields else None
+        if largest is not None and largest not in STANDARD_GRIDS:
+            reader.problem(screen_fields["max_grid"], f"unknown grid {largest!r} (known: {', '.join(STANDARD_GRIDS)})")
+            largest = None
         if screen_name and grid_name:
             seen.add(screen_name)
-            screens.append(Screen(screen_name, grid(grid_name), position))
+            if version < 2:
+                largest = grid_name  # _migrate_v1 gives the last screen room
+            elif largest is None:
+                largest = DEFAULT_MAX_GRID
+            if grid(grid_name).size > grid(largest).size:
+                reader.problem(screen_fields["grid"], f"screen {screen_name}: grid {grid_name} is larger than its "
+                                                      f"max_grid {largest}")
+                largest = grid_name  # reported; the rest of the file is still checked against the screen
+            screens.append(Screen(screen_name, grid(grid_name), position, first, grid(largest)))
+    if version < 2 and screens:
+        screens = _migrate_v1(screens)
     if "screens" in fields and not screens and not reader.problems:
         reader.problem(fields["screens"], "a wall needs at least one screen")
     if name is None or not screens:
         return None
     try:
-        return Wall(name, tuple(screens))
+        return Wall(name, tuple(screens)).fixed()
     except ModelError as exc:
         reader.problem(node, str(exc))
         return None
 
 
-def _salvo(reader: Reader, node: yaml.Node, layout: Layout, monitors: int) -> None:
+def _migrate_v1(screens: list[Screen]) -> list[Screen]:
+    """Version 1's numbers, kept: each screen's block starts where its tiles start today and is
+    as large as its grid, but the last screen's, which has no neighbour to renumber."""
+    out = []
+    first = 1
+    for index, screen in enumerate(screens):
+        largest = grid(DEFAULT_MAX_GRID) if index == len(screens) - 1 else screen.grid
+        out.append(Screen(screen.name, screen.grid, screen.position, first, largest))
+        first += screen.grid.size
+    return out
+
+
+def _salvo(reader: Reader, node: yaml.Node, layout: Layout, wall: Wall | None) -> None:
     fields = reader.mapping(node, "a salvo", {"name", "title", "routes"}, {"name", "routes"})
     if fields is None:
         return
@@ -194,8 +233,8 @@ def _salvo(reader: Reader, node: yaml.Node, layout: Layout, monitors: int) -> No
                     reader.problem(key, f"salvo {name}: monitor {monitor} appears twice (first on line {first[monitor]})")
                     continue
                 first[monitor] = key.start_mark.line + 1
-                if monitors and monitor > monitors:
-                    reader.problem(key, f"salvo {name}: no monitor {monitor} (the wall has {monitors})")
+                if wall is not None and wall.owner(monitor) is None:
+                    reader.problem(key, f"salvo {name}: no monitor {monitor} (the wall's monitors are {_blocks(wall)})")
                     continue
                 if camera is not None:
                     routes[monitor] = camera
@@ -239,12 +278,18 @@ def _tour(reader: Reader, node: yaml.Node, layout: Layout) -> None:
         layout.titles[f"tour:{name}"] = title
 
 
+def _blocks(wall: Wall) -> str:
+    return ", ".join(f"{s.name} {wall.first_of(s.name)}-{wall.first_of(s.name) + s.block - 1}" for s in wall.screens)
+
+
 def dump_layout(layout: Layout) -> str:
     data: dict[str, Any] = {
         "version": VERSION,
         "wall": {
             "name": layout.wall.name,
-            "screens": [{"name": s.name, "grid": s.grid.name, "position": list(s.position)} for s in layout.wall.screens],
+            "screens": [{"name": s.name, "grid": s.grid.name, "position": list(s.position),
+                         "first_monitor": layout.wall.first_of(s.name), "max_grid": (s.max_grid or s.grid).name}
+                        for s in layout.wall.screens],
         },
     }
     if layout.min_dwell != DEFAULT_MIN_DWELL:

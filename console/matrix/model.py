@@ -13,7 +13,19 @@ from dataclasses import dataclass, field
 
 
 class ModelError(ValueError):
-    """A request that the model cannot satisfy; the message is for the operator."""
+    """A request that the model cannot satisfy; the message is for the operator.
+
+    `code` and `args` say the same for a desk to put in its own language (the console's
+    reason table translates them); the English message is what logs and terminals show.
+    """
+
+    def __init__(self, message: str, code: str = "", **args: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.details = args
+
+    def reason(self) -> dict[str, object]:
+        return {"code": self.code, "args": self.details} if self.code else {}
 
 
 @dataclass(frozen=True)
@@ -111,56 +123,126 @@ def grid(name: str | int) -> Grid:
         return STANDARD_GRIDS[str(name)]
     except KeyError:
         known = ", ".join(STANDARD_GRIDS)
-        raise ModelError(f"unknown grid {name!r} (known: {known})") from None
+        raise ModelError(f"unknown grid {name!r} (known: {known})", "unknown-grid", grid=str(name), known=known) from None
 
 
 @dataclass(frozen=True)
 class Screen:
+    """One screen of the wall and its block of monitor numbers.
+
+    A monitor number is a place on the wall that operators know by heart and that salvos,
+    tours and logs refer to: screen A1's tiles are `first_monitor` onwards, whatever grid the
+    other screens show.  The block has room for the largest grid the screen takes
+    (`max_grid`); a smaller grid leaves the rest of its numbers unshown, not given to the
+    next screen.  Without them (a wall built in code), the screen's block follows the previous
+    one and is as large as its grid.
+    """
+
     name: str
     grid: Grid
     position: tuple[int, int] = (0, 0)  # row, column of this screen in the wall
+    first_monitor: int | None = None
+    max_grid: Grid | None = None
+
+    @property
+    def block(self) -> int:
+        """How many monitor numbers the screen owns."""
+        return (self.max_grid or self.grid).size
 
 
 @dataclass(frozen=True)
 class Wall:
     name: str
     screens: tuple[Screen, ...]
+    _firsts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.screens]
         if len(set(names)) != len(names):
-            raise ModelError(f"wall {self.name}: screen names repeat")
+            raise ModelError(f"wall {self.name}: screen names repeat", "screen-twice")
+        firsts: list[int] = []
+        next_free = 1
+        taken: list[tuple[int, int, str]] = []
+        for screen in self.screens:
+            first = screen.first_monitor if screen.first_monitor is not None else next_free
+            if first < 1:
+                raise ModelError(f"screen {screen.name}: first monitor {first} must be at least 1", "bad-first-monitor")
+            if screen.grid.size > screen.block:
+                raise ModelError(f"screen {screen.name} has {screen.block} monitor numbers "
+                                 f"({first}-{first + screen.block - 1}); grid {screen.grid.name} needs {screen.grid.size}",
+                                 "grid-too-large", screen=screen.name, grid=screen.grid.name, block=screen.block,
+                                 first=first, last=first + screen.block - 1)
+            last = first + screen.block - 1
+            for other_first, other_last, other in taken:
+                if first <= other_last and other_first <= last:
+                    raise ModelError(f"screens {other} ({other_first}-{other_last}) and {screen.name} ({first}-{last}) "
+                                     "share monitor numbers", "blocks-overlap")
+            taken.append((first, last, screen.name))
+            firsts.append(first)
+            next_free = last + 1
+        object.__setattr__(self, "_firsts", tuple(firsts))
 
     @property
     def monitors(self) -> int:
+        """How many tiles the wall shows now."""
         return sum(s.grid.size for s in self.screens)
 
+    def monitor_numbers(self) -> list[int]:
+        """The monitor numbers shown now, in screen order."""
+        return [first + i for screen, first in zip(self.screens, self._firsts, strict=True) for i in range(screen.grid.size)]
+
+    def first_of(self, screen_name: str) -> int:
+        for screen, first in zip(self.screens, self._firsts, strict=True):
+            if screen.name == screen_name:
+                return first
+        raise ModelError(f"no screen {screen_name!r} on wall {self.name}", "no-screen", screen=screen_name)
+
+    def owner(self, monitor: int) -> tuple[Screen, int] | None:
+        """The screen whose block holds `monitor` and its index there, shown or not."""
+        for screen, first in zip(self.screens, self._firsts, strict=True):
+            if first <= monitor < first + screen.block:
+                return screen, monitor - first
+        return None
+
     def locate(self, monitor: int) -> tuple[Screen, int]:
-        """The screen and tile index of global monitor number `monitor` (1-based)."""
-        if monitor < 1:
-            raise ModelError(f"no monitor {monitor}")
-        rest = monitor
-        for screen in self.screens:
-            if rest <= screen.grid.size:
-                return screen, rest - 1
-            rest -= screen.grid.size
-        raise ModelError(f"no monitor {monitor} (wall {self.name} has {self.monitors})")
+        """The screen and tile index of monitor number `monitor`, if the wall shows it now."""
+        owned = self.owner(monitor) if isinstance(monitor, int) else None
+        if owned is None:
+            raise ModelError(f"no monitor {monitor} (wall {self.name} has {self.monitors})", "no-monitor",
+                             monitor=monitor, wall=self.name, monitors=self.monitors)
+        screen, index = owned
+        if index >= screen.grid.size:
+            first = self.first_of(screen.name)
+            raise ModelError(f"monitor {monitor} is not shown now: screen {screen.name} shows grid {screen.grid.name} "
+                             f"(monitors {first}-{first + screen.grid.size - 1})", "monitor-hidden",
+                             monitor=monitor, screen=screen.name, grid=screen.grid.name, first=first,
+                             last=first + screen.grid.size - 1)
+        return screen, index
+
+    def shows(self, monitor: int) -> bool:
+        owned = self.owner(monitor)
+        return owned is not None and owned[1] < owned[0].grid.size
 
     def monitor_of(self, screen_name: str, index: int) -> int:
-        first = 1
-        for screen in self.screens:
-            if screen.name == screen_name:
-                if not 0 <= index < screen.grid.size:
-                    raise ModelError(f"screen {screen_name} has no tile {index + 1}")
-                return first + index
-            first += screen.grid.size
-        raise ModelError(f"no screen {screen_name!r} on wall {self.name}")
+        first = self.first_of(screen_name)
+        screen = next(s for s in self.screens if s.name == screen_name)
+        if not 0 <= index < screen.grid.size:
+            raise ModelError(f"screen {screen_name} has no tile {index + 1}", "no-tile", screen=screen_name, tile=index + 1)
+        return first + index
 
     def with_grid(self, screen_name: str, new_grid: Grid) -> Wall:
         if screen_name not in {s.name for s in self.screens}:
-            raise ModelError(f"no screen {screen_name!r} on wall {self.name}")
-        screens = tuple(Screen(s.name, new_grid, s.position) if s.name == screen_name else s for s in self.screens)
+            raise ModelError(f"no screen {screen_name!r} on wall {self.name}", "no-screen", screen=screen_name)
+        # Each screen keeps its block: a neighbour's grid never renumbers it.
+        screens = tuple(Screen(s.name, new_grid, s.position, first, s.max_grid or s.grid)
+                        if s.name == screen_name else Screen(s.name, s.grid, s.position, first, s.max_grid or s.grid)
+                        for s, first in zip(self.screens, self._firsts, strict=True))
         return Wall(self.name, screens)
+
+    def fixed(self) -> Wall:
+        """The same wall with every block written out (first monitor and largest grid)."""
+        return Wall(self.name, tuple(Screen(s.name, s.grid, s.position, first, s.max_grid or s.grid)
+                                     for s, first in zip(self.screens, self._firsts, strict=True)))
 
 
 @dataclass(frozen=True)

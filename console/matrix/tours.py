@@ -95,7 +95,7 @@ class TourScheduler:
     def _run(self, monitor: int) -> TourRun:
         run = self.runs.get(monitor)
         if run is None:
-            raise ModelError(f"no tour runs on monitor {monitor}")
+            raise ModelError(f"no tour runs on monitor {monitor}", "no-tour-running", monitor=monitor)
         return run
 
     # -- persistence ----------------------------------------------------------------------

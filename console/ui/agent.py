@@ -149,13 +149,16 @@ class WallAgent(QWidget):
         """Place this screen in the wall; rebuild the tiles if its grid changed."""
         first = 1
         for screen in wall["screens"]:
+            # The screen's block of monitor numbers, from the host (an older host sends none:
+            # then the tiles follow the previous screens' grids).
+            first = int(screen.get("first_monitor") or first)
             if screen["name"] == self.screen_name:
                 changed = screen["grid"] != self.grid_name or first != self.first_monitor
                 if changed:
                     self.first_monitor = first
                     self._build(screen["grid"])
                 return changed
-            first += grid(screen["grid"]).size
+            first += grid(screen.get("max_grid") or screen["grid"]).size
         raise ValueError(f"the wall {wall.get('name')!r} has no screen {self.screen_name!r}")
 
     def _build(self, grid_name: str) -> None:

@@ -992,19 +992,19 @@ class ConsoleWindow(QMainWindow):
         self.undo_stack.push(WallChange(self.link, line, commands, undo, self._report, done=True))
 
     def _routes(self) -> dict[int, int]:
-        return {m: c for m in range(1, self._monitors() + 1) if (c := self._route(m)) is not None}
+        return {m: c for m in self._monitors() if (c := self._route(m)) is not None}
 
     def request(self, command: Command) -> None:
         """A wall change from the mouse: sent to the host through the undo stack."""
-        routes = {m: c for m in range(1, self._monitors() + 1) if (c := self._route(m)) is not None}
+        routes = self._routes()
         grids = {s.name: s.grid.name for s in self.preview.wall.screens} if self.preview.wall else {}
         self.undo_stack.push(WallChange(self.link, _describe(command), [command], restoring(routes, grids, command),
                                         self._report))
 
     def recall_salvo(self, name: str) -> None:
-        routes = {m: c for m in range(1, self._monitors() + 1) if (c := self._route(m)) is not None}
+        routes = self._routes()
         undo: list[Command] = [RouteCamera(m, c) if c is not None else ClearTile(m)
-                               for m, c in sorted({**dict.fromkeys(range(1, self._monitors() + 1)), **routes}.items())]
+                               for m, c in sorted({**dict.fromkeys(self._monitors()), **routes}.items())]
         self.undo_stack.push(WallChange(self.link, self.tr("recall salvo %1").replace("%1", name), [RecallSalvo(name)],
                                         undo, self._report))
 
@@ -1122,9 +1122,10 @@ class ConsoleWindow(QMainWindow):
         info = self.preview.tile_info(monitor)
         return info.camera if info is not None else None
 
-    def _monitors(self) -> int:
+    def _monitors(self) -> list[int]:
+        """The monitor numbers the wall shows now (each screen's block, as far as its grid goes)."""
         wall = self.preview.wall
-        return wall.monitors if wall is not None else 0
+        return wall.monitor_numbers() if wall is not None else []
 
     def _report(self, what: str, answer: str) -> None:
         log.warning("%s refused: %s", what, answer)

@@ -134,7 +134,7 @@ class WallPreview(QWidget):
         self._selected: int | None = None
         self._drop_targets: tuple[int, ...] = ()
         self._screens: list[_ScreenGeometry] = []
-        self._tile_rects: list[QRect] = []  # index monitor - 1
+        self._tile_rects: dict[int, QRect] = {}  # monitor number -> where its tile is drawn
         self._label_font = QFont(self.font())
         self._label_font.setPixelSize(13)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -195,7 +195,7 @@ class WallPreview(QWidget):
     @Slot(dict)
     def set_health(self, health: dict[str, Any]) -> None:
         """The host's health part: {agent: {"at", "screen", "tiles": {monitor: report}}}."""
-        before = {m: self._state_and_text(m) for m in range(1, len(self._tile_rects) + 1)}
+        before = {m: self._state_and_text(m) for m in self._tile_rects}
         self._health = dict(health)
         self._reports, self._stale = self._collect_reports()
         for monitor, shown in before.items():
@@ -209,7 +209,7 @@ class WallPreview(QWidget):
     @Slot(int)
     def select_monitor(self, monitor: int) -> None:
         """Move the selection (the keyboard's `n MON`); a monitor not on the wall clears it."""
-        new = monitor if 1 <= monitor <= len(self._tile_rects) else None
+        new = monitor if monitor in self._tile_rects else None
         if new == self._selected:
             return
         old, self._selected = self._selected, new
@@ -252,14 +252,13 @@ class WallPreview(QWidget):
 
     def tile_rect(self, monitor: int) -> QRect:
         """Where tile `monitor` is drawn; an empty rectangle for a monitor not on the wall."""
-        if 1 <= monitor <= len(self._tile_rects):
-            return QRect(self._tile_rects[monitor - 1])
-        return QRect()
+        rect = self._tile_rects.get(monitor)
+        return QRect(rect) if rect is not None else QRect()
 
     def tile_at(self, pos: QPoint) -> int | None:
-        for index, rect in enumerate(self._tile_rects):
+        for monitor, rect in self._tile_rects.items():
             if rect.contains(pos):
-                return index + 1
+                return monitor
         return None
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
@@ -386,18 +385,18 @@ class WallPreview(QWidget):
         return renamed
 
     def _set_wall(self, info: dict[str, Any]) -> None:
-        screens = tuple(Screen(str(s["name"]), grid(str(s["grid"])), _position(s.get("position")))
+        # Each screen's block of monitor numbers comes from the host; an older host sends none,
+        # and the blocks then follow one another as its grids did.
+        screens = tuple(Screen(str(s["name"]), grid(str(s["grid"])), _position(s.get("position")),
+                               int(s["first_monitor"]) if s.get("first_monitor") else None,
+                               grid(str(s["max_grid"])) if s.get("max_grid") else None)
                         for s in info["screens"])
         self._wall = Wall(str(info.get("name", "")), screens)
-        self._first = []
-        first = 1
-        for screen in screens:
-            self._first.append(first)
-            first += screen.grid.size
-        monitors = self._wall.monitors
-        self._routes = {m: c for m, c in self._routes.items() if m <= monitors}
-        self._tours_running = {m: t for m, t in self._tours_running.items() if m <= monitors}
-        if self._selected is not None and self._selected > monitors:
+        self._first = [self._wall.first_of(s.name) for s in screens]
+        wall = self._wall
+        self._routes = {m: c for m, c in self._routes.items() if wall.shows(m)}
+        self._tours_running = {m: t for m, t in self._tours_running.items() if wall.shows(m)}
+        if self._selected is not None and not wall.shows(self._selected):
             self._selected = None
         self._drop_targets = ()
         names = {s.name: s.grid.name for s in screens}
@@ -483,12 +482,10 @@ class WallPreview(QWidget):
         return reason_text(str(report.get("reason") or "")) if report.get("state") in ("lost", "error") else ""
 
     def _screen_of(self, monitor: int) -> int | None:
-        if not 1 <= monitor <= len(self._tile_rects):
+        if monitor not in self._tile_rects or self._wall is None:
             return None
-        screen_index = 0
-        while screen_index + 1 < len(self._first) and self._first[screen_index + 1] <= monitor:
-            screen_index += 1
-        return screen_index
+        owned = self._wall.owner(monitor)
+        return None if owned is None else self._wall.screens.index(owned[0])
 
     def _locate(self, monitor: int) -> tuple[Screen, int] | None:
         if self._wall is None:
@@ -509,7 +506,7 @@ class WallPreview(QWidget):
     def _relayout(self) -> None:
         """Screens at 16:9 where the layout places them on the wall (row, column), else in as
         many columns as makes them biggest; each screen's tiles."""
-        self._screens, self._tile_rects = [], []
+        self._screens, self._tile_rects = [], {}
         if self._wall is None or not self._wall.screens:
             return
         count = len(self._wall.screens)
@@ -544,17 +541,19 @@ class WallPreview(QWidget):
             display = bezel_rect.adjusted(bezel, bezel, -bezel, -bezel)
             self._screens.append(_ScreenGeometry(QRect(x, y, outer_w, label_h), bezel_rect, display))
             g = screen.grid
-            for cell in g.cells:
+            first = self._wall.first_of(screen.name)
+            for index, cell in enumerate(g.cells):
                 x0 = display.x() + cell.column * display.width() // g.columns
                 x1 = display.x() + (cell.column + cell.column_span) * display.width() // g.columns
                 y0 = display.y() + cell.row * display.height() // g.rows
                 y1 = display.y() + (cell.row + cell.row_span) * display.height() // g.rows
                 # One pixel of the display colour on each side draws the lines between tiles.
-                self._tile_rects.append(QRect(x0 + 1, y0 + 1, x1 - x0 - 2, y1 - y0 - 2))
+                self._tile_rects[first + index] = QRect(x0 + 1, y0 + 1, x1 - x0 - 2, y1 - y0 - 2)
 
     def _update_tile(self, monitor: int) -> None:
-        if 1 <= monitor <= len(self._tile_rects):
-            self.update(self._tile_rects[monitor - 1])
+        rect = self._tile_rects.get(monitor)
+        if rect is not None:
+            self.update(rect)
 
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -574,7 +573,7 @@ class WallPreview(QWidget):
             painter.fillRect(geometry.display.intersected(event.rect()), DISPLAY)
             first = self._first[screen_index]
             for monitor in range(first, first + screen.grid.size):
-                rect = self._tile_rects[monitor - 1]
+                rect = self._tile_rects[monitor]
                 if region.intersects(rect):
                     self._paint_tile(painter, monitor, rect)
         painter.end()
