@@ -95,343 +95,343 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="614"/>
+        <location filename="../../console/ui/console.py" line="619"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="626"/>
+        <location filename="../../console/ui/console.py" line="631"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="627"/>
+        <location filename="../../console/ui/console.py" line="632"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="629"/>
+        <location filename="../../console/ui/console.py" line="634"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="630"/>
+        <location filename="../../console/ui/console.py" line="635"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="641"/>
+        <location filename="../../console/ui/console.py" line="646"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="706"/>
+        <location filename="../../console/ui/console.py" line="711"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="709"/>
+        <location filename="../../console/ui/console.py" line="714"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="731"/>
+        <location filename="../../console/ui/console.py" line="736"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="716"/>
+        <location filename="../../console/ui/console.py" line="721"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="713"/>
+        <location filename="../../console/ui/console.py" line="718"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="714"/>
+        <location filename="../../console/ui/console.py" line="719"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="662"/>
+        <location filename="../../console/ui/console.py" line="667"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="678"/>
+        <location filename="../../console/ui/console.py" line="683"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="678"/>
+        <location filename="../../console/ui/console.py" line="683"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="948"/>
+        <location filename="../../console/ui/console.py" line="953"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="949"/>
+        <location filename="../../console/ui/console.py" line="954"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="953"/>
+        <location filename="../../console/ui/console.py" line="958"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="953"/>
+        <location filename="../../console/ui/console.py" line="958"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1008"/>
+        <location filename="../../console/ui/console.py" line="1014"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="845"/>
-        <location filename="../../console/ui/console.py" line="853"/>
-        <location filename="../../console/ui/console.py" line="873"/>
-        <location filename="../../console/ui/console.py" line="1014"/>
+        <location filename="../../console/ui/console.py" line="850"/>
+        <location filename="../../console/ui/console.py" line="858"/>
+        <location filename="../../console/ui/console.py" line="878"/>
+        <location filename="../../console/ui/console.py" line="1020"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1022"/>
+        <location filename="../../console/ui/console.py" line="1028"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1024"/>
+        <location filename="../../console/ui/console.py" line="1030"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1024"/>
+        <location filename="../../console/ui/console.py" line="1030"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="885"/>
-        <location filename="../../console/ui/console.py" line="1060"/>
+        <location filename="../../console/ui/console.py" line="890"/>
+        <location filename="../../console/ui/console.py" line="1066"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="712"/>
+        <location filename="../../console/ui/console.py" line="717"/>
         <source>Only supervisors do this</source>
         <translation>仅值班主管可执行此操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="718"/>
+        <location filename="../../console/ui/console.py" line="723"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="721"/>
+        <location filename="../../console/ui/console.py" line="726"/>
         <source>Find camera</source>
         <translation>查找摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="722"/>
+        <location filename="../../console/ui/console.py" line="727"/>
         <source>Search cameras by number, name or place</source>
         <translation>按编号、名称或地点搜索摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="723"/>
+        <location filename="../../console/ui/console.py" line="728"/>
         <source>Keyboard line</source>
         <translation>键盘命令行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="724"/>
+        <location filename="../../console/ui/console.py" line="729"/>
         <source>Type a whole keyboard line</source>
         <translation>输入整行键盘命令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="725"/>
+        <location filename="../../console/ui/console.py" line="730"/>
         <source>Wall preview</source>
         <translation>电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="726"/>
+        <location filename="../../console/ui/console.py" line="731"/>
         <source>The keyboard focus to the wall preview</source>
         <translation>将键盘焦点移到电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="727"/>
+        <location filename="../../console/ui/console.py" line="732"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="733"/>
+        <location filename="../../console/ui/console.py" line="738"/>
         <source>Recall salvo…</source>
         <translation>调用预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="734"/>
+        <location filename="../../console/ui/console.py" line="739"/>
         <source>Start tour on the selected monitor…</source>
         <translation>在所选监视器上启动轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="736"/>
+        <location filename="../../console/ui/console.py" line="741"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="738"/>
+        <location filename="../../console/ui/console.py" line="743"/>
         <source>Clear the selected monitor</source>
         <translation>清除所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="740"/>
+        <location filename="../../console/ui/console.py" line="745"/>
         <source>Maximise or restore the selected monitor</source>
         <translation>最大化或还原所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="742"/>
-        <location filename="../../console/ui/console.py" line="905"/>
+        <location filename="../../console/ui/console.py" line="747"/>
+        <location filename="../../console/ui/console.py" line="910"/>
         <source>Keyboard and keypad</source>
         <translation>键盘与小键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="746"/>
-        <location filename="../../console/ui/console.py" line="922"/>
+        <location filename="../../console/ui/console.py" line="751"/>
+        <location filename="../../console/ui/console.py" line="927"/>
         <source>About videowall</source>
         <translation>关于 videowall</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="750"/>
+        <location filename="../../console/ui/console.py" line="755"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="757"/>
+        <location filename="../../console/ui/console.py" line="762"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="771"/>
+        <location filename="../../console/ui/console.py" line="776"/>
         <source>&amp;Wall</source>
         <translation>电视墙(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="782"/>
+        <location filename="../../console/ui/console.py" line="787"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="864"/>
+        <location filename="../../console/ui/console.py" line="869"/>
         <source>The host has no salvos</source>
         <translation>主机上没有预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="866"/>
+        <location filename="../../console/ui/console.py" line="871"/>
         <source>Recall salvo</source>
         <translation>调用预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="866"/>
+        <location filename="../../console/ui/console.py" line="871"/>
         <source>Salvo:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="876"/>
+        <location filename="../../console/ui/console.py" line="881"/>
         <source>The host has no tours</source>
         <translation>主机上没有轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="878"/>
+        <location filename="../../console/ui/console.py" line="883"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="878"/>
+        <location filename="../../console/ui/console.py" line="883"/>
         <source>Tour:</source>
         <translation>轮巡：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="909"/>
+        <location filename="../../console/ui/console.py" line="914"/>
         <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
         <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="910"/>
+        <location filename="../../console/ui/console.py" line="915"/>
         <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
         <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="923"/>
+        <location filename="../../console/ui/console.py" line="928"/>
         <source>videowall %1: the software video matrix and video-wall console</source>
         <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1032"/>
+        <location filename="../../console/ui/console.py" line="1038"/>
         <source>salvo %1 kept as it was</source>
         <translation>预案 %1 保持不变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1041"/>
+        <location filename="../../console/ui/console.py" line="1047"/>
         <source>Replace salvo</source>
         <translation>替换预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1042"/>
+        <location filename="../../console/ui/console.py" line="1048"/>
         <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
         <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1045"/>
+        <location filename="../../console/ui/console.py" line="1051"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1069"/>
+        <location filename="../../console/ui/console.py" line="1075"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1071"/>
+        <location filename="../../console/ui/console.py" line="1077"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1072"/>
+        <location filename="../../console/ui/console.py" line="1078"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1091"/>
+        <location filename="../../console/ui/console.py" line="1097"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1094"/>
+        <location filename="../../console/ui/console.py" line="1100"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1099"/>
+        <location filename="../../console/ui/console.py" line="1105"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1101"/>
+        <location filename="../../console/ui/console.py" line="1107"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1102"/>
+        <location filename="../../console/ui/console.py" line="1108"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1113"/>
+        <location filename="../../console/ui/console.py" line="1119"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
     </message>
@@ -608,6 +608,150 @@
         <location filename="../../console/evidence/sheet.py" line="291"/>
         <source>Page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
+    </message>
+</context>
+<context>
+    <name>HostReasons</name>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="20"/>
+        <location filename="../../console/ui/host_reasons.py" line="55"/>
+        <source>unknown camera {camera}</source>
+        <translation>没有摄像机 {camera}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="21"/>
+        <source>no monitor {monitor}</source>
+        <translation>没有监视器 {monitor}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="22"/>
+        <source>monitor {monitor} is not shown now: screen {screen} shows grid {grid} (monitors {first}-{last})</source>
+        <translation>监视器 {monitor} 当前不显示：屏幕 {screen} 为 {grid} 分割（监视器 {first}-{last}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="24"/>
+        <source>{key} needs a number first</source>
+        <translation>{key} 前请先输入号码</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="25"/>
+        <source>{key} needs a monitor: select one with n MON</source>
+        <translation>{key} 需要先选监视器：按 n MON</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="26"/>
+        <source>unknown key {key}</source>
+        <translation>未知按键 {key}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="27"/>
+        <source>two numbers in a row ({first} {second}): press a function key between them</source>
+        <translation>连续两个号码（{first} {second}）：中间请按功能键</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="28"/>
+        <source>{number} is too large: numbers go up to {limit}</source>
+        <translation>{number} 太大：号码最大为 {limit}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="29"/>
+        <source>the line is too long: at most {limit} characters</source>
+        <translation>输入太长：最多 {limit} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="30"/>
+        <source>CLEAR with nothing typed and no monitor selected</source>
+        <translation>未输入号码也未选监视器，CLEAR 无效</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="31"/>
+        <source>unknown salvo {salvo}</source>
+        <translation>没有预案 {salvo}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="32"/>
+        <source>salvo {salvo}: unknown camera {camera}</source>
+        <translation>预案 {salvo}：没有摄像机 {camera}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="33"/>
+        <source>unknown tour {tour}</source>
+        <translation>没有轮巡 {tour}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="34"/>
+        <source>tour {tour}: unknown camera {camera}</source>
+        <translation>轮巡 {tour}：没有摄像机 {camera}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="35"/>
+        <source>tour {tour}: each camera needs a dwell time</source>
+        <translation>轮巡 {tour}：每个摄像机都需要停留时间</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="36"/>
+        <source>{desk} is an operator: {command} needs a supervisor</source>
+        <translation>{desk} 是操作员：{command} 需要值班长权限</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="37"/>
+        <source>tour {tour}: a dwell of {dwell} s is shorter than this centre&apos;s {minimum} s</source>
+        <translation>轮巡 {tour}：停留 {dwell} 秒短于本中心的最短 {minimum} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="38"/>
+        <source>no camera after {camera}</source>
+        <translation>{camera} 之后没有摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="39"/>
+        <source>no camera before {camera}</source>
+        <translation>{camera} 之前没有摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="40"/>
+        <source>no tour runs on monitor {monitor}</source>
+        <translation>监视器 {monitor} 上没有轮巡</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="41"/>
+        <source>unknown grid {grid} (known: {known})</source>
+        <translation>没有 {grid} 分割（可用：{known}）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="42"/>
+        <source>screen {screen} has {block} monitor numbers ({first}-{last}); grid {grid} needs more</source>
+        <translation>屏幕 {screen} 只有 {block} 个监视器号（{first}-{last}），{grid} 分割需要更多</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="44"/>
+        <source>no screen {screen}</source>
+        <translation>没有屏幕 {screen}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="45"/>
+        <source>screen {screen} has no tile {tile}</source>
+        <translation>屏幕 {screen} 没有第 {tile} 格</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="46"/>
+        <source>internal error (logged)</source>
+        <translation>内部错误（已记录日志）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="47"/>
+        <source>the matrix host does not answer</source>
+        <translation>矩阵主机没有应答</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="48"/>
+        <source>tour {tour} on monitor {monitor} stopped: grid changed to {grid}</source>
+        <translation>监视器 {monitor} 上的轮巡 {tour} 已停止：分割改为 {grid}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="49"/>
+        <source>salvo {salvo}: monitors {monitors} are not shown now (skipped)</source>
+        <translation>预案 {salvo}：监视器 {monitors} 当前不显示（已跳过）</translation>
     </message>
 </context>
 <context>
@@ -844,22 +988,22 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="250"/>
+        <location filename="../../console/ui/console.py" line="255"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="251"/>
+        <location filename="../../console/ui/console.py" line="256"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="256"/>
+        <location filename="../../console/ui/console.py" line="261"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="257"/>
+        <location filename="../../console/ui/console.py" line="262"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
@@ -1003,42 +1147,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="315"/>
+        <location filename="../../console/ui/console.py" line="320"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="320"/>
+        <location filename="../../console/ui/console.py" line="325"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="322"/>
+        <location filename="../../console/ui/console.py" line="327"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="327"/>
+        <location filename="../../console/ui/console.py" line="332"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="332"/>
+        <location filename="../../console/ui/console.py" line="337"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="334"/>
+        <location filename="../../console/ui/console.py" line="339"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="343"/>
+        <location filename="../../console/ui/console.py" line="348"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="345"/>
+        <location filename="../../console/ui/console.py" line="350"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -1046,57 +1190,57 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../console/ui/tile.py" line="169"/>
+        <location filename="../../console/ui/tile.py" line="271"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="199"/>
+        <location filename="../../console/ui/tile.py" line="301"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="202"/>
+        <location filename="../../console/ui/tile.py" line="304"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="203"/>
+        <location filename="../../console/ui/tile.py" line="305"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="204"/>
+        <location filename="../../console/ui/tile.py" line="306"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="205"/>
+        <location filename="../../console/ui/tile.py" line="307"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="219"/>
+        <location filename="../../console/ui/tile.py" line="321"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="224"/>
+        <location filename="../../console/ui/tile.py" line="326"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="226"/>
+        <location filename="../../console/ui/tile.py" line="328"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="227"/>
+        <location filename="../../console/ui/tile.py" line="329"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="245"/>
+        <location filename="../../console/ui/tile.py" line="347"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -1104,67 +1248,67 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="427"/>
+        <location filename="../../console/ui/console.py" line="432"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="430"/>
+        <location filename="../../console/ui/console.py" line="435"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="432"/>
+        <location filename="../../console/ui/console.py" line="437"/>
         <source>Find a camera: number, name or place; Enter adds it</source>
         <translation>查找摄像机：编号、名称或地点；按 Enter 添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="449"/>
+        <location filename="../../console/ui/console.py" line="454"/>
         <source>Add camera:</source>
         <translation>添加摄像机：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="455"/>
+        <location filename="../../console/ui/console.py" line="460"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="455"/>
+        <location filename="../../console/ui/console.py" line="460"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="455"/>
+        <location filename="../../console/ui/console.py" line="460"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="456"/>
+        <location filename="../../console/ui/console.py" line="461"/>
         <source>Drag cameras here from the camera tree or the matches above</source>
         <translation>从摄像机树或上方的搜索结果把摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="465"/>
+        <location filename="../../console/ui/console.py" line="470"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="467"/>
+        <location filename="../../console/ui/console.py" line="472"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="536"/>
+        <location filename="../../console/ui/console.py" line="541"/>
         <source>unknown camera</source>
         <translation>未知摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="558"/>
+        <location filename="../../console/ui/console.py" line="563"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="561"/>
+        <location filename="../../console/ui/console.py" line="566"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
@@ -1172,7 +1316,7 @@
 <context>
     <name>WallAgent</name>
     <message>
-        <location filename="../../console/ui/agent.py" line="59"/>
+        <location filename="../../console/ui/agent.py" line="76"/>
         <source>videowall — screen %1</source>
         <translation>videowall — 屏幕 %1</translation>
     </message>
@@ -1180,100 +1324,100 @@
 <context>
     <name>WallPreview</name>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="328"/>
-        <location filename="../../console/ui/wall_preview.py" line="737"/>
+        <location filename="../../console/ui/wall_preview.py" line="327"/>
+        <location filename="../../console/ui/wall_preview.py" line="736"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="333"/>
+        <location filename="../../console/ui/wall_preview.py" line="332"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="336"/>
+        <location filename="../../console/ui/wall_preview.py" line="335"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="338"/>
+        <location filename="../../console/ui/wall_preview.py" line="337"/>
         <source>Maximise on the wall</source>
         <translation>在电视墙上最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="343"/>
+        <location filename="../../console/ui/wall_preview.py" line="342"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="348"/>
+        <location filename="../../console/ui/wall_preview.py" line="347"/>
         <source>Hold tour</source>
         <translation>暂停轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="351"/>
+        <location filename="../../console/ui/wall_preview.py" line="350"/>
         <source>Grid</source>
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="455"/>
+        <location filename="../../console/ui/wall_preview.py" line="454"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="457"/>
-        <location filename="../../console/ui/wall_preview.py" line="473"/>
-        <location filename="../../console/ui/wall_preview.py" line="475"/>
+        <location filename="../../console/ui/wall_preview.py" line="456"/>
+        <location filename="../../console/ui/wall_preview.py" line="472"/>
+        <location filename="../../console/ui/wall_preview.py" line="474"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="466"/>
+        <location filename="../../console/ui/wall_preview.py" line="465"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="468"/>
+        <location filename="../../console/ui/wall_preview.py" line="467"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="470"/>
+        <location filename="../../console/ui/wall_preview.py" line="469"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="476"/>
+        <location filename="../../console/ui/wall_preview.py" line="475"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="566"/>
+        <location filename="../../console/ui/wall_preview.py" line="565"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="598"/>
+        <location filename="../../console/ui/wall_preview.py" line="597"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="600"/>
+        <location filename="../../console/ui/wall_preview.py" line="599"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="668"/>
+        <location filename="../../console/ui/wall_preview.py" line="667"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="675"/>
+        <location filename="../../console/ui/wall_preview.py" line="674"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="677"/>
+        <location filename="../../console/ui/wall_preview.py" line="676"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>

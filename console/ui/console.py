@@ -79,6 +79,7 @@ from console.matrix.model import Salvo, Screen, Tour, Wall, grid
 from console.matrix.protocol import HostEpoch
 from console.ui.agent import WallAgent
 from console.ui.camera_tree import CameraBrowser, CameraSearchModel, camera_numbers
+from console.ui.host_reasons import answer_text, note_texts
 from console.ui.keyboard_panel import KeyboardPanel
 from console.ui.tile import TileWidget
 from console.ui.wall_preview import WallPreview
@@ -139,11 +140,13 @@ class HostLink(QObject):
 
     def keys_reply(self, line: str) -> dict[str, Any]:
         reply = self.request("command", {"keys": line})
-        return {"ok": False, "answer": "NA the matrix host does not answer"} if reply is None else reply
+        return {"ok": False, "answer": "NA the matrix host does not answer",
+                                     "reason": {"code": "host-not-answering", "args": {}}} if reply is None else reply
 
     def command(self, command: Command) -> dict[str, Any]:
         reply = self.request("command", command.to_dict())
-        return {"ok": False, "answer": "NA the matrix host does not answer"} if reply is None else reply
+        return {"ok": False, "answer": "NA the matrix host does not answer",
+                                     "reason": {"code": "host-not-answering", "args": {}}} if reply is None else reply
 
     def refresh(self, full: bool = False) -> None:
         """Ask for a snapshot: the health part always, the rest on start or after a gap."""
@@ -211,8 +214,10 @@ class WallChange(QUndoCommand):
             reply = self.link.command(command)
             if not reply.get("ok"):
                 self.failed = True
-                self.report(command.name, str(reply.get("answer", "NA")))
+                self.report(command.name, answer_text(reply))
                 return
+            for note in note_texts(reply):
+                self.report(command.name, note)
 
     def redo(self) -> None:
         if self._skip_first_redo:
@@ -959,8 +964,9 @@ class ConsoleWindow(QMainWindow):
         before = self._routes()
         grids = {s.name: s.grid.name for s in self.preview.wall.screens} if self.preview.wall else {}
         reply = self.link.keys_reply(line)
-        answer = str(reply.get("answer", "NA"))
+        answer = answer_text(reply)  # the host's reason in the desk's language
         self.keyboard.show_reply(line, answer)
+        self._show_notes(reply)
         if answer.startswith("AK") and self.keyboard.monitor is not None:
             self.preview.select_monitor(self.keyboard.monitor)
         if reply.get("ok") and reply.get("commands") and "seq" in reply:
@@ -1015,7 +1021,7 @@ class ConsoleWindow(QMainWindow):
             return
         reply = self.link.command(StartTour(monitor, name))
         if not reply.get("ok"):
-            self._report("StartTour", str(reply.get("answer")))
+            self._report("StartTour", answer_text(reply))
 
     def save_salvo(self) -> None:
         if self.role != "supervisor":
@@ -1052,7 +1058,7 @@ class ConsoleWindow(QMainWindow):
     def save_salvo_as(self, name: str) -> dict[str, Any]:
         reply = self.link.command(SaveSalvo(name))
         if not reply.get("ok"):
-            self._report("SaveSalvo", str(reply.get("answer")))
+            self._report("SaveSalvo", answer_text(reply))
         return reply
 
     def save_tour_as(self, name: str, steps: list[tuple[int, float]]) -> dict[str, Any]:
@@ -1061,7 +1067,7 @@ class ConsoleWindow(QMainWindow):
             return {"ok": False, "answer": "NA only supervisors edit tours"}
         reply = self.link.command(SaveTour(name, tuple(c for c, _ in steps), tuple(d for _, d in steps)))
         if not reply.get("ok"):
-            self._report("SaveTour", str(reply.get("answer")))
+            self._report("SaveTour", answer_text(reply))
         return reply
 
     def save_layout(self) -> None:
@@ -1128,8 +1134,15 @@ class ConsoleWindow(QMainWindow):
         return wall.monitor_numbers() if wall is not None else []
 
     def _report(self, what: str, answer: str) -> None:
-        log.warning("%s refused: %s", what, answer)
+        log.warning("%s: %s", what, answer)
         self.statusBar().showMessage(f"{what}: {answer}", 6000)
+
+    def _show_notes(self, reply: dict[str, Any]) -> None:
+        """What a change did besides itself (a tour that stopped with its tile), on the status bar."""
+        notes = note_texts(reply)
+        if notes:
+            log.info("%s", "; ".join(notes))
+            self.statusBar().showMessage("; ".join(notes), 8000)
 
     # -- settings ----------------------------------------------------------------------
     def _restore_settings(self) -> None:
