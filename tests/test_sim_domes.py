@@ -25,6 +25,8 @@ import pytest
 import yaml
 
 from console.matrix.catalog import camera_from_entry
+from console.matrix.ptz_commands import PtzMatrixCommand, PtzMove, PtzPreset
+from console.matrix.ptz_control import Audit, Drive, Outcome, PtzArbiter
 from console.ptz.commands import Move, Preset, PresetAction, PtzError, Stop
 from console.ptz.drivers import PtzHub
 from console.sim.identity import decode_number, strip_height
@@ -261,6 +263,67 @@ def test_every_protocol_steers_its_own_dome_and_no_other(
         watchers[number].steady()
     assert watchers[13].latest().position == start[13], "dome 13 shares 14's line and ignored its frames"
     assert domes.dome(13)["last"] in {None, "stop", "preset-goto", "move"}
+
+
+class HostLoop:
+    """What the matrix host will do with the arbiter, on one thread: handle commands, tick at
+    its deadlines, send each Drive to the camera's controller, keep the audit lines."""
+
+    def __init__(self, site: SimSite, hub: PtzHub) -> None:
+        self.arbiter = PtzArbiter()
+        self.controllers = {n: hub.controller(spec) for n, spec in site.ptz.items()}
+        self.audit: list[Audit] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def command(self, who: str, role: str, command: PtzMatrixCommand) -> Outcome:
+        with self._lock:
+            outcome = self.arbiter.handle(who, role, command)
+            self._carry_out(outcome)
+        return outcome
+
+    def _carry_out(self, outcome: Outcome) -> None:
+        for action in outcome.actions:
+            if isinstance(action, Drive):
+                self.controllers[action.camera].send(action.command)
+            elif isinstance(action, Audit):
+                self.audit.append(action)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                self._carry_out(self.arbiter.tick())
+                deadline = self.arbiter.next_deadline()
+            wait = 0.1 if deadline is None else min(0.1, max(0.0, deadline - time.monotonic()))
+            self._stop.wait(wait)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+def test_a_dome_whose_desk_falls_silent_stops_by_itself(domes: SimSite, hub: PtzHub,
+                                                        watch: Callable[[int], DomeWatcher]) -> None:
+    """The dead-man through the real line: a desk starts a move and never repeats it (its
+    console crashed); the host's arbiter stops the dome, and the picture stands still."""
+    watcher = watch(14)
+    host = HostLoop(domes, hub)
+    try:
+        home = watcher.steady()
+        assert host.command("desk-1", "operator", PtzPreset(14, "set", 9)).ok
+        assert host.command("desk-1", "operator", PtzMove(14, pan=0.5)).ok
+        watcher.until(lambda p: p.pan > home.position.pan + 2, "the dome to pan right")
+        stopped = watcher.steady()
+        assert stopped.position.pan > home.position.pan + 2
+        assert [a.action for a in host.audit].count("PtzDeadManStop") == 1
+        assert domes.dome(14)["last"] == "stop" and not domes.dome(14)["moving"]
+        assert watcher.after(stopped, 15).position == stopped.position
+        assert host.command("desk-1", "operator", PtzPreset(14, "goto", 9)).ok
+        assert watcher.until(lambda p: p == home.position, "preset 9").position == home.position
+    finally:
+        host.close()
 
 
 def test_a_serial_server_off_the_air_and_back(domes: SimSite, hub: PtzHub,
