@@ -182,12 +182,47 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LOGGED_COMMANDS = (None, "demo", "host", "agent", "sim", "recorder")
+
+
+def run() -> int:
+    """The program's entry point: `main`, and whatever it did not foresee told in one line
+    (and a dialog, in a window) with the details in the log, never a bare traceback."""
+    try:
+        return main()
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last resort: every known failure has its own message already
+        return report_crash(exc)
+
+
+def report_crash(exc: BaseException) -> int:
+    from console.logs import state_dir
+    from console.video.urls import mask_url
+
+    log.critical("unexpected error", exc_info=exc)
+    where = state_dir() / "videowall.log"
+    line = mask_url(f"videowall: unexpected error: {type(exc).__name__}: {exc}"[:500])
+    print(f"{line}\n  (details: {where}; please send that file to your support)", file=sys.stderr)
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None and QApplication.topLevelWidgets():
+            QMessageBox.critical(None, "videowall", f"{line}\n\nDetails: {where}")
+    except Exception:  # a dialog that fails must not hide the line above
+        pass
+    return 70  # EX_SOFTWARE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from console.logs import install_crash_hook, setup_logging
+    from console.logs import install_crash_hook, setup_logging, state_dir
 
-    setup_logging(args.log_level, json_lines=args.log_json)
+    # The long-running ones keep a rotating log in the state folder (what an operator sends
+    # to support); one-shot commands say what they have to say on the terminal.
+    log_file = state_dir() / "videowall.log" if args.command in LOGGED_COMMANDS else None
+    setup_logging(args.log_level, json_lines=args.log_json, log_file=log_file)
     install_crash_hook()
     if args.command is None:
         return cmd_console(args)
