@@ -41,6 +41,11 @@ RECOMMENDS_EXTRA = ("python3", "gir1.2-gdkpixbuf-2.0")  # the sim's server runs 
 
 
 def build_bundle(work: Path) -> Path:
+    from console.ui.i18n import TRANSLATIONS, compiled
+
+    for ts in TRANSLATIONS.glob("*.ts"):
+        if compiled(ts) is None:  # the bundle ships the .qm: a missing one is English only, silently
+            raise SystemExit(f"cannot compile {ts}")
     dist = work / "dist"
     subprocess.run([sys.executable, "-m", "PyInstaller", str(ROOT / "build_installer.spec"), "--noconfirm",
                     "--distpath", str(dist), "--workpath", str(work / "pyinstaller"), "--log-level", "WARN"],

@@ -18,7 +18,8 @@ TRANSLATIONS = Path(__file__).resolve().parents[2] / "assets" / "translations"
 def compiled(ts: Path) -> Path | None:
     """The .qm beside a .ts, built with lrelease if missing or older (it is not committed)."""
     qm = ts.with_suffix(".qm")
-    if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
+    # An installed bundle carries the .qm its build compiled (and no lrelease to make another).
+    if qm.exists() and (getattr(sys, "frozen", False) or qm.stat().st_mtime >= ts.stat().st_mtime):
         return qm
     beside = Path(sys.executable).with_name("pyside6-lrelease")
     lrelease = str(beside) if beside.exists() else shutil.which("pyside6-lrelease") or shutil.which("lrelease")
