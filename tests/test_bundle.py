@@ -82,7 +82,7 @@ def open_site() -> Iterator[SimSite]:
 def test_the_package_installs_the_bundle_the_command_and_a_desktop_entry(installed: Path,
                                                                          package: dict[str, object]) -> None:
     assert (installed / "usr" / "bin" / "videowall").is_symlink()
-    assert os.readlink(installed / "usr" / "bin" / "videowall") == "/opt/videowall/videowall"
+    assert str((installed / "usr" / "bin" / "videowall").readlink()) == "/opt/videowall/videowall"
     desktop = (installed / "usr" / "share" / "applications" / "videowall.desktop").read_text(encoding="utf-8")
     assert "Exec=videowall" in desktop and "Icon=videowall" in desktop
     assert (installed / "usr" / "share" / "icons" / "hicolor" / "scalable" / "apps" / "videowall.svg").exists()
