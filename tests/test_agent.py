@@ -157,3 +157,77 @@ def test_agent_follows_a_host_that_restarts_one_update_lower(qtbot, tmp_path: Pa
         agent.shutdown()
         agent.client.close()
         host.stop()
+
+
+def test_a_tour_step_shows_no_black_frame(qtbot, rig, engine: VideoEngine) -> None:  # type: ignore[no-untyped-def]
+    """The next camera is opened hidden before the step: the old picture stays until the new
+    one replaces it, with not one paint of an empty tile between them (the frame log)."""
+    host, connect = rig
+    from console.matrix.model import Tour
+
+    host.state.tours["7"] = Tour("7", ((2, 3.0), (5, 3.0)))
+    desk = connect("desk")
+    agent = open_agent(qtbot, connect, engine)
+    tile = agent.tiles[0]
+    try:
+        assert desk.keys("1 MON 7 SEQ") == "AK"
+        qtbot.waitUntil(lambda: shown(agent, 1) == 2, timeout=8000)
+        # Shortly before the step the next camera is playing, unseen, on the same tile.
+        qtbot.waitUntil(lambda: tile.prepared is not None and tile.prepared.health.state == "playing", timeout=6000)
+        assert tile.camera_number == 2 and shown(agent, 1) == 2
+        qtbot.waitUntil(lambda: tile.camera_number == 5 and shown(agent, 1) == 5, timeout=6000)
+        log = list(tile.frame_log)
+        last_old = max(i for i, (_t, camera) in enumerate(log) if camera == 2)
+        first_new = next(i for i, (_t, camera) in enumerate(log) if camera == 5)
+        assert last_old < first_new
+        assert [camera for _t, camera in log[last_old + 1:first_new]] == [], log[last_old - 2:first_new + 2]
+    finally:
+        agent.shutdown()
+        agent.client.close()
+        desk.close()
+
+
+def test_a_tour_skips_a_camera_that_cannot_open_and_says_so(qtbot, tmp_path: Path, sim: SimSite,  # type: ignore[no-untyped-def]
+                                                           engine: VideoEngine) -> None:
+    from console.matrix.model import Tour
+
+    cameras = {c.number: Camera(c.number, f"sim-{c.number}", c.name, main_stream=c.url, credential="sim")
+               for c in sim.cameras}
+    cameras[101] = Camera(101, "gone", "a camera off the air", main_stream=f"rtsp://127.0.0.1:{free_port()}/gone")
+    keys = {name: zmq.curve_keypair() for name in ("host", "desk", "agent")}
+    ports = (free_port(), free_port())
+    ctx = zmq.Context()
+    host = MatrixHost(load_layout(LAYOUT), cameras.get,
+                      HostKeys(*keys["host"], {keys["desk"][0]: "desk-1", keys["agent"][0]: "agent-A1"}),
+                      router=f"tcp://127.0.0.1:{ports[0]}", pub=f"tcp://127.0.0.1:{ports[1]}", state_dir=tmp_path,
+                      context=ctx).start()
+    host.state.tours["8"] = Tour("8", ((1, 3.0), (101, 3.0), (3, 30.0)))
+
+    def connect(who: str, updates: bool = False) -> HostClient:
+        return HostClient(f"tcp://127.0.0.1:{ports[0]}", keys["host"][0], *keys[who], name=who,
+                          pub=f"tcp://127.0.0.1:{ports[1]}" if updates else None, context=ctx)
+
+    desk = connect("desk")
+    agent = open_agent(qtbot, connect, engine)
+    tile = agent.tiles[1]
+    try:
+        assert desk.keys("2 MON 8 SEQ") == "AK"
+        qtbot.waitUntil(lambda: shown(agent, 2) == 1, timeout=8000)
+        # Camera 101 refuses while opened ahead: the tour goes on to camera 3, and camera 1
+        # stays on screen until it does (no dead tile for a whole dwell).
+        qtbot.waitUntil(lambda: host.state.routes.get(2) == 3, timeout=8000)
+        qtbot.waitUntil(lambda: shown(agent, 2) == 3, timeout=8000)
+        assert 101 not in {camera for _t, camera in tile.frame_log}
+        event = agent.events[-1]
+        assert (event["event"], event["monitor"], event["camera"], event["tour"], event["code"]) == (
+            "tour_step_skipped", 2, 101, "8", "refused")
+        assert host.tours.runs[2].camera == 3  # the host's tour moved on, not only the picture
+        # The desks hear of it with the agent's health report (and `videowall status --json`).
+        agent.report_health()
+        qtbot.waitUntil(lambda: any(e.get("camera") == 101 for e in host.health.get("agent-A1", {}).get("events", [])),
+                        timeout=3000)
+    finally:
+        agent.shutdown()
+        agent.client.close()
+        desk.close()
+        host.stop()

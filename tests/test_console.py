@@ -422,3 +422,16 @@ def test_tour_editor_takes_cameras_from_its_search_and_from_the_tree(qtbot, cent
     editor.table.item(1, TourEditor.DWELL).setText("3")
     editor.accept()
     assert centre.host.state.tours["12"].steps == ((4, 10.0), (1, 3.0), (6, 10.0))
+
+
+def test_a_skipped_tour_step_is_shown_to_the_operator_once(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    """The agents' reports carry what they did on their own (tests/test_agent.py makes a real one)."""
+    desk = centre.console
+    event = {"at": 1700000000.0, "event": "tour_step_skipped", "monitor": 18, "camera": 9, "tour": "1",
+             "code": "refused", "reason": "connection refused (camera or server down?)"}
+    desk._show_wall_events({"agent-B2": {"screen": "B2", "tiles": {}, "events": [event]}})
+    shown = "MON 18: tour 1 skipped camera 9 (connection refused (camera or server down?))"
+    assert list(desk.wall_events) == [shown]
+    assert desk.statusBar().currentMessage() == shown
+    desk._show_wall_events({"agent-B2": {"screen": "B2", "tiles": {}, "events": [event]}})  # the next report repeats it
+    assert list(desk.wall_events) == [shown]

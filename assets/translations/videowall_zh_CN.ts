@@ -95,343 +95,348 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="619"/>
+        <location filename="../../console/ui/console.py" line="621"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="631"/>
+        <location filename="../../console/ui/console.py" line="636"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="632"/>
+        <location filename="../../console/ui/console.py" line="637"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="634"/>
+        <location filename="../../console/ui/console.py" line="639"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="635"/>
+        <location filename="../../console/ui/console.py" line="640"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="646"/>
+        <location filename="../../console/ui/console.py" line="651"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="711"/>
+        <location filename="../../console/ui/console.py" line="716"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="714"/>
+        <location filename="../../console/ui/console.py" line="719"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="736"/>
+        <location filename="../../console/ui/console.py" line="741"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="721"/>
+        <location filename="../../console/ui/console.py" line="726"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="718"/>
+        <location filename="../../console/ui/console.py" line="723"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="719"/>
+        <location filename="../../console/ui/console.py" line="724"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="667"/>
+        <location filename="../../console/ui/console.py" line="672"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="683"/>
+        <location filename="../../console/ui/console.py" line="688"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="683"/>
+        <location filename="../../console/ui/console.py" line="688"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="953"/>
+        <location filename="../../console/ui/console.py" line="959"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="954"/>
+        <location filename="../../console/ui/console.py" line="960"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="958"/>
+        <location filename="../../console/ui/console.py" line="985"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="958"/>
+        <location filename="../../console/ui/console.py" line="985"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1014"/>
+        <location filename="../../console/ui/console.py" line="1041"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="850"/>
-        <location filename="../../console/ui/console.py" line="858"/>
-        <location filename="../../console/ui/console.py" line="878"/>
-        <location filename="../../console/ui/console.py" line="1020"/>
+        <location filename="../../console/ui/console.py" line="855"/>
+        <location filename="../../console/ui/console.py" line="863"/>
+        <location filename="../../console/ui/console.py" line="883"/>
+        <location filename="../../console/ui/console.py" line="1047"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1028"/>
+        <location filename="../../console/ui/console.py" line="1055"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1030"/>
+        <location filename="../../console/ui/console.py" line="1057"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1030"/>
+        <location filename="../../console/ui/console.py" line="1057"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="890"/>
-        <location filename="../../console/ui/console.py" line="1066"/>
+        <location filename="../../console/ui/console.py" line="895"/>
+        <location filename="../../console/ui/console.py" line="1093"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="717"/>
+        <location filename="../../console/ui/console.py" line="722"/>
         <source>Only supervisors do this</source>
         <translation>仅值班主管可执行此操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="723"/>
+        <location filename="../../console/ui/console.py" line="728"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="726"/>
+        <location filename="../../console/ui/console.py" line="731"/>
         <source>Find camera</source>
         <translation>查找摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="727"/>
+        <location filename="../../console/ui/console.py" line="732"/>
         <source>Search cameras by number, name or place</source>
         <translation>按编号、名称或地点搜索摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="728"/>
+        <location filename="../../console/ui/console.py" line="733"/>
         <source>Keyboard line</source>
         <translation>键盘命令行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="729"/>
+        <location filename="../../console/ui/console.py" line="734"/>
         <source>Type a whole keyboard line</source>
         <translation>输入整行键盘命令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="730"/>
+        <location filename="../../console/ui/console.py" line="735"/>
         <source>Wall preview</source>
         <translation>电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="731"/>
+        <location filename="../../console/ui/console.py" line="736"/>
         <source>The keyboard focus to the wall preview</source>
         <translation>将键盘焦点移到电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="732"/>
+        <location filename="../../console/ui/console.py" line="737"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="738"/>
+        <location filename="../../console/ui/console.py" line="743"/>
         <source>Recall salvo…</source>
         <translation>调用预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="739"/>
+        <location filename="../../console/ui/console.py" line="744"/>
         <source>Start tour on the selected monitor…</source>
         <translation>在所选监视器上启动轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="741"/>
+        <location filename="../../console/ui/console.py" line="746"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="743"/>
+        <location filename="../../console/ui/console.py" line="748"/>
         <source>Clear the selected monitor</source>
         <translation>清除所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="745"/>
+        <location filename="../../console/ui/console.py" line="750"/>
         <source>Maximise or restore the selected monitor</source>
         <translation>最大化或还原所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="747"/>
-        <location filename="../../console/ui/console.py" line="910"/>
+        <location filename="../../console/ui/console.py" line="752"/>
+        <location filename="../../console/ui/console.py" line="915"/>
         <source>Keyboard and keypad</source>
         <translation>键盘与小键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="751"/>
-        <location filename="../../console/ui/console.py" line="927"/>
+        <location filename="../../console/ui/console.py" line="756"/>
+        <location filename="../../console/ui/console.py" line="932"/>
         <source>About videowall</source>
         <translation>关于 videowall</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="755"/>
+        <location filename="../../console/ui/console.py" line="760"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="762"/>
+        <location filename="../../console/ui/console.py" line="767"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="776"/>
+        <location filename="../../console/ui/console.py" line="781"/>
         <source>&amp;Wall</source>
         <translation>电视墙(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="787"/>
+        <location filename="../../console/ui/console.py" line="792"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="869"/>
+        <location filename="../../console/ui/console.py" line="874"/>
         <source>The host has no salvos</source>
         <translation>主机上没有预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="871"/>
+        <location filename="../../console/ui/console.py" line="876"/>
         <source>Recall salvo</source>
         <translation>调用预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="871"/>
+        <location filename="../../console/ui/console.py" line="876"/>
         <source>Salvo:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="881"/>
+        <location filename="../../console/ui/console.py" line="886"/>
         <source>The host has no tours</source>
         <translation>主机上没有轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="883"/>
+        <location filename="../../console/ui/console.py" line="888"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="883"/>
+        <location filename="../../console/ui/console.py" line="888"/>
         <source>Tour:</source>
         <translation>轮巡：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="914"/>
+        <location filename="../../console/ui/console.py" line="919"/>
         <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
         <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="915"/>
+        <location filename="../../console/ui/console.py" line="920"/>
         <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
         <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="928"/>
+        <location filename="../../console/ui/console.py" line="933"/>
         <source>videowall %1: the software video matrix and video-wall console</source>
         <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1038"/>
+        <location filename="../../console/ui/console.py" line="977"/>
+        <source>MON %1: tour %2 skipped camera %3 (%4)</source>
+        <translation>监视器 %1：轮巡 %2 跳过了摄像机 %3（%4）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1065"/>
         <source>salvo %1 kept as it was</source>
         <translation>预案 %1 保持不变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1047"/>
+        <location filename="../../console/ui/console.py" line="1074"/>
         <source>Replace salvo</source>
         <translation>替换预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1048"/>
+        <location filename="../../console/ui/console.py" line="1075"/>
         <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
         <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1051"/>
+        <location filename="../../console/ui/console.py" line="1078"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1075"/>
+        <location filename="../../console/ui/console.py" line="1102"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1077"/>
+        <location filename="../../console/ui/console.py" line="1104"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1078"/>
+        <location filename="../../console/ui/console.py" line="1105"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1097"/>
+        <location filename="../../console/ui/console.py" line="1124"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1100"/>
+        <location filename="../../console/ui/console.py" line="1127"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1105"/>
+        <location filename="../../console/ui/console.py" line="1132"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1107"/>
+        <location filename="../../console/ui/console.py" line="1134"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1108"/>
+        <location filename="../../console/ui/console.py" line="1135"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1119"/>
+        <location filename="../../console/ui/console.py" line="1146"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
     </message>
@@ -988,22 +993,22 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="255"/>
+        <location filename="../../console/ui/console.py" line="257"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="256"/>
+        <location filename="../../console/ui/console.py" line="258"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="261"/>
+        <location filename="../../console/ui/console.py" line="263"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="262"/>
+        <location filename="../../console/ui/console.py" line="264"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
@@ -1147,42 +1152,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="320"/>
+        <location filename="../../console/ui/console.py" line="322"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="325"/>
+        <location filename="../../console/ui/console.py" line="327"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="327"/>
+        <location filename="../../console/ui/console.py" line="329"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="332"/>
+        <location filename="../../console/ui/console.py" line="334"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="337"/>
+        <location filename="../../console/ui/console.py" line="339"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="339"/>
+        <location filename="../../console/ui/console.py" line="341"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="348"/>
+        <location filename="../../console/ui/console.py" line="350"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="350"/>
+        <location filename="../../console/ui/console.py" line="352"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -1190,57 +1195,57 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../console/ui/tile.py" line="271"/>
+        <location filename="../../console/ui/tile.py" line="288"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="301"/>
+        <location filename="../../console/ui/tile.py" line="318"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="304"/>
+        <location filename="../../console/ui/tile.py" line="321"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="305"/>
+        <location filename="../../console/ui/tile.py" line="322"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="306"/>
+        <location filename="../../console/ui/tile.py" line="323"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="307"/>
+        <location filename="../../console/ui/tile.py" line="324"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="321"/>
+        <location filename="../../console/ui/tile.py" line="338"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="326"/>
+        <location filename="../../console/ui/tile.py" line="343"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="328"/>
+        <location filename="../../console/ui/tile.py" line="345"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="329"/>
+        <location filename="../../console/ui/tile.py" line="346"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="347"/>
+        <location filename="../../console/ui/tile.py" line="364"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -1248,67 +1253,67 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="432"/>
+        <location filename="../../console/ui/console.py" line="434"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="435"/>
+        <location filename="../../console/ui/console.py" line="437"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="437"/>
+        <location filename="../../console/ui/console.py" line="439"/>
         <source>Find a camera: number, name or place; Enter adds it</source>
         <translation>查找摄像机：编号、名称或地点；按 Enter 添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="454"/>
+        <location filename="../../console/ui/console.py" line="456"/>
         <source>Add camera:</source>
         <translation>添加摄像机：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="460"/>
+        <location filename="../../console/ui/console.py" line="462"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="460"/>
+        <location filename="../../console/ui/console.py" line="462"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="460"/>
+        <location filename="../../console/ui/console.py" line="462"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="461"/>
+        <location filename="../../console/ui/console.py" line="463"/>
         <source>Drag cameras here from the camera tree or the matches above</source>
         <translation>从摄像机树或上方的搜索结果把摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="470"/>
+        <location filename="../../console/ui/console.py" line="472"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="472"/>
+        <location filename="../../console/ui/console.py" line="474"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="541"/>
+        <location filename="../../console/ui/console.py" line="543"/>
         <source>unknown camera</source>
         <translation>未知摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="563"/>
+        <location filename="../../console/ui/console.py" line="565"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="566"/>
+        <location filename="../../console/ui/console.py" line="568"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
@@ -1316,7 +1321,7 @@
 <context>
     <name>WallAgent</name>
     <message>
-        <location filename="../../console/ui/agent.py" line="76"/>
+        <location filename="../../console/ui/agent.py" line="77"/>
         <source>videowall — screen %1</source>
         <translation>videowall — 屏幕 %1</translation>
     </message>

@@ -11,9 +11,11 @@ answers the host's `grab` with the tile's picture at native resolution (PNG).
 from __future__ import annotations
 
 import base64
+import collections
 import logging
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +24,22 @@ from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from console import credentials
+from console.matrix.commands import StepTour
 from console.matrix.host import HostClient
 from console.matrix.model import Camera, grid
 from console.matrix.protocol import HostEpoch
+from console.matrix.tours import HINT_LEAD
 from console.ui.tile import TileWidget
-from console.video.player import VideoEngine
+from console.video.player import Health, VideoEngine
 from console.video.urls import with_credentials
 
 log = logging.getLogger("videowall.agent")
 HOST_SILENT = 3.0  # seconds without a heartbeat before the agent says the host is gone
+# How long before a tour's step its next camera is opened (hidden, decoding): enough for a warm
+# start from the GOP cache (≈ 30 ms) on a busy machine, short enough not to decode two
+# cameras for long.  The host's hint comes HINT_LEAD seconds before the step.
+PREOPEN_LEAD = 0.8
+EVENTS_KEPT = 20
 
 
 class WallAgent(QWidget):
@@ -49,6 +58,15 @@ class WallAgent(QWidget):
         self.playing: dict[int, int] = {}  # monitor -> camera shown
         self.cameras: dict[int, dict[str, Any]] = {}
         self.preconnected: list[int] = []  # cameras pre-connected on a tour's hint
+        self.preopen = True  # open a tour's next camera hidden before its step (off: ingest only)
+        self.tours: dict[int, str] = {}  # monitor -> the tour running there (from the host)
+        self.tour_defs: dict[str, list[int]] = {}  # tour -> its cameras in order
+        self._hinted: dict[int, tuple[int, int | None]] = {}  # monitor -> (next camera, camera before it)
+        self._watching: dict[int, tuple[int, int | None]] = {}  # a tour step's camera, until it plays
+        self._shut_down = False
+        # What happened on this screen that a desk should hear of (a tour step skipped): sent
+        # with the health reports, newest last.
+        self.events: collections.deque[dict[str, Any]] = collections.deque(maxlen=EVENTS_KEPT)
         self.rejected = 0  # malformed updates skipped
         self._awaiting: dict[int, int] = {}  # monitor -> update number whose first frame it waits for
         self._host_heard_at = time.monotonic()
@@ -82,6 +100,7 @@ class WallAgent(QWidget):
             QTimer.singleShot(1000, self.resnapshot)
             return
         self.cameras.update({int(k): v for k, v in snapshot.get("cameras", {}).items()})
+        self._follow_tours(snapshot)
         self._apply_wall(snapshot["wall"])
         self.seq = int(snapshot["seq"])
         self.epoch.adopt(snapshot.get("epoch"))
@@ -130,6 +149,7 @@ class WallAgent(QWidget):
             return
         self.seq = seq
         self.cameras.update({int(k): v for k, v in content.get("cameras", {}).items()})
+        self._follow_tours(content)
         if "wall" in content and self._apply_wall(content["wall"]):
             self.resnapshot()
             return
@@ -166,16 +186,27 @@ class WallAgent(QWidget):
             tile.close_player()
             tile.deleteLater()
         self.tiles, self.playing = [], {}
+        self._hinted.clear()  # the monitors they were for may be other tiles now
+        self._watching.clear()
         self.grid_name = grid_name
         layout_grid = grid(grid_name)
         for index, cell in enumerate(layout_grid.cells):
             tile = TileWidget(self.engine, self.renderer, monitor=self.first_monitor + index, parent=self)
             self._layout.addWidget(tile, cell.row, cell.column, cell.row_span, cell.column_span)
             tile.first_frame.connect(lambda _s, m=self.first_monitor + index: self._on_first_frame(m))
+            tile.health_changed.connect(partial(self._on_tile_health, self.first_monitor + index))
             self.tiles.append(tile)
 
+    def _follow_tours(self, content: dict[str, Any]) -> None:
+        if isinstance(content.get("tours_running"), dict):
+            self.tours = {int(m): str(t["tour"]) for m, t in content["tours_running"].items()
+                          if isinstance(t, dict) and "tour" in t}
+        if isinstance(content.get("tour_defs"), dict):
+            self.tour_defs = {str(n): [int(c) for c, _dwell in steps] for n, steps in content["tour_defs"].items()}
+
     def _preconnect(self, content: dict[str, Any]) -> None:
-        """A tour steps soon: start ingesting its next camera so the step is a warm switch."""
+        """A tour steps soon: start ingesting its next camera, and shortly before the step open
+        it hidden on the tile, so the step shows no black frame (`TileWidget.prepare`)."""
         self.cameras.update({int(k): v for k, v in content.get("cameras", {}).items()})
         for monitor_text, camera in content.get("next", {}).items():
             monitor = int(monitor_text)
@@ -184,6 +215,54 @@ class WallAgent(QWidget):
                 if url:
                     self.engine.pool.preconnect(url)
                     self.preconnected.append(camera)
+                    self._hinted[monitor] = (camera, self.playing.get(monitor))
+                    if self.preopen:
+                        lead = max(0.0, HINT_LEAD - PREOPEN_LEAD)
+                        QTimer.singleShot(int(lead * 1000), self, partial(self._preopen, monitor, camera, url))
+
+    def _preopen(self, monitor: int, camera: int, url: str) -> None:
+        # The hint may be stale by now: the operator took the monitor, or the grid changed.
+        if self._shut_down or self._hinted.get(monitor, (None,))[0] != camera or self._url(monitor, camera) != url:
+            return
+        if not self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
+            return
+        self.tiles[monitor - self.first_monitor].prepare(url, camera)
+
+    def _cannot_open(self, tile: TileWidget) -> Health | None:
+        """The health of the camera opened ahead for a step, if it failed to open."""
+        standby = tile.prepared
+        if standby is None or standby.player.url is None:
+            return None
+        health = standby.player.health()
+        failed = health.state == "error" or (health.state == "lost" and standby.player.first_frame_at is None)
+        return health if failed else None
+
+    def _skip_step(self, monitor: int, camera: int, before: int | None, health: Health) -> None:
+        """A tour's next camera cannot open: step the tour past it instead of showing a dead
+        tile for a whole dwell, and say so."""
+        tour = self.tours.get(monitor, "")
+        step = self._direction(tour, before, camera)
+        event = {"at": time.time(), "event": "tour_step_skipped", "monitor": monitor, "camera": camera, "tour": tour,
+                 "code": health.code, "reason": health.reason}
+        self.events.append(event)
+        log.warning("tour %s on monitor %d: camera %d skipped (%s)", tour, monitor, camera, health.reason)
+        tile = self.tiles[monitor - self.first_monitor]
+        tile.cancel_prepared()
+        try:
+            reply = self.client.request("command", StepTour(monitor, step).to_dict(), timeout=1.0).content
+        except TimeoutError:
+            log.warning("the matrix host did not answer the skip of camera %d on monitor %d", camera, monitor)
+            return
+        if not reply.get("ok"):
+            log.warning("the matrix host refused to skip camera %d on monitor %d: %s", camera, monitor, reply.get("answer"))
+
+    def _direction(self, tour: str, before: int | None, camera: int) -> int:
+        """+1 if the tour runs forwards from `before` to `camera`, -1 if backwards."""
+        steps = self.tour_defs.get(tour, [])
+        if before is None or before not in steps or len(steps) < 2:
+            return 1
+        index = steps.index(before)
+        return 1 if steps[(index + 1) % len(steps)] == camera else -1 if steps[index - 1] == camera else 1
 
     def _url(self, monitor: int, camera: int) -> str | None:
         info = self.cameras.get(camera)
@@ -230,9 +309,31 @@ class WallAgent(QWidget):
         if url is None:
             log.warning("no stream known for camera %d on monitor %d", camera, monitor)
             return False
+        hint = self._hinted.pop(monitor, None)
+        self._watching.pop(monitor, None)
+        if hint is not None and hint[0] == camera and monitor in self.tours:
+            failed = self._cannot_open(tile)
+            if failed is not None:
+                # The old camera stays on screen until the host's next route arrives.
+                self._skip_step(monitor, camera, hint[1], failed)
+                return False
+            # A camera that fails only now (a slow timeout) is skipped when it does.
+            self._watching[monitor] = (camera, hint[1])
         tile.play(url, camera, self.cameras[camera]["name"])
         self.playing[monitor] = camera
         return True
+
+    def _on_tile_health(self, monitor: int, health: Health) -> None:
+        watched = self._watching.get(monitor)
+        if watched is None:
+            return
+        tile = self.tiles[monitor - self.first_monitor]
+        if tile.camera_number != watched[0] or monitor not in self.tours or health.state == "playing":
+            self._watching.pop(monitor, None)  # it plays, or the step is over: nothing to skip
+            return
+        if health.state == "error":
+            self._watching.pop(monitor, None)
+            self._skip_step(monitor, watched[0], watched[1], health)
 
     def _on_first_frame(self, monitor: int) -> None:
         seq = self._awaiting.pop(monitor, None)
@@ -261,11 +362,14 @@ class WallAgent(QWidget):
 
     # -- reporting ------------------------------------------------------------------------
     def health_report(self) -> dict[str, Any]:
-        return {
+        report: dict[str, Any] = {
             "screen": self.screen_name,
             "tiles": {str(self.first_monitor + i): {**t.health.to_dict(), "camera": t.camera_number}
                       for i, t in enumerate(self.tiles)},
         }
+        if self.events:
+            report["events"] = list(self.events)
+        return report
 
     def report_health(self) -> None:
         self.client.send("health", self.health_report())
@@ -299,6 +403,7 @@ class WallAgent(QWidget):
         return True
 
     def shutdown(self) -> None:
+        self._shut_down = True  # a pre-open timer may still fire: the players are going
         self._health.stop()
         self._notifier.setEnabled(False)
         for tile in self.tiles:

@@ -8,6 +8,7 @@ an undo stack as the matrix commands that make it and the ones that take it back
 
 from __future__ import annotations
 
+import collections
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -81,6 +82,7 @@ from console.ui.agent import WallAgent
 from console.ui.camera_tree import CameraBrowser, CameraSearchModel, camera_numbers
 from console.ui.host_reasons import answer_text, note_texts
 from console.ui.keyboard_panel import KeyboardPanel
+from console.ui.reasons import reason_text
 from console.ui.tile import TileWidget
 from console.ui.wall_preview import WallPreview
 from console.video.player import VideoEngine
@@ -620,6 +622,9 @@ class ConsoleWindow(QMainWindow):
         self.setObjectName("console")
         self.undo_stack = QUndoStack(self)
         self._keyboard_changes: dict[int, tuple[str, dict[int, int], dict[str, str], list[dict[str, Any]]]] = {}
+        self._events_seen: set[tuple[Any, ...]] = set()
+        # What the agents did on their own, as shown to the operator, newest last.
+        self.wall_events: collections.deque[str] = collections.deque(maxlen=200)
 
         self.preview = WallPreview(self, clock=lambda: time.time() + self.link.clock_offset)
         self.setCentralWidget(self.preview)
@@ -948,11 +953,33 @@ class ConsoleWindow(QMainWindow):
         now = time.time() + self.link.clock_offset
         online = [name for name, report in health.items() if now - float(report.get("at", 0)) < 5]
         self.browser.set_camera_health(camera_health(health[name] for name in online))
+        self._show_wall_events(health)
         lost = sum(1 for name in online for tile in health[name].get("tiles", {}).values()
                    if tile.get("state") in ("lost", "error"))
         self.agents_label.setText(self.tr("agents online: %1").replace("%1", str(len(online))))
         self.lost_label.setText(self.tr("tiles lost: %1").replace("%1", str(lost)))
         self.lost_label.setStyleSheet("color: #e5484d;" if lost else "")
+
+    def _show_wall_events(self, health: dict[str, Any]) -> None:
+        """What the wall agents report having done on their own (a tour step skipped because its
+        camera cannot open): each new one in the status bar and the log, once."""
+        fresh = []
+        for agent, report in health.items():
+            for event in report.get("events", []) if isinstance(report, dict) else []:
+                if not isinstance(event, dict):
+                    continue
+                key = (agent, event.get("at"), event.get("monitor"), event.get("event"))
+                if key not in self._events_seen:
+                    self._events_seen.add(key)
+                    fresh.append(event)
+        for event in sorted(fresh, key=lambda e: float(e.get("at") or 0)):
+            if event.get("event") == "tour_step_skipped":
+                text = (self.tr("MON %1: tour %2 skipped camera %3 (%4)").replace("%1", str(event.get("monitor")))
+                        .replace("%2", str(event.get("tour"))).replace("%3", str(event.get("camera")))
+                        .replace("%4", reason_text(str(event.get("reason") or ""))))
+                log.warning("%s", text)
+                self.statusBar().showMessage(text, 10000)
+                self.wall_events.append(text)
 
     def _on_connected(self, connected: bool) -> None:
         self.host_label.setText(self.tr("host: connected") if connected else self.tr("host: not answering"))

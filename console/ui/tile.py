@@ -7,7 +7,11 @@ and the reason is shown.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QRectF, Qt, Signal
+import collections
+import time
+from functools import partial
+
+from PySide6.QtCore import QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
@@ -24,6 +28,30 @@ DOT = 10  # the state dot's diameter
 DOT_GAP = 5  # between the dot and its text
 STATE_PAD = 8  # left and right of the state title
 TITLE_MIN_PX = 10  # a state title smaller than this is elided instead
+FRAME_LOG_SIZE = 4096  # paints remembered: minutes of a tile at 25 fps
+
+
+class _VideoSurface(QWidget):
+    """The X window libvlc draws a native tile's video into; Qt never paints it.
+
+    Not even from its backing store: a plain child widget, though it paints nothing, gets the
+    tile's stale pixels flushed into its window whenever it is shown or raised ("CONNECTING…"
+    from an earlier switch), and they stay until libvlc draws its next picture.  Painted "on
+    screen" with no paint engine, the window keeps what is on the screen (the previous picture)
+    until libvlc's next frame replaces it.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
+        self.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
+        self.setAttribute(Qt.WidgetAttribute.WA_PaintOnScreen)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
+        self.setAutoFillBackground(False)
+
+    def paintEngine(self) -> None:  # type: ignore[override]  # noqa: N802 (Qt's name)
+        return None
 
 
 class TileWidget(QWidget):
@@ -39,41 +67,119 @@ class TileWidget(QWidget):
         self.camera_number: int | None = None
         self.camera_name = ""
         self._image: QImage | None = None
+        self._image_camera: int | None = None  # the camera `_image` came from
         self._frame_serial = -1
+        # What each paint of the picture area showed: (monotonic time, camera or None for no
+        # picture).  Callback renderer only (libvlc paints native windows itself); the tour
+        # benchmark reads black frames at a switch from it.
+        self.frame_log: collections.deque[tuple[float, int | None]] = collections.deque(maxlen=FRAME_LOG_SIZE)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumSize(96, 72)
-        self._video: QWidget | None = None
+        self._engine, self._renderer = engine, renderer
+        self._videos: dict[QtTilePlayer, QWidget] = {}  # native renderer: the window each player draws into
+        self.source = self._new_source()
+        self._standby: QtTilePlayer | None = None  # opened ahead, hidden, by prepare()
+        self._standby_camera: int | None = None
+        self._spare: QtTilePlayer | None = None  # a stopped player, reused for the next prepare()
+
+    def _new_source(self) -> QtTilePlayer:
         window_id = None
-        if renderer == "native":
-            # libvlc draws into this child's own X window; Qt never paints it.
-            self._video = QWidget(self)
-            self._video.setAttribute(Qt.WidgetAttribute.WA_NativeWindow)
-            self._video.setAttribute(Qt.WidgetAttribute.WA_DontCreateNativeAncestors)
-            self._video.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-            self._video.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
-            self._video.setAutoFillBackground(False)
-            self._video.hide()
-            window_id = int(self._video.winId())
-        self.source = QtTilePlayer(engine, renderer, window_id, parent=self)
-        self.source.frame_ready.connect(self._on_frame)
-        self.source.health_changed.connect(self._on_health)
-        self.source.first_frame.connect(self.first_frame)
+        video = None
+        if self._renderer == "native":
+            video = _VideoSurface(self)
+            video.setGeometry(self.rect().adjusted(0, HEADER, 0, 0))
+            video.hide()
+            window_id = int(video.winId())
+        source = QtTilePlayer(self._engine, self._renderer, window_id, parent=self)
+        if video is not None:
+            self._videos[source] = video
+        # Signals of a player opened ahead (or kept spare) are not this tile's until it shows it.
+        source.frame_ready.connect(partial(self._on_frame, source))
+        source.health_changed.connect(partial(self._on_health, source))
+        source.first_frame.connect(partial(self._on_first_frame, source))
+        return source
+
+    @property
+    def _video(self) -> QWidget | None:
+        return self._videos.get(self.source)
 
     # -- control ------------------------------------------------------------------------
     def play(self, url: str, number: int | None = None, name: str = "") -> None:
+        """Show `url`; if prepare() opened it ahead, the switch is instant (its newest picture
+        replaces the old one at the next paint: no black frame between them)."""
         self.camera_number, self.camera_name = number, name
+        standby = self._standby
+        if standby is not None and standby.url == url and standby.health.state not in ("error", "idle"):
+            self._standby = self._standby_camera = None
+            self._adopt(standby)
+            return
+        self.cancel_prepared()
         self._image = None
         self.source.play(url)
+        self.update()
+
+    def prepare(self, url: str, number: int | None = None) -> None:
+        """Open `url` now, hidden and decoding, so that a later play(url) switches at once (a
+        tour's next camera, shortly before its step)."""
+        if self._standby is not None and self._standby.url == url:
+            return
+        if self.source.url == url:
+            return  # already on screen
+        standby = self._standby or self._spare or self._new_source()
+        if standby is self._spare:
+            self._spare = None
+        self._standby, self._standby_camera = standby, number
+        video = self._videos.get(standby)
+        if video is not None:
+            # Mapped under the picture on screen: libvlc needs a viewable window to draw into.
+            video.setGeometry(self.rect().adjusted(0, HEADER, 0, 0))
+            video.show()
+            video.lower()
+        standby.play(url)
+
+    @property
+    def prepared(self) -> QtTilePlayer | None:
+        """The player prepare() opened ahead, if any; its health says whether it can open."""
+        return self._standby
+
+    def cancel_prepared(self) -> None:
+        standby, self._standby, self._standby_camera = self._standby, None, None
+        if standby is not None:
+            standby.stop()
+            video = self._videos.get(standby)
+            if video is not None:
+                video.hide()
+            self._spare = standby
+
+    def _adopt(self, standby: QtTilePlayer) -> None:
+        """Make the player opened ahead the one on screen; the old one stops and is kept spare."""
+        old, self.source = self.source, standby
+        self._frame_serial = -1  # serials are per player
+        video, old_video = self._videos.get(standby), self._videos.get(old)
+        if video is not None:
+            video.show()
+            video.raise_()
+        if old_video is not None:
+            old_video.hide()
+        old.stop()
+        self._spare = old
+        self.health_changed.emit(standby.health)
+        if standby.player.first_frame_at is not None:
+            # Its first picture came while hidden: on screen from the next paint on.
+            QTimer.singleShot(0, self, partial(self.first_frame.emit, 0.0))
         self.update()
 
     def clear(self) -> None:
         self.camera_number, self.camera_name = None, ""
         self._image = None
+        self.cancel_prepared()
         self.source.stop()
         self.update()
 
     def close_player(self) -> None:
-        self.source.close()
+        for source in {self.source, self._standby, self._spare} - {None}:
+            assert source is not None
+            source.close()
 
     @property
     def health(self) -> Health:
@@ -107,22 +213,31 @@ class TileWidget(QWidget):
         # The frame is kept too: after a switch its buffer belongs to a retired player, and only
         # this reference keeps the memory under the last picture (shown dimmed when lost).
         self._frame = frame
+        self._image_camera = self.camera_number
         self._image = QImage(frame.buffer, frame.width, frame.height, frame.stride, QImage.Format.Format_RGB32)
 
-    def _on_frame(self) -> None:
-        self.update(self.video_rect())
+    def _on_frame(self, source: QtTilePlayer) -> None:
+        if source is self.source:
+            self.update(self.video_rect())
 
-    def _on_health(self, health: Health) -> None:
-        if self._video is not None:
+    def _on_health(self, source: QtTilePlayer, health: Health) -> None:
+        if source is not self.source:
+            return
+        video = self._video
+        if video is not None:
             live = health.state == "playing"
-            if live != self._video.isVisible():
-                self._video.setVisible(live)
+            if live != video.isVisible():
+                video.setVisible(live)
         self.health_changed.emit(health)
         self.update()
 
+    def _on_first_frame(self, source: QtTilePlayer, seconds: float) -> None:
+        if source is self.source:
+            self.first_frame.emit(seconds)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        if self._video is not None:
-            self._video.setGeometry(self.rect().adjusted(0, HEADER, 0, 0))
+        for video in self._videos.values():
+            video.setGeometry(self.rect().adjusted(0, HEADER, 0, 0))
         super().resizeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -131,12 +246,16 @@ class TileWidget(QWidget):
         health = self.source.health
         state = health.state
         video = self.video_rect()
+        shown: int | None = None
         if self.source.renderer == "callbacks" and state in ("playing", "lost"):
             self._refresh_image()
             if self._image is not None:
                 # Smooth scaling keeps burned-in text legible at tile size; it is cheap at SD.
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
                 painter.drawImage(QRectF(video), self._image)
+                shown = self._image_camera if state == "playing" else None
+        if self.source.renderer == "callbacks" and event.rect().intersects(video):
+            self.frame_log.append((time.monotonic(), shown))
         if state != "playing":
             self._paint_state(painter, health)
         # A new picture repaints only the video: skip laying out the header's text then

@@ -609,6 +609,11 @@ class TilePlayer:
                     self._shown += shown - self._media_shown
                     self._shown_at = now
                 self._media_shown = max(self._media_shown, shown)
+            if self.renderer == "native" and self._first_shown_at is None and self._vlc.has_vout():
+                # The input's counters come up to 250 ms late; a video output exists only once
+                # the decoder has a picture for it, which it shows at once.  A tile switching to
+                # a player opened ahead must not wait that long to count as live.
+                self._first_shown_at = now
 
     def _start_pipe(self) -> None:
         """A fresh pipe and libvlc media reading it; the muxer comes with the session."""
