@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QStyle, QStyleOptionBut
 from console.matrix.model import STANDARD_GRIDS, grid
 from console.ui.i18n import install_translator
 from console.ui.keyboard_panel import DIMMED_KEY, DIMMED_TEXT, LCD_BACKGROUND, LCD_TEXT, KeyboardPanel
-from console.ui.text_fit import TextBox, seconds
+from console.ui.text_fit import TextBox, seconds, text_width
 from console.ui.theme import STATE_COLOURS, apply_dark_theme, contrast
 from console.ui.tile import TileWidget
 from console.ui.wall_preview import NUMBER, TEXT, TEXT_DIM, TILE, WallPreview
@@ -120,12 +120,17 @@ def test_wall_tiles_fit_every_grid_in_both_languages(qtbot, language: str, video
                     assert shown == [title], f"{width}×{height}: {shown} instead of {title!r}"  # not elided
                     if health.reason:
                         assert any(b.role == "reason" for b in state), f"{width}×{height} {kind}: no reason shown"
-        # Smaller than any wall tile (the demo's small windows): elided or left out, never cut.
-        for width, height in ((96, 72), (140, 90), (200, 120)):
+        # Smaller than any wall tile (the demo's small windows): elided or left out, never cut;
+        # the numbers stay whole while they fit at all (the camera's name goes first).
+        essential = tile.tr("MON %1").replace("%1", "288") + "  123456"
+        for width, height in ((96, 72), (108, 62), (140, 90), (200, 120)):
             tile.resize(width, height)
             for kind, health in HEALTHS.items():
-                boxes = tile.header_layout(health)[0] + tile.state_layout(health)
+                header, _dot = tile.header_layout(health)
+                boxes = header + tile.state_layout(health)
                 problems += [f"{width}×{height} {kind} {p}" for p in unfit(boxes, tile.rect())]
+                if text_width(essential, header[0].font) <= header[0].rect.width():
+                    assert header[0].text.startswith(essential), (width, header[0].text)
     finally:
         tile.close_player()
     assert not problems, "\n".join(problems[:20])

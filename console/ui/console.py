@@ -311,6 +311,15 @@ class MainMonitor(QWidget):
             tile.close_player()
 
 
+def _eliding_list(parent: QWidget) -> QListWidget:
+    """A list whose long titles end in "…" (whole in the tooltip) rather than run off its edge."""
+    widget = QListWidget(parent)
+    widget.setTextElideMode(Qt.TextElideMode.ElideRight)
+    widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    widget.setUniformItemSizes(True)
+    return widget
+
+
 class SalvoTourPanel(QWidget):
     """Salvos and tours from the host: operators recall them, supervisors save the wall."""
 
@@ -320,7 +329,7 @@ class SalvoTourPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(QLabel(self.tr("Salvos"), self))
-        self.salvos = QListWidget(self)
+        self.salvos = _eliding_list(self)
         self.salvos.itemActivated.connect(lambda item: console.recall_salvo(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.salvos, 1)
         buttons = QHBoxLayout()
@@ -332,7 +341,7 @@ class SalvoTourPanel(QWidget):
         buttons.addWidget(self.save)
         layout.addLayout(buttons)
         layout.addWidget(QLabel(self.tr("Tours"), self))
-        self.tours = QListWidget(self)
+        self.tours = _eliding_list(self)
         self.tours.itemActivated.connect(lambda item: console.start_tour(item.data(Qt.ItemDataRole.UserRole)))
         layout.addWidget(self.tours, 1)
         tour_buttons = QHBoxLayout()
@@ -360,6 +369,7 @@ class SalvoTourPanel(QWidget):
                     title = titles.get(f"{kind}:{name}")
                     item = QListWidgetItem(f"{name}  {title}" if title else name)
                     item.setData(Qt.ItemDataRole.UserRole, name)
+                    item.setToolTip(item.text())  # the whole title, where the list elides it
                     widget.addItem(item)
 
     def _recall(self) -> None:

@@ -342,6 +342,8 @@ class KeyboardPanel(QWidget):
         self.reply_log.setToolTip(self.tr("The matrix host's answers to the last lines"))
         self.reply_log.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.reply_log.setMaximumHeight(140)
+        self.reply_log.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # the line and its answer both show
+        self.reply_log.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.reply_log)
 
         self._keypad_filter = _KeypadFilter(self)
@@ -600,6 +602,7 @@ class KeyboardPanel(QWidget):
         shown = answer or self.tr("(no answer)")
         self._show_answer(shown, colour, line)
         item = QListWidgetItem(f"{line} → {shown}")
+        item.setToolTip(item.text())
         item.setForeground(QBrush(colour))
         self.reply_log.addItem(item)
         while self.reply_log.count() > LOG_SIZE:

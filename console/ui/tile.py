@@ -300,8 +300,11 @@ class TileWidget(QWidget):
         left_middle = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         text_rect = QRect(HEADER_PAD, 0, max(0, width - badge_w - HEADER_GAP), HEADER)
         dot = QRect(self.width() - HEADER_PAD - badge_w, (HEADER - DOT) // 2, DOT, DOT)
-        boxes = [TextBox(elided(label, font, text_rect.width()), font, text_rect, int(left_middle), QColor("#d8dee9"),
-                         "header")]
+        shown = elided(label, font, text_rect.width())
+        if not shown.startswith(essential) and text_width(essential, font) <= text_rect.width():
+            # Cut the camera's name, not into the numbers: "MON 18  4" beats "MON 18 …".
+            shown = essential
+        boxes = [TextBox(shown, font, text_rect, int(left_middle), QColor("#d8dee9"), "header")]
         if badge:
             badge_rect = QRect(dot.right() + 1 + DOT_GAP, 0, self.width() - HEADER_PAD - dot.right() - 1 - DOT_GAP, HEADER)
             boxes.append(TextBox(elided(badge, font, badge_rect.width()), font, badge_rect, int(left_middle),
