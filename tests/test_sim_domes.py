@@ -191,8 +191,6 @@ def test_the_domes_catalog_entries_are_what_the_importer_reads(domes: SimSite) -
         assert set(json.loads(camera.ptz)) == {"protocol", "line", "address"}
 
 
-@pytest.mark.xfail(strict=True, reason="catalog.py's _ptz reads address with _number, which refuses 0; "
-                   "0 is Pelco-P's first address (the encoder takes 0-255)")
 def test_a_pelco_p_dome_at_its_first_address_is_importable(domes: SimSite) -> None:
     entry = next(c for c in domes.catalog()["cameras"] if c["number"] == 15)
     assert entry["ptz"]["address"] == 0

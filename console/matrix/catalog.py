@@ -284,11 +284,12 @@ def _ptz(value: Any, errors: list[str]) -> str | None:
     spec = {k: v for k, v in value.items() if v is not None}
     for key in ("address", "baud"):
         if key in spec:
-            checked: list[str] = []
-            spec[key] = _number(spec[key], checked)
-            if checked:
+            text = str(spec[key]).strip()
+            # Pelco-P and VISCA count addresses from 0 and 1; the encoder checks the range.
+            if not re.fullmatch(r"0|[1-9][0-9]{0,6}", text):
                 errors.append(f"ptz {key} must be a whole number, not {value[key]!r}")
                 return None
+            spec[key] = int(text)
     for key in ("line", "url"):
         if key in spec:
             url = _text(spec[key], f"ptz {key}", MAX_URL, errors)
