@@ -37,7 +37,7 @@ LOADED_BY_NAME = {
     "libcups2": "print job ids and errors (console/evidence/cupsqueue.py)",
     "fonts-noto-cjk": "Chinese camera and place names, and the Chinese interface",
 }
-RECOMMENDS_EXTRA = ("python3", "gir1.2-gdkpixbuf-2.0")  # the sim's server runs under the system Python
+RECOMMENDS_EXTRA = ("python3", "python3-gi")  # the sim's server runs under the system Python, with GObject
 
 
 def build_bundle(work: Path) -> Path:

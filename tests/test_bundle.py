@@ -139,6 +139,11 @@ def test_depends_names_every_library_the_bundle_loads(installed: Path, package: 
                              check=True).stdout
     depends = {p.strip().split(" ")[0] for p in control.split(",") if p.strip()}
     assert {"libvlc5", "vlc-plugin-base", "vlc-plugin-video-output", "fonts-noto-cjk", "libxcb-cursor0"} <= depends
+    # What `videowall demo` needs: a fresh Debian 12 said "python3 has no GObject bindings" without python3-gi.
+    recommends = subprocess.run(["dpkg-deb", "-f", str(package["deb"]), "Recommends"], capture_output=True, text=True,
+                                check=True).stdout
+    assert {"python3", "python3-gi", "gir1.2-gst-rtsp-server-1.0", "gstreamer1.0-x"} <= {
+        p.strip() for p in recommends.split(",")}
     closure = subprocess.run(["apt-cache", "depends", "--recurse", "--installed", "--no-recommends", "--no-suggests",
                               "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", *sorted(depends)],
                              capture_output=True, text=True, check=True).stdout
