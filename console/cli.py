@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--layout", default=str(Path(__file__).resolve().parents[1] / "layouts" / "town-xinjia.yaml"),
                       help="the wall (default: the town centre layout shipped in layouts/)")
     demo.add_argument("--role", dest="demo_role", choices=["operator", "supervisor"], default="supervisor")
+    demo.add_argument("--no-domes", dest="domes", action="store_false",
+                      help="no PTZ domes among the cameras (by default the last four are)")
     demo.add_argument("--screenshot", metavar="FILE", help="save a picture of the console and the wall, then exit")
     demo.add_argument("--after", type=float, default=5.0, metavar="SECONDS", help="when to take the screenshot")
 
@@ -92,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--catalog", metavar="FILE", help="write the catalog of served cameras (YAML) here")
     sim.add_argument("--catalog-only", action="store_true",
                      help="write a synthetic city catalog of --cameras cameras to --catalog (.yaml or .csv) and exit")
+    sim.add_argument("--domes", nargs="?", const="demo", metavar="N=PROTOCOL,...",
+                     help="make some cameras PTZ domes (pelco-d, pelco-p, visca-ip); alone: the last four")
     sim.add_argument("--credential", metavar="REF",
                      help="require digest auth with this keyring credential (videowall credential set REF)")
 
@@ -268,7 +272,7 @@ def cmd_host(args: argparse.Namespace) -> int:
         catalog = Catalog(config.catalog)
         key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(config.key)
         host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, config.authorized, config.roles),
-                          router=config.router, pub=config.pub, state_dir=config.state_dir)
+                          router=config.router, pub=config.pub, state_dir=config.state_dir, ptz=config.ptz)
     except (ConfigError, LayoutError, CatalogError) as exc:
         print(f"videowall host: {exc}", file=sys.stderr)
         return 2
@@ -635,7 +639,7 @@ class ProgressLine:
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
-    from console.sim.site import SimError, SimLogin, SimSite, run_forever
+    from console.sim.site import SimError, SimLogin, SimSite, parse_domes, run_forever
 
     if args.catalog_only:
         return write_city_catalog(args)
@@ -651,9 +655,10 @@ def cmd_sim(args: argparse.Namespace) -> int:
         except CredentialError as exc:
             print(f"videowall sim: {exc}", file=sys.stderr)
             return 2
-    site = SimSite(args.cameras, size=args.size, fps=args.fps, gop=args.gop, port=args.port,
-                   control_port=args.control_port, credential=args.credential, **login)
     try:
+        domes = parse_domes(args.domes, args.cameras) if args.domes is not None else None
+        site = SimSite(args.cameras, size=args.size, fps=args.fps, gop=args.gop, port=args.port,
+                       control_port=args.control_port, credential=args.credential, domes=domes, **login)
         return run_forever(site, args.catalog)
     except (SimError, OSError) as exc:
         print(f"videowall sim: {exc}", file=sys.stderr)
@@ -786,7 +791,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     from console.matrix.catalog import build
     from console.matrix.layouts import LayoutError, load_layout
-    from console.sim.site import SimError, SimSite, free_port
+    from console.sim.site import SimError, SimSite, demo_domes, free_port
     from console.ui.centre import demo_catalog_rows, start_local_centre
     from console.ui.demo import default_renderer
 
@@ -796,7 +801,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"videowall demo: {exc}", file=sys.stderr)
         return 2
     port = args.port or free_port()
-    site = SimSite(args.cameras, size=args.size, fps=args.fps, port=port, control_port=free_port({port}))
+    # A few cameras are domes that really move (the last four: Pelco-D x2 on one serial
+    # server, Pelco-P, VISCA over IP), steered from the console like a centre's domes.
+    site = SimSite(args.cameras, size=args.size, fps=args.fps, port=port, control_port=free_port({port}),
+                   domes=demo_domes(args.cameras) if args.domes else None)
     try:
         site.start()
     except SimError as exc:

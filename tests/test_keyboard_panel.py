@@ -163,8 +163,8 @@ def test_completion_offers_key_words_and_leaves_digits_alone(qtbot, panel: Keybo
     assert line.text() == "3 MON " and sent == []
     qtbot.keyClicks(line, "1042 ")
     assert not popup.isVisible()
-    qtbot.keyClicks(line, "s")  # SEQ and SALVO
-    assert popup.isVisible() and line.word_completer.completionCount() == 2
+    qtbot.keyClicks(line, "s")  # SEQ, SALVO and SET (a preset)
+    assert popup.isVisible() and line.word_completer.completionCount() == 3
     qtbot.keyClicks(line, "a")
     qtbot.keyClick(popup, Qt.Key.Key_Tab)
     assert line.text() == "3 MON 1042 SALVO "

@@ -22,7 +22,7 @@ from console.matrix.commands import (
     apply,
     command_from_dict,
 )
-from console.matrix.keyboard import KeyboardError, KeyboardSession
+from console.matrix.keyboard import KeyboardError, KeyboardSession, PtzKey
 from console.matrix.model import STANDARD_GRIDS, Camera, Cell, Grid, MatrixState, ModelError, Screen, Wall, grid
 
 CAMERAS = {n: Camera(n, f"c{n}", f"camera {n}", main_stream=f"rtsp://h/{n}", sub_stream=f"rtsp://h/{n}s")
@@ -163,8 +163,12 @@ def test_pelco_ascii_rejections() -> None:
     kb = KeyboardSession()
     (commands, reason), = kb.feed_pelco("16#a")
     assert commands == [] and "needs a monitor" in (reason or "")
-    results = kb.feed_pelco("5Ma47Ra")  # the monitor is taken, the PTZ move is refused
+    results = kb.feed_pelco("5Ma47Ra3/a")  # the monitor is taken, the move is PTZ, patterns are not ours
     assert results[0] == ([], None) and kb.monitor == 5
-    assert results[1][0] == [] and "not supported" in (results[1][1] or "")
+    assert results[1] == ([PtzKey(5, "move", axis="pan", speed=47 / 64)], None)
+    assert results[2][0] == [] and "not supported" in (results[2][1] or "")
+    assert kb.feed_pelco("~Ra")[0] == ([PtzKey(5, "move", axis="pan", speed=0.0)], None)
+    assert kb.feed_pelco("3\\a")[0] == ([PtzKey(5, "goto", 3)], None)
+    assert kb.feed_pelco("99Ua")[0][1] == "99Ua: speeds go from 1 to 63"
     assert kb.feed_pelco("Ma")[0][1] == "Ma needs a monitor number"
     assert "unreadable" in (kb.feed_pelco("3M")[0][1] or "")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from console.matrix.yamlfile import Limits, Reader, TooBig
 from console.video.urls import mask_url
 
 ROLES = ("operator", "supervisor")
-KEYS = {"layout", "catalog", "router", "pub", "key", "authorized", "roles", "state_dir", "role"}
+KEYS = {"layout", "catalog", "router", "pub", "key", "authorized", "roles", "state_dir", "role", "ptz"}
 _ENDPOINT = re.compile(r"(tcp://(\*|[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):[0-9]{1,5}|ipc://\S+|inproc://\S+)")
 _Z85_KEY = re.compile(r"[0-9a-zA-Z.\-:+=^!/*?&<>()\[\]{}@%$#]{40}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -40,6 +41,7 @@ class HostConfig:
     roles: dict[str, str] | None = None
     state_dir: Path = Path("state")
     role: str = "operator"  # the console's own, with `videowall --config`
+    ptz: Any = None  # console.matrix.ptz_control.PtzPolicy: leases, dead-man, priorities per role
 
 
 def read_host_config(path: str | Path) -> HostConfig:
@@ -108,7 +110,37 @@ def _read(reader: Reader, root: object, path: Path) -> HostConfig | None:
         if role not in ROLES:
             reader.problem(top["role"], f"role: {role!r} is not a role (a role is {' or '.join(ROLES)})")
         values["role"] = role
+    if "ptz" in top:
+        values["ptz"] = _ptz(reader, top["ptz"])
     if "layout" not in values or "catalog" not in values:
         return None
     values.setdefault("state_dir", base / "state")
     return HostConfig(path, **values)  # type: ignore[arg-type]
+
+
+def _ptz(reader: Reader, node: Any) -> Any:
+    """`ptz: {lease: 30, dead_man: 0.8, resend_after: 0.5, priorities: {operator: 1, supervisor: 2},
+    lock_roles: [supervisor], explicit_lease: 3600}`, as the arbiter's policy."""
+    from console.matrix.ptz_control import PtzPolicy
+
+    fields = reader.mapping(node, "ptz", {"lease", "dead_man", "resend_after", "priorities", "lock_roles",
+                                          "explicit_lease"})
+    if fields is None:
+        return None
+    data: dict[str, Any] = {}
+    for key in ("lease", "dead_man", "resend_after", "explicit_lease"):
+        if key in fields and (value := reader.number(fields[key], f"ptz {key}", 0.05, 7 * 86_400)) is not None:
+            data[key] = value
+    if "priorities" in fields:
+        entries = reader.mapping(fields["priorities"], "ptz priorities") or {}
+        data["priorities"] = {role: number for role, value in entries.items()
+                              if (number := reader.integer(value, f"ptz priority of {role}", 0, 1000)) is not None}
+    if "lock_roles" in fields:
+        data["lock_roles"] = [role for item in reader.items(fields["lock_roles"], "ptz lock_roles")
+                              if (role := reader.text(item, "a role")) is not None]
+    try:
+        return PtzPolicy.from_config(data)
+    except ValueError as exc:
+        for problem in str(exc).splitlines():
+            reader.problem(node, problem)
+        return None

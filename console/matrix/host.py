@@ -43,10 +43,14 @@ from console.matrix.commands import (
     command_from_dict,
 )
 from console.matrix.connection import enrolled
-from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession
+from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession, PtzKey
 from console.matrix.layouts import Layout
 from console.matrix.model import Camera, MatrixState, ModelError, Salvo, Tour, grid
 from console.matrix.protocol import Envelope, ProtocolError, decode, encode
+from console.matrix.ptz_commands import CONFIGURATION as PTZ_CONFIGURATION
+from console.matrix.ptz_commands import is_ptz_command, ptz_command_from_dict
+from console.matrix.ptz_control import PtzPolicy
+from console.matrix.ptz_service import PtzService
 from console.matrix.tours import TourScheduler
 
 log = logging.getLogger("videowall.host")
@@ -162,7 +166,7 @@ class _Durability:
 
 class MatrixHost:
     def __init__(self, layout: Layout, cameras: CameraLookup, keys: HostKeys, *, router: str, pub: str,
-                 state_dir: Path, context: zmq.Context[Any] | None = None) -> None:
+                 state_dir: Path, context: zmq.Context[Any] | None = None, ptz: PtzPolicy | None = None) -> None:
         self.state = MatrixState(layout.wall, salvos=dict(layout.salvos), tours=dict(layout.tours))
         self.titles = dict(layout.titles)  # "salvo:1" -> what operators call it
         self.min_dwell = layout.min_dwell
@@ -193,6 +197,9 @@ class MatrixHost:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
+        # PTZ: the arbiter's locks, dead-man stops, presets and tours, carried out on the lines.
+        self.ptz = PtzService(cameras, self.audit, self._publish, ptz)
+        self._ptz_axes: dict[tuple[str, int], dict[str, float]] = {}  # a keyboard's Pelco ASCII moves, per axis
         self._restore()
         # A new one at every start.  Update numbers continue from the state file, which holds
         # only what was acknowledged: a host killed between an update and its AK comes back
@@ -224,6 +231,8 @@ class MatrixHost:
             for name, steps in data.get("tour_defs", {}).items():
                 self.state.tours[name] = Tour(name, tuple((int(c), float(d)) for c, d in steps))
             self.tours.restore(data.get("tours", []), self.state.tours)
+            for problem in self.ptz.arbiter.restore(data.get("ptz")):
+                log.error("%s: PTZ: %s", self.state_path, problem)
         except (ModelError, ValueError, TypeError, AttributeError) as exc:
             log.error("%s: %s; restored what came before it", self.state_path, exc)
         log.info("restored %d routes, %d salvos (update %d)", len(self.state.routes), len(self.state.salvos), self.seq)
@@ -234,7 +243,7 @@ class MatrixHost:
                 "grids": {s.name: s.grid.name for s in self.state.wall.screens},
                 "salvos": {name: [list(r) for r in salvo.routes] for name, salvo in sorted(self.state.salvos.items())},
                 "tour_defs": {name: [list(s) for s in tour.steps] for name, tour in sorted(self.state.tours.items())},
-                "tours": self.tours.to_dict()}
+                "tours": self.tours.to_dict(), "ptz": self.ptz.arbiter.to_dict()}
         return json.dumps(data).encode("utf-8")
 
     # -- running ------------------------------------------------------------------------
@@ -278,7 +287,8 @@ class MatrixHost:
             poller.register(durability.done, zmq.POLLIN)
             heartbeat_at = 0.0
             while not self._stop.is_set():
-                deadline = self.tours.next_deadline()
+                deadlines = [d for d in (self.tours.next_deadline(), self.ptz.next_deadline()) if d is not None]
+                deadline = min(deadlines) if deadlines else None
                 wait = 100 if deadline is None else max(0, min(100, int((deadline - time.monotonic()) * 1000) + 1))
                 ready = dict(poller.poll(wait))
                 if ready.get(durability.done):
@@ -291,12 +301,14 @@ class MatrixHost:
                             break
                         self._handle_guarded(router, frames)
                 self._guarded("a tour step", self._run_tours)
+                self._guarded("PTZ timers", self._ptz_tick)
                 self._guarded("expiring grabs", self._expire_grabs, router)
                 self._guarded("committing a batch", self._flush, router)
                 if time.monotonic() >= heartbeat_at:
                     heartbeat_at = time.monotonic() + 1.0
                     self._publish("heartbeat", {"seq": self.seq, "epoch": self.epoch})
         finally:
+            self._guarded("stopping PTZ", self.ptz.close)  # moving domes stop, sessions are audited
             if self._durability is not None:
                 self._durability.close()  # syncs what is in flight: its replies can still go out
                 for _, replies in self._waiting:
@@ -353,8 +365,10 @@ class MatrixHost:
         and desks, seeing a new `epoch`, rebuild from its snapshot, and the desk that got no
         AK says the command failed.
         """
-        if not self._replies and not self._updates:
+        if not self._replies and not self._updates and not self.ptz.dirty:
             return
+        if self.ptz.dirty:  # presets, PTZ tours, park: saved with the wall's state
+            self._dirty, self.ptz.dirty = True, False
         self.audit.flush()
         for update in self._updates:
             self._publish("update", update)
@@ -408,6 +422,8 @@ class MatrixHost:
             return
         if request.type == "snapshot_request":
             content = self.snapshot()
+        elif request.type == "command" and is_ptz_command(request.content):
+            content = self._ptz_command(who, request.content)
         elif request.type == "command" and "keys" in request.content:
             content = self._keyboard(who, str(request.content["keys"]))
         elif request.type == "command":
@@ -473,7 +489,12 @@ class MatrixHost:
         if PELCO_LINE.match(line.strip()):
             answers = []
             for commands, reason in session.feed_pelco(line.strip()):
-                result = self._execute(who, commands) if reason is None else {"ok": False}
+                if reason is not None:
+                    result: dict[str, Any] = {"ok": False}
+                else:
+                    keys = [c for c in commands if isinstance(c, PtzKey)]
+                    result = self._ptz_keys(who, keys) if keys else \
+                        self._execute(who, [c for c in commands if isinstance(c, Command)])
                 answers.append(PELCO_ACCEPTED if result["ok"] else PELCO_REJECTED)
             return {"ok": all(a == PELCO_ACCEPTED for a in answers), "answer": "".join(answers)}
         # A refused line changes nothing, the selected monitor included: the keyboard's
@@ -486,10 +507,63 @@ class MatrixHost:
         except (KeyboardError, ModelError) as exc:
             session.monitor, session.entry = before
             return {"ok": False, "answer": f"NA {exc}", "reason": exc.reason()}
-        result = self._execute(who, commands)
+        # The wall's part of the line all or nothing, then its PTZ keys on what the wall shows
+        # afterwards: `1 MON 12 CAM 3 PRESET` calls preset 3 of camera 12.
+        result = self._execute(who, [c for c in commands if isinstance(c, Command)])
         if not result["ok"]:
             session.monitor, session.entry = before
+            return result
+        keys = [c for c in commands if isinstance(c, PtzKey)]
+        if keys:
+            ptz = self._ptz_keys(who, keys)
+            if not ptz["ok"]:
+                return {**ptz, "seq": result["seq"], "commands": result["commands"]}
         return result
+
+    def _ptz_keys(self, who: str, keys: list[PtzKey]) -> dict[str, Any]:
+        """Keyboard PTZ keys, each for the camera on its monitor, through the arbiter."""
+        reply: dict[str, Any] = {"ok": True, "answer": "AK"}
+        for key in keys:
+            camera = self.state.routes.get(key.monitor)
+            if camera is None:
+                return {"ok": False, "answer": f"NA monitor {key.monitor} shows no camera to steer",
+                        "reason": {"code": "ptz-no-camera", "args": {"monitor": key.monitor}}}
+            axes = self._ptz_axes.setdefault((who, camera), {"pan": 0.0, "tilt": 0.0, "zoom": 0.0})
+            content: dict[str, Any]
+            if key.action in ("goto", "set"):
+                content = {"command": "PtzPreset", "camera": camera, "action": key.action, "preset": key.number}
+            elif key.action == "stop":
+                axes.update(pan=0.0, tilt=0.0, zoom=0.0)
+                content = {"command": "PtzStop", "camera": camera}
+            elif key.axis in ("focus", "iris"):
+                content = {"command": "PtzFocus" if key.axis == "focus" else "PtzIris", "camera": camera,
+                           "speed": key.speed}
+            else:
+                # Pelco ASCII moves one axis at a time (47Ra then 33Da): the others keep theirs.
+                axes[str(key.axis)] = key.speed
+                content = {"command": "PtzMove", "camera": camera, **axes}
+            reply = self._ptz_command(who, content)
+            if not reply["ok"]:
+                return reply
+        return reply
+
+    # -- PTZ ------------------------------------------------------------------------------------
+    def _ptz_command(self, who: str, content: dict[str, Any]) -> dict[str, Any]:
+        """A PTZ command: not through `_execute` (it would audit every joystick tick); the
+        arbiter audits sessions.  Configuration (tours, park) is for supervisors."""
+        try:
+            command = ptz_command_from_dict(content)
+        except CommandError as exc:
+            self.rejected["command"] += 1
+            return {"ok": False, "answer": f"NA {exc}"}
+        if isinstance(command, PTZ_CONFIGURATION) and self._role(who) != "supervisor":
+            self.rejected["not-allowed"] += 1
+            return {"ok": False, "answer": f"NA {who} is an operator: {command.name} needs a supervisor",
+                    "reason": {"code": "needs-supervisor", "args": {"desk": who, "command": command.name}}}
+        return self.ptz.handle(who, self._role(who), command)
+
+    def _ptz_tick(self) -> None:
+        self.ptz.tick()
 
     def _role(self, who: str) -> str:
         roles = self.keys.roles
@@ -662,6 +736,7 @@ class MatrixHost:
             "tour_defs": {n: [list(s) for s in t.steps] for n, t in sorted(self.state.tours.items())},
             "acks": self.acks,
             "rejected": dict(self.rejected),  # refused messages by reason, since the host started
+            "ptz": self.ptz.snapshot(),
         }
 
     def _tours_running(self) -> dict[str, Any]:

@@ -21,7 +21,24 @@ PELCO_LINE = re.compile(r"^(?:~?[0-9]*[^\sa0-9~]a)+$")
 MAX_NUMBER = 2**31 - 1  # monitors, cameras, salvos and tours: what the bus and the catalog carry
 MAX_LINE = 1000  # characters: a keyboard line, even pasted, is never longer
 PELCO_ACCEPTED, PELCO_REJECTED = "AKa", "NAa"
-KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR")
+KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR", "PRESET", "SET")
+# Pelco ASCII's PTZ letters (CM6700 manual C523M-H, table D): axis and direction.
+PELCO_AXES = {"L": ("pan", -1), "R": ("pan", 1), "U": ("tilt", 1), "D": ("tilt", -1), "T": ("zoom", 1),
+              "W": ("zoom", -1), "N": ("focus", -1), "F": ("focus", 1), "O": ("iris", 1), "C": ("iris", -1)}
+
+
+@dataclass(frozen=True)
+class PtzKey:
+    """A PTZ key for the camera on `monitor`; the host finds the camera and asks its arbiter.
+
+    action: "goto" / "set" a preset `number`; "move" one `axis` (pan, tilt, zoom, focus,
+    iris) at `speed` in [-1, 1], 0 stopping that axis; "stop" everything."""
+
+    monitor: int
+    action: str
+    number: int | None = None
+    axis: str | None = None
+    speed: float = 0.0
 
 
 class KeyboardError(ModelError):
@@ -33,10 +50,10 @@ class KeyboardSession:
     monitor: int | None = None  # the selected monitor (`n MON`)
     entry: int | None = None  # digits typed, not yet consumed by a function key
 
-    def feed(self, line: str) -> list[Command]:
+    def feed(self, line: str) -> list[Command | PtzKey]:
         """Parse one line into commands; on an error nothing of the line takes effect."""
         monitor, entry = self.monitor, self.entry
-        commands: list[Command] = []
+        commands: list[Command | PtzKey] = []
         if len(line) > MAX_LINE:
             raise KeyboardError(f"a keyboard line of {len(line):,} characters; at most {MAX_LINE}", "line-too-long",
                                 limit=MAX_LINE)
@@ -81,6 +98,12 @@ class KeyboardSession:
                     entry = None
                 elif key == "HOLD":
                     commands.append(HoldTour(monitor))
+                elif key in ("PRESET", "SET"):
+                    # 3 PRESET calls preset 3 of the camera on the selected monitor; 3 SET stores it.
+                    if entry is None:
+                        raise KeyboardError(f"{key} needs a preset number first", "needs-number", key=key)
+                    commands.append(PtzKey(monitor, "goto" if key == "PRESET" else "set", entry))
+                    entry = None
                 else:
                     commands.append(StepTour(monitor, 1 if key == "NEXT" else -1))
         self.monitor, self.entry = monitor, entry
@@ -88,14 +111,14 @@ class KeyboardSession:
 
 
     # -- Pelco ASCII ------------------------------------------------------------------
-    def feed_pelco(self, text: str) -> list[tuple[list[Command], str | None]]:
+    def feed_pelco(self, text: str) -> list[tuple[list[Command | PtzKey], str | None]]:
         """Parse Pelco ASCII (`3Ma16#a`, `+a`, `-a`, `2qa`, `ea`): one result per command.
 
         Each result is (commands, None) when accepted (answered AKa) or ([], reason) when
         rejected (answered NAa, with the reason for our log).  Like the original, commands
         before a rejected one still take effect.
         """
-        results: list[tuple[list[Command], str | None]] = []
+        results: list[tuple[list[Command | PtzKey], str | None]] = []
         position = 0
         for match in _PELCO.finditer(text):
             if match.start() != position:
@@ -106,13 +129,15 @@ class KeyboardSession:
             results.append(([], f"unreadable input {text[position:]!r}"))
         return results
 
-    def _pelco_command(self, negated: bool, digits: str, letter: str) -> tuple[list[Command], str | None]:
+    def _pelco_command(self, negated: bool, digits: str, letter: str) -> tuple[list[Command | PtzKey], str | None]:
         try:
             number = _number(digits) if digits else None
         except KeyboardError as exc:
             return [], str(exc)
+        if letter in PELCO_AXES or letter in "s\\^":
+            return self._pelco_ptz(negated, number, letter)
         if negated:
-            return [], f"~{letter}a is a PTZ or lock command; the PTZ keys come with the PTZ work"
+            return [], f"~{letter}a is not supported"
         if letter == "M":
             if number is None or number < 1:
                 return [], "Ma needs a monitor number"
@@ -131,6 +156,27 @@ class KeyboardSession:
         if letter == "e" and number is None:
             return [HoldTour(self.monitor)], None
         return [], f"{digits}{letter}a is not supported"
+
+    def _pelco_ptz(self, negated: bool, number: int | None, letter: str) -> tuple[list[Command | PtzKey], str | None]:
+        """47Ra pans right at 47 of 64, ~Ra stops panning, sa stops everything, 3\\a calls
+        preset 3, 3^a sets it: for the camera on the selected monitor."""
+        if self.monitor is None:
+            return [], f"{letter}a needs a monitor: select one with nMa"
+        if letter == "s":
+            return [PtzKey(self.monitor, "stop")], None
+        if letter in "\\^":
+            if number is None or negated:
+                return [], f"{letter}a needs a preset number"
+            return [PtzKey(self.monitor, "goto" if letter == "\\" else "set", number)], None
+        axis, sign = PELCO_AXES[letter]
+        if negated:
+            return [PtzKey(self.monitor, "move", axis=axis, speed=0.0)], None
+        top = 64 if axis == "pan" else 63
+        if number is not None and not 1 <= number <= top:
+            return [], f"{number}{letter}a: speeds go from 1 to {top}"
+        # No speed: half speed, as the manual allows ("some devices move at their default speed").
+        speed = number / top if number is not None and axis in ("pan", "tilt") else 0.5
+        return [PtzKey(self.monitor, "move", axis=axis, speed=sign * speed)], None
 
 
 def _number(digits: str) -> int:

@@ -23,6 +23,7 @@ TYPES = frozenset({
     "ack",  # an agent has applied an update / shows its first frames (no reply)
     "grab", "grab_result",  # a desk asks for a wall tile's picture; the agent showing it answers
     "event",  # what a change did besides itself, for every desk (a tour stopped with its tile)
+    "ptz",  # a dome's lock changed hands, a PTZ line went down or came back
 })
 _HEADER_FIELDS = {"msg_id": str, "type": str, "version": int, "sender": str, "sent_at": float}
 
