@@ -231,3 +231,23 @@ def test_a_tour_skips_a_camera_that_cannot_open_and_says_so(qtbot, tmp_path: Pat
         agent.client.close()
         desk.close()
         host.stop()
+
+
+def test_a_held_tour_closes_the_camera_it_opened_ahead(qtbot, rig, engine: VideoEngine) -> None:  # type: ignore[no-untyped-def]
+    host, connect = rig
+    from console.matrix.model import Tour
+
+    host.state.tours["6"] = Tour("6", ((1, 3.0), (2, 3.0)))
+    desk = connect("desk")
+    agent = open_agent(qtbot, connect, engine)
+    tile = agent.tiles[3]
+    try:
+        assert desk.keys("4 MON 6 SEQ") == "AK"
+        qtbot.waitUntil(lambda: tile.prepared_camera == 2, timeout=8000)
+        assert desk.keys("HOLD") == "AK"  # held before its step: camera 2 will not come
+        qtbot.waitUntil(lambda: tile.prepared is None, timeout=8000)
+        assert tile.camera_number == 1 and host.tours.runs[4].held
+    finally:
+        agent.shutdown()
+        agent.client.close()
+        desk.close()

@@ -39,6 +39,7 @@ HOST_SILENT = 3.0  # seconds without a heartbeat before the agent says the host 
 # start from the GOP cache (≈ 30 ms) on a busy machine, short enough not to decode two
 # cameras for long.  The host's hint comes HINT_LEAD seconds before the step.
 PREOPEN_LEAD = 0.8
+PREOPEN_GRACE = 3.0  # after the step was due: a pre-opened camera still unseen is closed
 EVENTS_KEPT = 20
 
 
@@ -227,6 +228,17 @@ class WallAgent(QWidget):
         if not self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
             return
         self.tiles[monitor - self.first_monitor].prepare(url, camera)
+        # A tour held (or stopped) after its hint never steps: do not decode its camera unseen for ever.
+        QTimer.singleShot(int((PREOPEN_LEAD + PREOPEN_GRACE) * 1000), self, partial(self._expire_preopen, monitor, camera))
+
+    def _expire_preopen(self, monitor: int, camera: int) -> None:
+        if self._shut_down or not self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
+            return
+        tile = self.tiles[monitor - self.first_monitor]
+        if tile.prepared is not None and tile.prepared_camera == camera:
+            tile.cancel_prepared()
+            if self._hinted.get(monitor, (None,))[0] == camera:
+                del self._hinted[monitor]
 
     def _cannot_open(self, tile: TileWidget) -> Health | None:
         """The health of the camera opened ahead for a step, if it failed to open."""

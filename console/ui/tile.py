@@ -142,6 +142,10 @@ class TileWidget(QWidget):
         """The player prepare() opened ahead, if any; its health says whether it can open."""
         return self._standby
 
+    @property
+    def prepared_camera(self) -> int | None:
+        return self._standby_camera if self._standby is not None else None
+
     def cancel_prepared(self) -> None:
         standby, self._standby, self._standby_camera = self._standby, None, None
         if standby is not None:
