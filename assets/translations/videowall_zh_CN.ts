@@ -95,348 +95,348 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="621"/>
+        <location filename="../../console/ui/console.py" line="631"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="636"/>
+        <location filename="../../console/ui/console.py" line="646"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="637"/>
+        <location filename="../../console/ui/console.py" line="647"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="639"/>
+        <location filename="../../console/ui/console.py" line="649"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="640"/>
+        <location filename="../../console/ui/console.py" line="650"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="651"/>
+        <location filename="../../console/ui/console.py" line="661"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="716"/>
+        <location filename="../../console/ui/console.py" line="726"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="719"/>
+        <location filename="../../console/ui/console.py" line="729"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="741"/>
+        <location filename="../../console/ui/console.py" line="751"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="726"/>
+        <location filename="../../console/ui/console.py" line="736"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="723"/>
+        <location filename="../../console/ui/console.py" line="733"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="724"/>
+        <location filename="../../console/ui/console.py" line="734"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="672"/>
+        <location filename="../../console/ui/console.py" line="682"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="688"/>
+        <location filename="../../console/ui/console.py" line="698"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="688"/>
+        <location filename="../../console/ui/console.py" line="698"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="959"/>
+        <location filename="../../console/ui/console.py" line="969"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="960"/>
+        <location filename="../../console/ui/console.py" line="970"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="985"/>
+        <location filename="../../console/ui/console.py" line="995"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="985"/>
+        <location filename="../../console/ui/console.py" line="995"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1041"/>
+        <location filename="../../console/ui/console.py" line="1051"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="855"/>
-        <location filename="../../console/ui/console.py" line="863"/>
-        <location filename="../../console/ui/console.py" line="883"/>
-        <location filename="../../console/ui/console.py" line="1047"/>
+        <location filename="../../console/ui/console.py" line="865"/>
+        <location filename="../../console/ui/console.py" line="873"/>
+        <location filename="../../console/ui/console.py" line="893"/>
+        <location filename="../../console/ui/console.py" line="1057"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1055"/>
+        <location filename="../../console/ui/console.py" line="1065"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1057"/>
+        <location filename="../../console/ui/console.py" line="1067"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1057"/>
+        <location filename="../../console/ui/console.py" line="1067"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="895"/>
-        <location filename="../../console/ui/console.py" line="1093"/>
+        <location filename="../../console/ui/console.py" line="905"/>
+        <location filename="../../console/ui/console.py" line="1103"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="722"/>
+        <location filename="../../console/ui/console.py" line="732"/>
         <source>Only supervisors do this</source>
         <translation>仅值班主管可执行此操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="728"/>
+        <location filename="../../console/ui/console.py" line="738"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="731"/>
+        <location filename="../../console/ui/console.py" line="741"/>
         <source>Find camera</source>
         <translation>查找摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="732"/>
+        <location filename="../../console/ui/console.py" line="742"/>
         <source>Search cameras by number, name or place</source>
         <translation>按编号、名称或地点搜索摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="733"/>
+        <location filename="../../console/ui/console.py" line="743"/>
         <source>Keyboard line</source>
         <translation>键盘命令行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="734"/>
+        <location filename="../../console/ui/console.py" line="744"/>
         <source>Type a whole keyboard line</source>
         <translation>输入整行键盘命令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="735"/>
+        <location filename="../../console/ui/console.py" line="745"/>
         <source>Wall preview</source>
         <translation>电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="736"/>
+        <location filename="../../console/ui/console.py" line="746"/>
         <source>The keyboard focus to the wall preview</source>
         <translation>将键盘焦点移到电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="737"/>
+        <location filename="../../console/ui/console.py" line="747"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="743"/>
+        <location filename="../../console/ui/console.py" line="753"/>
         <source>Recall salvo…</source>
         <translation>调用预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="744"/>
+        <location filename="../../console/ui/console.py" line="754"/>
         <source>Start tour on the selected monitor…</source>
         <translation>在所选监视器上启动轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="746"/>
+        <location filename="../../console/ui/console.py" line="756"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="748"/>
+        <location filename="../../console/ui/console.py" line="758"/>
         <source>Clear the selected monitor</source>
         <translation>清除所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="750"/>
+        <location filename="../../console/ui/console.py" line="760"/>
         <source>Maximise or restore the selected monitor</source>
         <translation>最大化或还原所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="752"/>
-        <location filename="../../console/ui/console.py" line="915"/>
+        <location filename="../../console/ui/console.py" line="762"/>
+        <location filename="../../console/ui/console.py" line="925"/>
         <source>Keyboard and keypad</source>
         <translation>键盘与小键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="756"/>
-        <location filename="../../console/ui/console.py" line="932"/>
+        <location filename="../../console/ui/console.py" line="766"/>
+        <location filename="../../console/ui/console.py" line="942"/>
         <source>About videowall</source>
         <translation>关于 videowall</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="760"/>
+        <location filename="../../console/ui/console.py" line="770"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="767"/>
+        <location filename="../../console/ui/console.py" line="777"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="781"/>
+        <location filename="../../console/ui/console.py" line="791"/>
         <source>&amp;Wall</source>
         <translation>电视墙(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="792"/>
+        <location filename="../../console/ui/console.py" line="802"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="874"/>
+        <location filename="../../console/ui/console.py" line="884"/>
         <source>The host has no salvos</source>
         <translation>主机上没有预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="876"/>
+        <location filename="../../console/ui/console.py" line="886"/>
         <source>Recall salvo</source>
         <translation>调用预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="876"/>
+        <location filename="../../console/ui/console.py" line="886"/>
         <source>Salvo:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="886"/>
+        <location filename="../../console/ui/console.py" line="896"/>
         <source>The host has no tours</source>
         <translation>主机上没有轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="888"/>
+        <location filename="../../console/ui/console.py" line="898"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="888"/>
+        <location filename="../../console/ui/console.py" line="898"/>
         <source>Tour:</source>
         <translation>轮巡：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="919"/>
+        <location filename="../../console/ui/console.py" line="929"/>
         <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
         <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="920"/>
+        <location filename="../../console/ui/console.py" line="930"/>
         <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
         <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="933"/>
+        <location filename="../../console/ui/console.py" line="943"/>
         <source>videowall %1: the software video matrix and video-wall console</source>
         <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="977"/>
+        <location filename="../../console/ui/console.py" line="987"/>
         <source>MON %1: tour %2 skipped camera %3 (%4)</source>
         <translation>监视器 %1：轮巡 %2 跳过了摄像机 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1065"/>
+        <location filename="../../console/ui/console.py" line="1075"/>
         <source>salvo %1 kept as it was</source>
         <translation>预案 %1 保持不变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1074"/>
+        <location filename="../../console/ui/console.py" line="1084"/>
         <source>Replace salvo</source>
         <translation>替换预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1075"/>
+        <location filename="../../console/ui/console.py" line="1085"/>
         <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
         <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1078"/>
+        <location filename="../../console/ui/console.py" line="1088"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1102"/>
+        <location filename="../../console/ui/console.py" line="1112"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1104"/>
+        <location filename="../../console/ui/console.py" line="1114"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1105"/>
+        <location filename="../../console/ui/console.py" line="1115"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1124"/>
+        <location filename="../../console/ui/console.py" line="1134"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1127"/>
+        <location filename="../../console/ui/console.py" line="1137"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1132"/>
+        <location filename="../../console/ui/console.py" line="1142"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1134"/>
+        <location filename="../../console/ui/console.py" line="1144"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1135"/>
+        <location filename="../../console/ui/console.py" line="1145"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1146"/>
+        <location filename="../../console/ui/console.py" line="1156"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
     </message>
@@ -619,7 +619,7 @@
     <name>HostReasons</name>
     <message>
         <location filename="../../console/ui/host_reasons.py" line="20"/>
-        <location filename="../../console/ui/host_reasons.py" line="55"/>
+        <location filename="../../console/ui/host_reasons.py" line="62"/>
         <source>unknown camera {camera}</source>
         <translation>没有摄像机 {camera}</translation>
     </message>
@@ -750,11 +750,46 @@
     </message>
     <message>
         <location filename="../../console/ui/host_reasons.py" line="48"/>
+        <source>camera {camera} is held by {holder} ({role}) for {seconds} s</source>
+        <translation>摄像机 {camera} 正由 {holder}（{role}）控制，还剩 {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="49"/>
+        <source>camera {camera} is locked by {holder} ({role}) until released</source>
+        <translation>摄像机 {camera} 已被 {holder}（{role}）锁定，需其释放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="50"/>
+        <source>a {role} cannot lock camera {camera}</source>
+        <translation>{role} 不能锁定摄像机 {camera}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="51"/>
+        <source>camera {camera} has no PTZ tour {tour}</source>
+        <translation>摄像机 {camera} 没有云台巡航 {tour}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="52"/>
+        <source>monitor {monitor} shows no camera to steer</source>
+        <translation>监视器 {monitor} 上没有可控制的摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="53"/>
+        <source>camera {camera}: {text}</source>
+        <translation>摄像机 {camera}：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="54"/>
+        <source>{text}</source>
+        <translation>{text}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="55"/>
         <source>tour {tour} on monitor {monitor} stopped: grid changed to {grid}</source>
         <translation>监视器 {monitor} 上的轮巡 {tour} 已停止：分割改为 {grid}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/host_reasons.py" line="49"/>
+        <location filename="../../console/ui/host_reasons.py" line="56"/>
         <source>salvo {salvo}: monitors {monitors} are not shown now (skipped)</source>
         <translation>预案 {salvo}：监视器 {monitors} 当前不显示（已跳过）</translation>
     </message>
@@ -815,177 +850,177 @@
         <translation>矩阵主机对最近几行的应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
         <source>MON</source>
         <translation>MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
         <source>CAM</source>
         <translation>CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
         <source>NEXT</source>
         <translation>NEXT</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="358"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
         <source>PREV</source>
         <translation>PREV</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
         <source>SEQ</source>
         <translation>SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
         <source>HOLD</source>
         <translation>HOLD</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
         <source>SALVO</source>
         <translation>SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="359"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
         <source>CLEAR</source>
         <translation>CLEAR</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="364"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
         <source>Select a monitor: type its number, then MON</source>
         <translation>选择监视器：输入编号，再按 MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="365"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
         <source>Show a camera on the selected monitor: type its number, then CAM</source>
         <translation>在所选监视器上显示摄像机：输入编号，再按 CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
         <source>Next camera on the selected monitor, or the next step of its tour</source>
         <translation>所选监视器的下一路摄像机，或轮巡的下一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
         <source>Previous camera on the selected monitor, or the previous step of its tour</source>
         <translation>所选监视器的上一路摄像机，或轮巡的上一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="370"/>
         <source>Start a tour on the selected monitor: type its number, then SEQ</source>
         <translation>在所选监视器上启动轮巡：输入编号，再按 SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="371"/>
         <source>Hold the tour on the selected monitor</source>
         <translation>暂停所选监视器上的轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="370"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="372"/>
         <source>Recall a salvo: type its number, then SALVO</source>
         <translation>调用预案：输入编号，再按 SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="371"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="373"/>
         <source>Clear the number being typed; with nothing typed, clear the selected monitor</source>
         <translation>清除正在输入的数字；未输入时清空所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="378"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
         <source>ZOOM</source>
         <translation>变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="378"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
         <source>WIDE</source>
         <translation>广角</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="378"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
         <source>TELE</source>
         <translation>长焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="379"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
         <source>FOCUS</source>
         <translation>聚焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="379"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
         <source>NEAR</source>
         <translation>近</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="379"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
         <source>FAR</source>
         <translation>远</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="382"/>
         <source>IRIS</source>
         <translation>光圈</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="382"/>
         <source>CLOSE</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="382"/>
         <source>OPEN</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="383"/>
         <source>PRESET</source>
         <translation>预置位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="417"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="419"/>
         <source>Selected monitor, number being typed, and the host&apos;s last answer</source>
         <translation>所选监视器、正在输入的数字和主机的最近应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="448"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="450"/>
         <source>Digit: builds the number for the next function key</source>
         <translation>数字键：为下一个功能键输入编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="477"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="479"/>
         <source>PTZ</source>
         <translation>云台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="478"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="480"/>
         <source>PTZ control arrives with the PTZ work</source>
         <translation>云台控制将在云台功能中提供</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="530"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="532"/>
         <source>Numeric keypad: %1</source>
         <translation>小键盘：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="600"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="602"/>
         <source>(no answer)</source>
         <translation>（无应答）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="624"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="627"/>
         <source>NO HOST</source>
         <translation>无主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="647"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="650"/>
         <source>MON --</source>
         <translation>监视器 --</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="649"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="652"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
@@ -1152,42 +1187,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="322"/>
+        <location filename="../../console/ui/console.py" line="331"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="327"/>
+        <location filename="../../console/ui/console.py" line="336"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="329"/>
+        <location filename="../../console/ui/console.py" line="338"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="334"/>
+        <location filename="../../console/ui/console.py" line="343"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="339"/>
+        <location filename="../../console/ui/console.py" line="348"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="341"/>
+        <location filename="../../console/ui/console.py" line="350"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="350"/>
+        <location filename="../../console/ui/console.py" line="359"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="352"/>
+        <location filename="../../console/ui/console.py" line="361"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -1195,57 +1230,57 @@
 <context>
     <name>TileWidget</name>
     <message>
-        <location filename="../../console/ui/tile.py" line="288"/>
+        <location filename="../../console/ui/tile.py" line="292"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="318"/>
+        <location filename="../../console/ui/tile.py" line="325"/>
         <source>%1 fps</source>
         <translation>%1 帧/秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="321"/>
+        <location filename="../../console/ui/tile.py" line="328"/>
         <source>idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="322"/>
+        <location filename="../../console/ui/tile.py" line="329"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="323"/>
+        <location filename="../../console/ui/tile.py" line="330"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="324"/>
+        <location filename="../../console/ui/tile.py" line="331"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="338"/>
+        <location filename="../../console/ui/tile.py" line="345"/>
         <source>SIGNAL LOST</source>
         <translation>信号丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="343"/>
+        <location filename="../../console/ui/tile.py" line="350"/>
         <source>ERROR</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="345"/>
+        <location filename="../../console/ui/tile.py" line="352"/>
         <source>CONNECTING…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="346"/>
+        <location filename="../../console/ui/tile.py" line="353"/>
         <source>NO CAMERA</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/tile.py" line="364"/>
+        <location filename="../../console/ui/tile.py" line="371"/>
         <source>error: %1</source>
         <translation>错误：%1</translation>
     </message>
@@ -1253,67 +1288,67 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="434"/>
+        <location filename="../../console/ui/console.py" line="444"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="437"/>
+        <location filename="../../console/ui/console.py" line="447"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="439"/>
+        <location filename="../../console/ui/console.py" line="449"/>
         <source>Find a camera: number, name or place; Enter adds it</source>
         <translation>查找摄像机：编号、名称或地点；按 Enter 添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="456"/>
+        <location filename="../../console/ui/console.py" line="466"/>
         <source>Add camera:</source>
         <translation>添加摄像机：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="462"/>
+        <location filename="../../console/ui/console.py" line="472"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="462"/>
+        <location filename="../../console/ui/console.py" line="472"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="462"/>
+        <location filename="../../console/ui/console.py" line="472"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="463"/>
+        <location filename="../../console/ui/console.py" line="473"/>
         <source>Drag cameras here from the camera tree or the matches above</source>
         <translation>从摄像机树或上方的搜索结果把摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="472"/>
+        <location filename="../../console/ui/console.py" line="482"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="474"/>
+        <location filename="../../console/ui/console.py" line="484"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="543"/>
+        <location filename="../../console/ui/console.py" line="553"/>
         <source>unknown camera</source>
         <translation>未知摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="565"/>
+        <location filename="../../console/ui/console.py" line="575"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="568"/>
+        <location filename="../../console/ui/console.py" line="578"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
@@ -1321,7 +1356,7 @@
 <context>
     <name>WallAgent</name>
     <message>
-        <location filename="../../console/ui/agent.py" line="77"/>
+        <location filename="../../console/ui/agent.py" line="78"/>
         <source>videowall — screen %1</source>
         <translation>videowall — 屏幕 %1</translation>
     </message>

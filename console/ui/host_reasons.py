@@ -45,6 +45,13 @@ class HostReasons(QObject):
             "no-tile": self.tr("screen {screen} has no tile {tile}"),
             "internal-error": self.tr("internal error (logged)"),
             "host-not-answering": self.tr("the matrix host does not answer"),
+            "ptz-held": self.tr("camera {camera} is held by {holder} ({role}) for {seconds} s"),
+            "ptz-locked": self.tr("camera {camera} is locked by {holder} ({role}) until released"),
+            "ptz-lock-not-allowed": self.tr("a {role} cannot lock camera {camera}"),
+            "ptz-unknown-tour": self.tr("camera {camera} has no PTZ tour {tour}"),
+            "ptz-no-camera": self.tr("monitor {monitor} shows no camera to steer"),
+            "ptz-device": self.tr("camera {camera}: {text}"),
+            "ptz-command": self.tr("{text}"),
             "tour-stopped-grid": self.tr("tour {tour} on monitor {monitor} stopped: grid changed to {grid}"),
             "salvo-skipped": self.tr("salvo {salvo}: monitors {monitors} are not shown now (skipped)"),
         }
