@@ -465,10 +465,43 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(snapshot, ensure_ascii=False))
     else:
-        print(f"wall {snapshot['wall']['name']}, update {snapshot['seq']}")
-        for monitor, camera in snapshot["routes"].items():
-            print(f"  MON {monitor:>3}  CAM {camera}")
+        print(status_text(snapshot))
     return 0
+
+
+def status_text(snapshot: dict) -> str:  # type: ignore[type-arg]
+    """The wall as a terminal shows it: each routed monitor, its camera and how its tile is
+    doing by the agents' last reports (playing, lost and why), agents that stopped reporting,
+    PTZ locks and lines that are down."""
+    from console.matrix.yamlfile import printable
+
+    now = float(snapshot.get("now") or 0)
+    tiles: dict[str, dict] = {}  # type: ignore[type-arg]
+    silent = []
+    for agent, report in sorted((snapshot.get("health") or {}).items()):
+        if now and now - float(report.get("at", 0)) > 5:
+            silent.append(agent)
+            continue
+        tiles.update(report.get("tiles") or {})
+    names = {n: c.get("name", "") for n, c in (snapshot.get("cameras") or {}).items()}
+    lines = [f"wall {snapshot['wall']['name']}, update {snapshot['seq']}"]
+    for monitor, camera in snapshot["routes"].items():
+        tile = tiles.get(str(monitor)) or {}
+        state = tile.get("state", "?")
+        detail = "" if state in ("playing", "?") else f"  {tile.get('reason') or ''}".rstrip()
+        fps = f" {tile.get('fps')} fps" if state == "playing" and tile.get("fps") else ""
+        lines.append(printable(f"  MON {monitor:>4}  CAM {camera:>6}  {names.get(str(camera), '')[:40]:<40}  "
+                               f"{state}{fps}{detail}"))
+    for agent in silent:
+        lines.append(f"  agent {agent}: no report for more than 5 s")
+    ptz = snapshot.get("ptz") or {}
+    for camera, lock in sorted((ptz.get("locks") or {}).items()):
+        left = "until released" if lock.get("left") is None else f"{lock['left']:.0f} s left"
+        lines.append(f"  PTZ camera {camera} held by {lock.get('holder')} ({lock.get('role')}), {left}")
+    for where, line in sorted((ptz.get("lines") or {}).items()):
+        if line.get("state") != "open":
+            lines.append(f"  PTZ {line.get('text') or where}")
+    return "\n".join(lines)
 
 
 def cmd_grab(args: argparse.Namespace) -> int:
