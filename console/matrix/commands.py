@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from console.matrix.model import Camera, MatrixState, ModelError, Salvo, Tour, grid
 
@@ -101,15 +101,26 @@ COMMANDS: dict[str, type[Command]] = {
 
 def command_from_dict(data: object) -> Command:
     """Decode a command from the bus, checking its name, its fields and their types."""
+    return decode_command(data, COMMANDS, lambda cls, name, kind, value: _coerce(cls.name, name, kind, value), "command")
+
+
+CommandType = TypeVar("CommandType", bound="Command")
+Coerce = Callable[[type[Any], str, str, object], object]
+
+
+def decode_command(data: object, registry: Mapping[str, type[CommandType]], coerce: Coerce, what: str) -> CommandType:
+    """A command from its bus form: a known name, no unknown field, every required field, each
+    value through `coerce(cls, field, declared type, value)`, which checks its type and bounds."""
     if not isinstance(data, dict):
         raise CommandError(f"a command is an object, not {type(data).__name__}")
     name = data.get("command")
-    cls = COMMANDS.get(name) if isinstance(name, str) else None
+    cls = registry.get(name) if isinstance(name, str) else None
     if cls is None:
-        raise CommandError(f"unknown command {name!r}")
+        raise CommandError(f"unknown {what} {short_repr(name)}" + (f" (known: {', '.join(sorted(registry))})"
+                                                                   if what != "command" else ""))
     fields = {f.name: f for f in dataclasses.fields(cls)}
     given = {k: v for k, v in data.items() if k != "command"}
-    unknown = sorted(set(given) - set(fields))
+    unknown = sorted(str(k) for k in set(given) - set(fields))
     if unknown:
         raise CommandError(f"{name}: unknown field(s) {', '.join(unknown)}")
     values: dict[str, Any] = {}
@@ -118,7 +129,7 @@ def command_from_dict(data: object) -> Command:
             if field.default is dataclasses.MISSING:
                 raise CommandError(f"{name}: missing field {field_name}")
             continue
-        values[field_name] = _coerce(cls.name, field_name, str(field.type), given[field_name])
+        values[field_name] = coerce(cls, field_name, str(field.type), given[field_name])
     return cls(**values)
 
 
@@ -128,16 +139,17 @@ MAX_ITEMS = 1000  # monitors of a salvo, steps of a tour
 MAX_DWELL = 86_400.0  # a day: a tour step never needs longer
 
 
-def _short(value: object) -> str:
+def short_repr(value: object) -> str:
+    """A value for a message: its repr, cut short (a bus message may carry anything)."""
     text = repr(value)
     return text if len(text) <= 40 else text[:36] + "…"
 
 
-def _integer(command: str, field: str, value: object, low: int, high: int) -> int:
+def bounded_integer(command: str, field: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise CommandError(f"{command}.{field} must be an integer, not {_short(value)}")
+        raise CommandError(f"{command}.{field} must be an integer, not {short_repr(value)}")
     if not low <= value <= high:
-        raise CommandError(f"{command}.{field} must be from {low} to {high:,}, not {_short(value)}")
+        raise CommandError(f"{command}.{field} must be from {low} to {high:,}, not {short_repr(value)}")
     return value
 
 
@@ -146,29 +158,30 @@ def _coerce(command: str, field: str, kind: str, value: object) -> object:
     # tour timer or camera protocol can hold never reaches the host's loop.
     if kind == "int":
         if field in ("step", "direction"):
-            number = _integer(command, field, value, -1, 1)
+            number = bounded_integer(command, field, value, -1, 1)
             if number == 0:
                 raise CommandError(f"{command}.{field} must be 1 or -1")
             return number
-        return _integer(command, field, value, 1, MAX_NUMBER)
+        return bounded_integer(command, field, value, 1, MAX_NUMBER)
     if kind == "str":
         if not isinstance(value, str) or not value.strip():
-            raise CommandError(f"{command}.{field} must be a non-empty string, not {_short(value)}")
+            raise CommandError(f"{command}.{field} must be a non-empty string, not {short_repr(value)}")
         if len(value) > MAX_NAME or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
             raise CommandError(f"{command}.{field} must be at most {MAX_NAME} printable characters")
         return value
     if kind in ("tuple[float, ...]", "tuple[int, ...]"):
         if not isinstance(value, list | tuple) or len(value) > MAX_ITEMS:
-            raise CommandError(f"{command}.{field} must be a list of at most {MAX_ITEMS} numbers, not {_short(value)}")
+            raise CommandError(f"{command}.{field} must be a list of at most {MAX_ITEMS} numbers, not {short_repr(value)}")
         if kind == "tuple[int, ...]":
             if any(isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_NUMBER for v in value):
                 raise CommandError(f"{command}.{field} must be a list of integers from 1 to {MAX_NUMBER:,}, "
-                                   f"not {_short(value)}")
+                                   f"not {short_repr(value)}")
             return tuple(value)
         dwells = []
         for v in value:
             if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or not 0 < v <= MAX_DWELL:
-                raise CommandError(f"{command}.{field} must be a list of numbers of seconds up to {MAX_DWELL:g}, not {_short(v)}")
+                raise CommandError(f"{command}.{field} must be a list of numbers of seconds up to {MAX_DWELL:g}, "
+                                   f"not {short_repr(v)}")
             dwells.append(float(v))
         return tuple(dwells)
     raise CommandError(f"{command}.{field}: unsupported type {kind}")  # pragma: no cover - a programming error

@@ -16,12 +16,21 @@ dome when it hears nothing for its dead-man time.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from console.matrix.commands import MAX_DWELL, MAX_ITEMS, MAX_NAME, MAX_NUMBER, Command, CommandError
+from console.matrix.commands import (
+    MAX_DWELL,
+    MAX_ITEMS,
+    MAX_NAME,
+    MAX_NUMBER,
+    Command,
+    CommandError,
+    bounded_integer,
+    decode_command,
+    short_repr,
+)
 
 REFRESH_EVERY = 0.3
 """Seconds between a desk's repeats of a held move (the host's dead-man waits longer)."""
@@ -164,55 +173,25 @@ def is_ptz_command(data: object) -> bool:
 
 def ptz_command_from_dict(data: object) -> PtzMatrixCommand:
     """Decode a PTZ command from the bus: name, fields, types and bounds; CommandError says which."""
-    if not isinstance(data, dict):
-        raise CommandError(f"a command is an object, not {type(data).__name__}")
-    name = data.get("command")
-    cls = PTZ_COMMANDS.get(name) if isinstance(name, str) else None
-    if cls is None:
-        raise CommandError(f"unknown PTZ command {_short(name)} (known: {', '.join(sorted(PTZ_COMMANDS))})")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    given = {k: v for k, v in data.items() if k != "command"}
-    unknown = sorted(str(k) for k in set(given) - set(fields))
-    if unknown:
-        raise CommandError(f"{name}: unknown field(s) {', '.join(unknown)}")
-    values: dict[str, Any] = {}
-    for field_name, field in fields.items():
-        if field_name not in given:
-            if field.default is dataclasses.MISSING:
-                raise CommandError(f"{name}: missing field {field_name}")
-            continue
-        values[field_name] = _coerce(cls.name, field_name, given[field_name])
-    command = cls(**values)
+    command = decode_command(data, PTZ_COMMANDS, lambda cls, name, _kind, value: _coerce(cls.name, name, value),
+                             "PTZ command")
     if isinstance(command, PtzSaveTour):
         _check_tour(command)
     return command
 
 
-def _short(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:36] + "…"
-
-
-def _integer(command: str, field: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise CommandError(f"{command}.{field} must be an integer, not {_short(value)}")
-    if not low <= value <= high:
-        raise CommandError(f"{command}.{field} must be from {low} to {high:,}, not {_short(value)}")
-    return value
-
-
 def _number(command: str, field: str, value: object, low: float, high: float, *, zero: bool = True) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise CommandError(f"{command}.{field} must be a number, not {_short(value)}")
+        raise CommandError(f"{command}.{field} must be a number, not {short_repr(value)}")
     if not low <= value <= high or (not zero and value == 0):
         span = f"from {low:g} to {high:g}" if zero else f"above {low:g}, up to {high:g}"
-        raise CommandError(f"{command}.{field} must be {span}, not {_short(value)}")
+        raise CommandError(f"{command}.{field} must be {span}, not {short_repr(value)}")
     return float(value)
 
 
 def _text(command: str, field: str, value: object, *, empty: bool) -> str:
     if not isinstance(value, str) or (not empty and not value.strip()):
-        raise CommandError(f"{command}.{field} must be a non-empty string, not {_short(value)}")
+        raise CommandError(f"{command}.{field} must be a non-empty string, not {short_repr(value)}")
     if len(value) > MAX_NAME or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
         raise CommandError(f"{command}.{field} must be at most {MAX_NAME} printable characters")
     return value
@@ -220,26 +199,26 @@ def _text(command: str, field: str, value: object, *, empty: bool) -> str:
 
 def _list(command: str, field: str, value: object) -> list[object]:
     if not isinstance(value, list | tuple) or len(value) > min(MAX_ITEMS, MAX_TOUR_STEPS):
-        raise CommandError(f"{command}.{field} must be a list of at most {MAX_TOUR_STEPS} numbers, not {_short(value)}")
+        raise CommandError(f"{command}.{field} must be a list of at most {MAX_TOUR_STEPS} numbers, not {short_repr(value)}")
     return list(value)
 
 
 def _coerce(command: str, field: str, value: object) -> object:
     if field == "camera":
-        return _integer(command, field, value, 1, MAX_NUMBER)
+        return bounded_integer(command, field, value, 1, MAX_NUMBER)
     if field in ("pan", "tilt", "zoom", "speed"):
         return _number(command, field, value, -1.0, 1.0)
     if field == "preset":
-        return _integer(command, field, value, 0, MAX_PRESET)
+        return bounded_integer(command, field, value, 0, MAX_PRESET)
     if field == "output":
-        return _integer(command, field, value, 1, MAX_AUX)
+        return bounded_integer(command, field, value, 1, MAX_AUX)
     if field == "on":
         if not isinstance(value, bool):
-            raise CommandError(f"{command}.{field} must be true or false, not {_short(value)}")
+            raise CommandError(f"{command}.{field} must be true or false, not {short_repr(value)}")
         return value
     if field == "action":
         if value not in PRESET_ACTIONS:
-            raise CommandError(f"{command}.{field} must be one of {', '.join(PRESET_ACTIONS)}, not {_short(value)}")
+            raise CommandError(f"{command}.{field} must be one of {', '.join(PRESET_ACTIONS)}, not {short_repr(value)}")
         return value
     if field == "title":
         return _text(command, field, value, empty=True)
@@ -248,7 +227,7 @@ def _coerce(command: str, field: str, value: object) -> object:
     if field == "after":
         return _number(command, field, value, 0.0, MAX_IDLE)
     if field == "presets":
-        return tuple(_integer(command, field, v, 0, MAX_PRESET) for v in _list(command, field, value))
+        return tuple(bounded_integer(command, field, v, 0, MAX_PRESET) for v in _list(command, field, value))
     if field == "dwells":
         return tuple(_number(command, field, v, 0.0, MAX_DWELL, zero=False) for v in _list(command, field, value))
     if field == "speeds":
