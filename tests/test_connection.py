@@ -141,7 +141,7 @@ def test_key_status_use_a_host_s_connection_file(tmp_path: Path, runtime: Path, 
 
 @pytest.fixture
 def demo(runtime: Path, keyring_file: Path) -> Iterator[tuple[subprocess.Popen[str], connection.Centre]]:
-    proc = subprocess.Popen(videowall_cmd("demo", "--cameras", "4", "--city", "20"), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(videowall_cmd("demo", "--cameras", "4", "--city", "20", "--no-domes"), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     try:
         deadline = time.monotonic() + 60
