@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from console import __version__  # noqa: E402
-from console.sim.pipeline import ELEMENTS, TYPELIBS  # noqa: E402
+from console.sim.pipeline import ELEMENTS, MODULES, TYPELIBS  # noqa: E402
 from console.video.vlc_modules import COMMON, RENDERER  # noqa: E402
 
 # Loaded with ctypes, so ldd does not see them: (package, why).
@@ -37,7 +37,7 @@ LOADED_BY_NAME = {
     "libcups2": "print job ids and errors (console/evidence/cupsqueue.py)",
     "fonts-noto-cjk": "Chinese camera and place names, and the Chinese interface",
 }
-RECOMMENDS_EXTRA = ("python3", "python3-gi")  # the sim's server runs under the system Python, with GObject
+RECOMMENDS_EXTRA = ("python3", "python3-gi", "python3-gi-cairo")  # the sim's server runs under the system Python, with GObject
 
 
 def build_bundle(work: Path) -> Path:
@@ -122,7 +122,7 @@ def depends(bundle: Path) -> tuple[list[str], dict[str, str], list[str]]:
 
 
 def recommends() -> list[str]:
-    return sorted(set(ELEMENTS.values()) | set(TYPELIBS.values()) | set(RECOMMENDS_EXTRA))
+    return sorted(set(ELEMENTS.values()) | set(TYPELIBS.values()) | set(MODULES.values()) | set(RECOMMENDS_EXTRA))
 
 
 DESKTOP = """[Desktop Entry]

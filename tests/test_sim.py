@@ -93,3 +93,32 @@ def test_port_in_use_is_reported() -> None:
     port = free_port()
     with SimSite(1, port=port, control_port=free_port({port})), pytest.raises(SimError, match="cannot listen"):
         SimSite(1, port=port, control_port=free_port({port})).start()
+
+
+def test_every_frame_carries_its_capture_time(sim: SimSite) -> None:
+    """The time strip: ms since the epoch, read from the pixels, rising frame by frame."""
+    import time as clock
+
+    from console.sim.identity import decode_number, decode_time
+
+    times, lags = [], []
+    with av.open(sim.url(3), options={"rtsp_transport": "tcp"}, timeout=5) as container:
+        for frame in container.decode(video=0):
+            received = clock.time() * 1000
+            rgb = frame.reformat(format="rgb24")
+            plane = rgb.planes[0]
+            data, stride = bytes(plane), plane.line_size
+
+            def pixel(x: int, y: int, data: bytes = data, stride: int = stride) -> tuple[int, int, int]:
+                at = y * stride + 3 * x
+                return data[at], data[at + 1], data[at + 2]
+
+            assert decode_number(pixel, rgb.width, rgb.height) == 3
+            times.append(decode_time(pixel, rgb.width, rgb.height))
+            lags.append(received - times[-1])
+            if len(times) == 45:
+                break
+    steps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert all(step > 0 for step in steps), steps  # each frame later than the one before
+    assert 40 <= sorted(steps)[len(steps) // 2] <= 100  # about 1/15 s apart, the camera's rate
+    assert 0 <= min(lags[-10:]) < 1000  # stamped when taken, seen a little later, never in the future

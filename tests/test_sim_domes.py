@@ -29,7 +29,7 @@ from console.matrix.ptz_commands import PtzMatrixCommand, PtzMove, PtzPreset
 from console.matrix.ptz_control import Audit, Drive, Outcome, PtzArbiter
 from console.ptz.commands import Move, Preset, PresetAction, PtzError, Stop
 from console.ptz.drivers import PtzHub
-from console.sim.identity import decode_number, strip_height
+from console.sim.identity import decode_number, strip_height, time_strip
 from console.sim.pipeline import position_strip
 from console.sim.ptz_dome import DomeLimits, Position, decode_position, view_window
 from console.sim.scene import scene_size
@@ -87,7 +87,9 @@ class DomeWatcher:
             r, g, b = rgb[y, x]
             return int(r), int(g), int(b)
 
-        grey = rgb[height // 8: top - height // 6].astype(np.float32).mean(axis=2)
+        # The scene only: not the name, the clock, the time strip (new every frame) or the strips.
+        stamp_top, _ = time_strip(height, strip_height(height), tall)
+        grey = rgb[height // 8: stamp_top - height // 6].astype(np.float32).mean(axis=2)
         return Seen(index, decode_position(pixel, width, top + tall // 2), decode_number(pixel, width, height), grey)
 
     def latest(self) -> Seen:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from console.sim.pipeline import ELEMENTS, TYPELIBS, DomePicture, camera_launch, elements_in, keeper_launch
+from console.sim.pipeline import ELEMENTS, MODULES, TYPELIBS, DomePicture, camera_launch, elements_in, keeper_launch
 from console.sim.site import SimError, SimSite, free_port, gst_python
 from tests.conftest import ROOT, videowall_cmd
 
@@ -64,7 +64,7 @@ def test_run_installs_every_package_the_sim_needs() -> None:
     listed = re.search(r"DEBIAN_PACKAGES=\((.*?)\n\)", run, re.S)
     assert listed is not None
     packages = {word for line in listed.group(1).splitlines() for word in line.split("#")[0].split()}
-    needed = set(ELEMENTS.values()) | set(TYPELIBS.values())
+    needed = set(ELEMENTS.values()) | set(TYPELIBS.values()) | set(MODULES.values())
     assert needed <= packages, f"./run does not install {sorted(needed - packages)}"
 
 

@@ -91,3 +91,37 @@ def colour_distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
 def field_sample_point(width: int, height: int) -> tuple[int, int]:
     """A point inside the plain colour field, clear of the text and the strip."""
     return width // 2, height // 2
+
+
+TIME_BITS = 48
+"""The capture time burned into every frame: milliseconds since the epoch (UTC), 48 bits in
+two rows of 24 cells, so a test reads when a frame was taken from its pixels alone (live lag
+through the relay, the time of a recorded or played-back frame)."""
+TIME_ROW_CELLS = 24
+
+
+def time_strip(height: int, strip: int, above: int = 0) -> tuple[int, int]:
+    """(top, height) of the time strip: right above the code strip, or above `above` more
+    rows (a dome's position strip)."""
+    tall = max(8, height // 12) // 2 * 2
+    return height - strip - above - tall, tall
+
+
+def time_cells(ms: int) -> list[list[int]]:
+    """The two rows of cells (1 white, 0 black) for a time in milliseconds since the epoch."""
+    value = ms % (1 << TIME_BITS)
+    bits = [(value >> (TIME_BITS - 1 - i)) & 1 for i in range(TIME_BITS)]
+    return [bits[:TIME_ROW_CELLS], bits[TIME_ROW_CELLS:]]
+
+
+def decode_time(pixel: Pixel, width: int, height: int, above: int = 0) -> int:
+    """The capture time (ms since the epoch) read back from a frame's time strip."""
+    top, tall = time_strip(height, strip_height(height), above)
+    value = 0
+    for row in range(2):
+        y = top + row * tall // 2 + tall // 4
+        for i in range(TIME_ROW_CELLS):
+            x = int((i + 0.5) * width / TIME_ROW_CELLS)
+            r, g, b = pixel(x, y)
+            value = (value << 1) | (1 if (r + g + b) / 3 > 128 else 0)
+    return value

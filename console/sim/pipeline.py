@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from console.sim.identity import time_strip
+
 # Every element the simulated site creates, directly in a camera's pipeline or inside
 # GStreamer's RTSP server (which builds RTP/RTCP plumbing per viewer: rtpbin, UDP sockets for
 # UDP viewers, appsrc/appsink for TCP-interleaved ones), with the Debian package that ships
@@ -31,6 +33,7 @@ ELEMENTS: dict[str, str] = {
     "imagefreeze": "gstreamer1.0-plugins-good",
     "videocrop": "gstreamer1.0-plugins-good",
     "videoscale": "gstreamer1.0-plugins-base",
+    "cairooverlay": "gstreamer1.0-plugins-good",
     "gdkpixbufoverlay": "gstreamer1.0-plugins-good",
     "rtph264pay": "gstreamer1.0-plugins-good",
     "rtpbin": "gstreamer1.0-plugins-good",
@@ -43,6 +46,9 @@ ELEMENTS: dict[str, str] = {
 }
 
 # The GObject typelibs the server script needs, with their packages.
+# Python modules of the system Python's the server imports, with their packages.
+MODULES: dict[str, str] = {"gi": "python3-gi", "cairo": "python3-gi-cairo"}
+
 TYPELIBS: dict[str, str] = {
     "Gst": "gir1.2-gstreamer-1.0",
     "GstRtsp": "gir1.2-gst-plugins-base-1.0",
@@ -82,7 +88,11 @@ def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width
     kbps = max(150, width * height * fps // 2500)
     label = f"{number}  {name}"
     fontdesc = quote(f"Sans {font}")
-    clock_pad = strip + 4
+    # The capture-time strip (console/sim/identity.py) sits above the code strip (and above a
+    # dome's position strip); the clock above it.
+    below = 0 if dome is None else position_strip(height, strip)[1]
+    stamp_top, _tall = time_strip(height, strip, below)
+    clock_pad = height - stamp_top + 4
     if dome is None:
         source = (f"videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
                   f"! video/x-raw,width={width},height={height},framerate={fps}/1 ")
@@ -90,7 +100,6 @@ def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width
         # The scene is decoded once and frozen; each frame is the crop of it where the dome
         # points, scaled to the picture (converted to I420 only after scaling: cheap).
         top, _tall = position_strip(height, strip)
-        clock_pad = height - top + 4
         source = (f"multifilesrc location={quote(dome.scene_png)} caps=image/png ! pngdec "
                   f"! imagefreeze is-live=true ! videocrop name=crop ! videoscale "
                   f"! video/x-raw,width={width},height={height},framerate={fps}/1 "
@@ -102,7 +111,9 @@ def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width
         f"font-desc={fontdesc} shaded-background=true "
         f"! clockoverlay valignment=bottom halignment=right ypad={clock_pad} "
         f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true "
-        f"! videoconvert ! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
+        # cairooverlay draws the time strip on each frame as it passes (rtsp_server.py).
+        f"! videoconvert ! cairooverlay name=stamp ! videoconvert "
+        f"! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
         f"key-int-max={max(1, round(gop * fps))} "
         f"! video/x-h264,profile=constrained-baseline ! {payloader}"
     )

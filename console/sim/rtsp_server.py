@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from console.sim.identity import camera_colour, strip_height, strip_png
+from console.sim.identity import TIME_ROW_CELLS, camera_colour, strip_height, strip_png, time_cells, time_strip
 from console.sim.pipeline import (
     ELEMENTS,
     TYPELIBS,
@@ -62,6 +62,13 @@ for _namespace, _package in TYPELIBS.items():
     except ValueError:
         _fail(f"GObject typelib {_namespace} 1.0 missing: install the Debian package {_package}")
 from gi.repository import GLib, Gst, GstRtsp, GstRtspServer
+
+try:  # the time strip is drawn with cairo, handed over by GObject's foreign cairo support
+    import cairo
+
+    gi.require_foreign("cairo")
+except ImportError:
+    _fail(f"{sys.executable} cannot draw the cameras' time strip: install the Debian package python3-gi-cairo")
 
 RESTART_VIEWER_DELAY = 2.0
 
@@ -192,9 +199,31 @@ class SimServer:
         return pipeline_error(self._launch(self.cameras[number], payloader="fakesink sync=false"), timeout) \
             or "the stream did not start (the pipeline itself runs: see the server's log)"
 
+    def _stamp(self, _factory: object, media: GstRtspServer.RTSPMedia, number: int) -> None:
+        """media-configure: burn each frame's capture time (ms since the epoch, UTC) into its
+        time strip as it passes, as a camera stamps its sensor's frames."""
+        stamp = media.get_element().get_by_name("stamp")
+        above = position_strip(self.height, strip_height(self.height))[1] if number in self.domes.dome_of else 0
+        top, tall = time_strip(self.height, strip_height(self.height), above)
+        width = self.width
+
+        def draw(_overlay: object, context: cairo.Context, _timestamp: int, _duration: int) -> None:
+            rows = time_cells(int(time.time() * 1000))
+            half = tall // 2
+            for row, cells in enumerate(rows):
+                y = top + row * half
+                for i, bit in enumerate(cells):
+                    x0, x1 = i * width // TIME_ROW_CELLS, (i + 1) * width // TIME_ROW_CELLS
+                    context.set_source_rgb(bit, bit, bit)
+                    context.rectangle(x0, y, x1 - x0, half)
+                    context.fill()
+
+        stamp.connect("draw", draw)
+
     def _mount(self, number: int) -> None:
         factory = GstRtspServer.RTSPMediaFactory()
         factory.set_launch(f"( {self._launch(self.cameras[number])} )")
+        factory.connect("media-configure", self._stamp, number)
         if number in self.domes.dome_of:
             factory.connect("media-configure", self._follow_dome, number)
         # Shared like a real camera: a second viewer joins the running stream mid-GOP.
