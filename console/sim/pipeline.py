@@ -95,14 +95,14 @@ def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width
     clock_pad = height - stamp_top + 4
     if dome is None:
         source = (f"videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
-                  f"! video/x-raw,width={width},height={height},framerate={fps}/1 ")
+                  f"! video/x-raw,format=BGRx,width={width},height={height},framerate={fps}/1 ")
     else:
         # The scene is decoded once and frozen; each frame is the crop of it where the dome
         # points, scaled to the picture (converted to I420 only after scaling: cheap).
         top, _tall = position_strip(height, strip)
         source = (f"multifilesrc location={quote(dome.scene_png)} caps=image/png ! pngdec "
-                  f"! imagefreeze is-live=true ! videocrop name=crop ! videoscale "
-                  f"! video/x-raw,width={width},height={height},framerate={fps}/1 "
+                  f"! imagefreeze is-live=true ! videocrop name=crop ! videoscale ! videoconvert "
+                  f"! video/x-raw,format=BGRx,width={width},height={height},framerate={fps}/1 "
                   f"! gdkpixbufoverlay name=pos location={quote(dome.position_png)} offset-x=0 offset-y={top} ")
     return (
         source
@@ -111,8 +111,9 @@ def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width
         f"font-desc={fontdesc} shaded-background=true "
         f"! clockoverlay valignment=bottom halignment=right ypad={clock_pad} "
         f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true "
-        # cairooverlay draws the time strip on each frame as it passes (rtsp_server.py).
-        f"! videoconvert ! cairooverlay name=stamp ! videoconvert "
+        # cairooverlay draws the time strip on each frame as it passes (rtsp_server.py); the
+        # picture is BGRx from the source on, cairo's format, so it is converted once, for x264.
+        f"! cairooverlay name=stamp ! videoconvert "
         f"! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
         f"key-int-max={max(1, round(gop * fps))} "
         f"! video/x-h264,profile=constrained-baseline ! {payloader}"

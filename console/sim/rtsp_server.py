@@ -207,16 +207,22 @@ class SimServer:
         top, tall = time_strip(self.height, strip_height(self.height), above)
         width = self.width
 
+        edges = [i * width // TIME_ROW_CELLS for i in range(TIME_ROW_CELLS + 1)]
+        half = tall // 2
+
         def draw(_overlay: object, context: cairo.Context, _timestamp: int, _duration: int) -> None:
-            rows = time_cells(int(time.time() * 1000))
-            half = tall // 2
-            for row, cells in enumerate(rows):
+            # One black band, then every 1 cell in one white path: two fills a frame, 16 cameras
+            # at 15 fps (the Python callback is most of what the strip costs).
+            context.set_source_rgb(0, 0, 0)
+            context.rectangle(0, top, width, tall)
+            context.fill()
+            context.set_source_rgb(1, 1, 1)
+            for row, cells in enumerate(time_cells(int(time.time() * 1000))):
                 y = top + row * half
                 for i, bit in enumerate(cells):
-                    x0, x1 = i * width // TIME_ROW_CELLS, (i + 1) * width // TIME_ROW_CELLS
-                    context.set_source_rgb(bit, bit, bit)
-                    context.rectangle(x0, y, x1 - x0, half)
-                    context.fill()
+                    if bit:
+                        context.rectangle(edges[i], y, edges[i + 1] - edges[i], half)
+            context.fill()
 
         stamp.connect("draw", draw)
 
