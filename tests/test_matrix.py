@@ -11,6 +11,7 @@ from console.matrix.commands import (
     COMMANDS,
     ClearTile,
     CommandError,
+    EvidenceNote,
     HoldTour,
     RecallSalvo,
     RouteCamera,
@@ -102,7 +103,8 @@ def test_route_clear_salvo_and_grid() -> None:
 
 def test_commands_round_trip_and_reject_bad_input() -> None:
     samples = [RouteCamera(3, 1042), ClearTile(1), SetGrid("left", "9"), SaveSalvo("5", (1, 2)),
-               RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1), SaveTour("7", (4, 9), (10.0, 2.5))]
+               RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1), SaveTour("7", (4, 9), (10.0, 2.5)),
+               EvidenceNote("print", ("EV-20260101-0001", "EV-20260101-0002"), "ab" * 32, "evidence", 2)]
     assert {c.name for c in samples} == set(COMMANDS)
     for command in samples:
         assert command_from_dict(command.to_dict()) == command
@@ -116,6 +118,14 @@ def test_commands_round_trip_and_reject_bad_input() -> None:
         ({"command": "SaveSalvo", "salvo": "a", "monitors": [1, "2"]}, "list of integers"),
         ({"command": "SetGrid", "screen": "", "grid": "4"}, "non-empty string"),
         ({"command": "SaveTour", "tour": "7", "cameras": [1], "dwells": ["long"]}, "list of numbers"),
+        ({"command": "EvidenceNote", "action": "burn", "evidence": ["EV-1"], "sha256": "ab" * 32, "where": "x"},
+         "action must be one of"),
+        ({"command": "EvidenceNote", "action": "pdf", "evidence": [], "sha256": "ab" * 32, "where": "x"},
+         "list of 1 to"),
+        ({"command": "EvidenceNote", "action": "pdf", "evidence": ["EV\x1b[2J"], "sha256": "ab" * 32, "where": "x"},
+         "printable"),
+        ({"command": "EvidenceNote", "action": "pdf", "evidence": ["EV-1"], "sha256": "AB" * 32, "where": "x"},
+         "hex digits"),
     ]
     for data, message in bad:
         with pytest.raises(CommandError, match=message):

@@ -93,9 +93,32 @@ class StepTour(Command):
     step: int  # +1 next, -1 previous
 
 
+EVIDENCE_ACTIONS = ("snapshot", "print", "pdf")
+
+
+@dataclass(frozen=True)
+class EvidenceNote(Command):
+    """Evidence a desk made, for the host's audit trail (the desk keeps the evidence itself): a
+    frame stored (`snapshot`, sha256 of the image), a sheet printed (`print`, on printer `where`,
+    `copies`) or saved (`pdf`, sha256 of the PDF).  It changes nothing on the wall."""
+
+    name: ClassVar[str] = "EvidenceNote"
+    action: str
+    evidence: tuple[str, ...]  # evidence numbers
+    sha256: str
+    where: str  # "MON 7", the printer, the PDF's file name
+    copies: int = 1
+
+    def __post_init__(self) -> None:
+        if self.action not in EVIDENCE_ACTIONS:
+            raise CommandError(f"{self.name}.action must be one of {', '.join(EVIDENCE_ACTIONS)}, not {short_repr(self.action)}")
+        if len(self.sha256) != 64 or any(c not in "0123456789abcdef" for c in self.sha256):
+            raise CommandError(f"{self.name}.sha256 must be 64 lowercase hex digits, not {short_repr(self.sha256)}")
+
+
 COMMANDS: dict[str, type[Command]] = {
     cls.name: cls for cls in (RouteCamera, ClearTile, SetGrid, SaveSalvo, RecallSalvo, SaveTour, StartTour, HoldTour,
-                              StepTour)
+                              StepTour, EvidenceNote)
 }
 
 
@@ -169,6 +192,10 @@ def _coerce(command: str, field: str, kind: str, value: object) -> object:
         if len(value) > MAX_NAME or any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in value):
             raise CommandError(f"{command}.{field} must be at most {MAX_NAME} printable characters")
         return value
+    if kind == "tuple[str, ...]":
+        if not isinstance(value, list | tuple) or not value or len(value) > MAX_ITEMS:
+            raise CommandError(f"{command}.{field} must be a list of 1 to {MAX_ITEMS} strings, not {short_repr(value)}")
+        return tuple(str(_coerce(command, field, "str", v)) for v in value)
     if kind in ("tuple[float, ...]", "tuple[int, ...]"):
         if not isinstance(value, list | tuple) or len(value) > MAX_ITEMS:
             raise CommandError(f"{command}.{field} must be a list of at most {MAX_ITEMS} numbers, not {short_repr(value)}")

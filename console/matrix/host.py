@@ -31,6 +31,7 @@ from console.matrix.commands import (
     ClearTile,
     Command,
     CommandError,
+    EvidenceNote,
     HoldTour,
     RecallSalvo,
     RouteCamera,
@@ -613,6 +614,8 @@ class MatrixHost:
 
     def _apply(self, command: Command) -> dict[int, int | None]:
         """Tour commands are timed here; everything else is the model's."""
+        if isinstance(command, EvidenceNote):
+            return {}  # only for the audit trail, which _execute writes for every command
         if isinstance(command, StartTour):
             tour = self.state.tours.get(command.tour)
             if tour is None:
