@@ -81,7 +81,7 @@ def position_strip(height: int, strip: int) -> tuple[int, int]:
 
 def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width: int, height: int, fps: int,
                   gop: float, strip: int, strip_png: str, payloader: str = "rtph264pay name=pay0 pt=96 config-interval=-1",
-                  dome: DomePicture | None = None) -> str:
+                  dome: DomePicture | None = None, frames: int | None = None, clock: bool = True) -> str:
     """The launch line of one camera: colour field (or a dome's view), code strip, name, clock, H.264, RTP."""
     r, g, b = colour
     font = max(8, height // 20)
@@ -94,7 +94,9 @@ def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width
     stamp_top, _tall = time_strip(height, strip, below)
     clock_pad = height - stamp_top + 4
     if dome is None:
-        source = (f"videotestsrc is-live=true pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
+        # frames: a recording of that many frames, then the end of the stream (the NVR's footage).
+        count = f"num-buffers={frames} " if frames else ""
+        source = (f"videotestsrc is-live=true {count}pattern=solid-color foreground-color={0xFF000000 | r << 16 | g << 8 | b} "
                   f"! video/x-raw,format=BGRx,width={width},height={height},framerate={fps}/1 ")
     else:
         # The scene is decoded once and frozen; each frame is the crop of it where the dome
@@ -109,11 +111,11 @@ def camera_launch(*, number: int, name: str, colour: tuple[int, int, int], width
         + f"! gdkpixbufoverlay location={quote(strip_png)} offset-x=0 offset-y={height - strip} "
         f"! textoverlay text={quote(label)} valignment=top halignment=left "
         f"font-desc={fontdesc} shaded-background=true "
-        f"! clockoverlay valignment=bottom halignment=right ypad={clock_pad} "
-        f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true "
+        + (f"! clockoverlay valignment=bottom halignment=right ypad={clock_pad} "
+           f"font-desc={fontdesc} time-format=\"%H:%M:%S\" shaded-background=true " if clock else "")
         # cairooverlay draws the time strip on each frame as it passes (rtsp_server.py); the
         # picture is BGRx from the source on, cairo's format, so it is converted once, for x264.
-        f"! cairooverlay name=stamp ! videoconvert "
+        + "! cairooverlay name=stamp ! videoconvert "
         f"! x264enc tune=zerolatency speed-preset=ultrafast sliced-threads=false threads=1 bitrate={kbps} "
         f"key-int-max={max(1, round(gop * fps))} "
         f"! video/x-h264,profile=constrained-baseline ! {payloader}"

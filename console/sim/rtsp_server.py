@@ -71,6 +71,57 @@ except ImportError:
     _fail(f"{sys.executable} cannot draw the cameras' time strip: install the Debian package python3-gi-cairo")
 
 RESTART_VIEWER_DELAY = 2.0
+NVR_LONGEST = 3600  # seconds of footage one playback request gets when it names no end
+
+
+class NvrFactory(GstRtspServer.RTSPMediaFactory):
+    """The simulated NVR: footage of a camera at the time a playback URL asks for, in the
+    Hikvision and Dahua URL forms (console/video/nvr.py).  It has recorded every camera at all
+    times until now: the footage is the camera's picture with the asked time in its time strip,
+    frame by frame from the start the URL names (each request its own stream)."""
+
+    def __init__(self, sim: SimServer) -> None:
+        super().__init__()
+        self.sim = sim
+        self.set_shared(False)
+        self.set_latency(0)
+        if sim.config.get("user"):  # the same login as the cameras (an NVR holds their footage)
+            self.add_role_from_structure(Gst.Structure.new_from_string(
+                "operator, media.factory.access=(boolean)true, media.factory.construct=(boolean)true"))
+
+    def do_create_element(self, url: GstRtsp.RTSPUrl) -> Gst.Element | None:
+        from console.video.nvr import NvrUrlError, read_playback_url
+
+        try:
+            request = read_playback_url(url.abspath, url.query or "")
+        except NvrUrlError as exc:
+            print(f"nvr: {url.abspath}?{url.query}: {exc}", file=sys.stderr, flush=True)
+            return None
+        camera = self.sim.cameras.get(request.channel)
+        start_ms = int(request.start.timestamp() * 1000)
+        if camera is None or start_ms > time.time() * 1000:
+            print(f"nvr: nothing recorded for channel {request.channel} at {request.start}", file=sys.stderr, flush=True)
+            return None
+        end_ms = int(request.end.timestamp() * 1000) if request.end else start_ms + NVR_LONGEST * 1000
+        end_ms = min(end_ms, int(time.time() * 1000))  # nothing recorded after now
+        fps = self.sim.fps
+        frames = max(1, (end_ms - start_ms) * fps // 1000)
+        strip = strip_height(self.sim.height)
+        png = Path(self.sim.tmp.name) / f"strip-{camera['number']}.png"
+        if not png.exists():
+            png.write_bytes(strip_png(camera["number"], self.sim.width, strip))
+        launch = camera_launch(number=camera["number"], name=camera["name"], colour=camera_colour(camera["number"]),
+                               width=self.sim.width, height=self.sim.height, fps=fps, gop=self.sim.gop, strip=strip,
+                               strip_png=str(png), frames=frames, clock=False)
+        element = Gst.parse_launch(f"( {launch} )")
+        first: list[int] = []
+
+        def recorded_time(timestamp: int) -> int:  # a frame's stream time after the first, from the start asked
+            first.append(timestamp) if not first else None
+            return start_ms + (timestamp - first[0]) // 1_000_000
+
+        self.sim.burn_time(element.get_by_name("stamp"), 0, recorded_time)
+        return element
 
 
 class SimServer:
@@ -97,6 +148,12 @@ class SimServer:
             self.server.set_auth(auth)
         for number in self.cameras:
             self._mount(number)
+        # The NVR: Hikvision's track per camera (channel = camera number, main stream), Dahua's one path.
+        mounts = self.server.get_mount_points()
+        nvr = NvrFactory(self)
+        for number in self.cameras:
+            mounts.add_factory(f"/Streaming/tracks/{number}01", nvr)
+        mounts.add_factory("/cam/playback", nvr)
 
     def path(self, number: int) -> str:
         return f"/cam/{number}"
@@ -202,11 +259,12 @@ class SimServer:
     def _stamp(self, _factory: object, media: GstRtspServer.RTSPMedia, number: int) -> None:
         """media-configure: burn each frame's capture time (ms since the epoch, UTC) into its
         time strip as it passes, as a camera stamps its sensor's frames."""
-        stamp = media.get_element().get_by_name("stamp")
         above = position_strip(self.height, strip_height(self.height))[1] if number in self.domes.dome_of else 0
+        self.burn_time(media.get_element().get_by_name("stamp"), above, lambda _timestamp: int(time.time() * 1000))
+
+    def burn_time(self, stamp: Gst.Element, above: int, clock: Any) -> None:
         top, tall = time_strip(self.height, strip_height(self.height), above)
         width = self.width
-
         edges = [i * width // TIME_ROW_CELLS for i in range(TIME_ROW_CELLS + 1)]
         half = tall // 2
 
@@ -217,7 +275,7 @@ class SimServer:
             context.rectangle(0, top, width, tall)
             context.fill()
             context.set_source_rgb(1, 1, 1)
-            for row, cells in enumerate(time_cells(int(time.time() * 1000))):
+            for row, cells in enumerate(time_cells(clock(_timestamp))):
                 y = top + row * half
                 for i, bit in enumerate(cells):
                     if bit:
