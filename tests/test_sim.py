@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import signal
 import subprocess
@@ -118,7 +119,7 @@ def test_every_frame_carries_its_capture_time(sim: SimSite) -> None:
             lags.append(received - times[-1])
             if len(times) == 45:
                 break
-    steps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    steps = [b - a for a, b in itertools.pairwise(times)]
     assert all(step > 0 for step in steps), steps  # each frame later than the one before
     assert 40 <= sorted(steps)[len(steps) // 2] <= 100  # about 1/15 s apart, the camera's rate
     assert 0 <= min(lags[-10:]) < 1000  # stamped when taken, seen a little later, never in the future
