@@ -283,7 +283,7 @@ def test_menu_bar_lists_every_action_with_its_shortcut(qtbot, centre: LocalCentr
     desk = centre.console
     menus = desk.menus()
     assert [m.title().replace("&", "") for m in desk.menuBar().findChildren(type(menus["menu_file"]))
-            if m.objectName() in menus] == ["File", "View", "Wall", "Help"]
+            if m.objectName() in menus] == ["File", "View", "Wall", "Evidence", "PTZ", "Help"]
     for menu in menus.values():
         actions = [a for a in menu.actions() if not a.isSeparator() and a.menu() is None]
         assert actions, menu.title()

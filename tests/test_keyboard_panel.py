@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QListWidget, QVBoxLayout,
 from console.matrix.commands import ClearTile, Command, HoldTour, RecallSalvo, RouteCamera, StartTour, StepTour
 from console.matrix.keyboard import KeyboardError, KeyboardSession
 from console.ui.keyboard_panel import KeyboardPanel
+from console.ui.ptz import PadStatus
 
 KEYPAD = Qt.KeyboardModifier.KeypadModifier
 # The offscreen platform says these whenever the completer's popup opens (typing "3 M" is
@@ -293,16 +294,77 @@ def test_disconnected_panel_is_grey_and_deaf(qtbot, panel: KeyboardPanel, sent: 
     panel.show_reply("1 CAM", "AK")
     panel.set_connected(True)  # told again (every heartbeat, say): the answer stays
     assert panel.reply_display.text() == "AK"
-    assert not any(button.isEnabled() for button in panel.ptz_buttons.values())  # PTZ is not wired yet
+    assert not any(button.isEnabled() for button in panel.ptz_buttons.values())  # no dome to steer
 
 
-def test_ptz_keys_have_room_and_say_when_they_come(panel: KeyboardPanel) -> None:
+def test_ptz_keys_are_grey_until_there_is_a_dome(panel: KeyboardPanel) -> None:
     assert {"UP", "DOWN", "LEFT", "RIGHT", "ZOOM_TELE", "ZOOM_WIDE", "FOCUS_NEAR", "FOCUS_FAR", "IRIS_OPEN",
-            "IRIS_CLOSE", "PRESET"} <= set(panel.ptz_buttons)
+            "IRIS_CLOSE", "PRESET", "SET"} <= set(panel.ptz_buttons)
     for button in panel.ptz_buttons.values():
-        assert not button.isEnabled()
-        assert "PTZ" in button.toolTip()
-    assert not panel.ptz_box.isEnabled()
+        assert not button.isEnabled() and button.toolTip()
+    assert "NumLock off" in panel.ptz_buttons["UP"].toolTip() and "Ctrl" in panel.ptz_buttons["UP"].toolTip()
+    assert not panel.ptz_lock.isEnabled() and not panel.ptz_release.isEnabled()
+    panel.set_ptz_status(PadStatus("CAM 13: held by desk-2 (supervisor)", False, "held"))
+    assert not panel.ptz_buttons["UP"].isEnabled() and "desk-2" in panel.ptz_status.text()
+    panel.set_ptz_status(PadStatus("CAM 13: free", True, "free", can_lock=True))
+    assert all(button.isEnabled() for button in panel.ptz_buttons.values())
+    assert not panel.ptz_lock.isEnabled()  # an operator's desk: no lock, whatever the control says
+    panel.set_ptz_supervisor(True)
+    panel.set_ptz_status(PadStatus("CAM 13: free", True, "free", can_lock=True))
+    assert panel.ptz_lock.isEnabled() and not panel.ptz_release.isEnabled()
+    panel.set_connected(False)
+    assert not panel.ptz_buttons["UP"].isEnabled() and not panel.ptz_lock.isEnabled()
+
+
+def test_ptz_keys_hold_and_let_go_by_mouse_keypad_and_ctrl_arrows(qtbot, panel: KeyboardPanel,  # type: ignore[no-untyped-def]
+                                                                   sent: list[str]) -> None:
+    events: list[str] = []
+    panel.ptz_pressed.connect(lambda name: events.append(f"+{name}"))
+    panel.ptz_released.connect(lambda name: events.append(f"-{name}"))
+    keypad(qtbot, panel, Qt.Key.Key_Up)  # no dome yet: an arrow is an arrow
+    assert events == []
+    panel.set_ptz_status(PadStatus("CAM 13: free", True, "free"))
+    activate(qtbot, panel, panel)
+    qtbot.mousePress(panel.ptz_buttons["UP"], Qt.MouseButton.LeftButton)
+    assert events == ["+UP"] and panel.ptz_buttons["UP"].isDown()
+    qtbot.mouseRelease(panel.ptz_buttons["UP"], Qt.MouseButton.LeftButton)
+    assert events == ["+UP", "-UP"]
+    events.clear()
+    # The keypad with NumLock off: 4 is Left, 9 PageUp, . Delete (zoom in); held keys repeat once.
+    qtbot.keyPress(panel, Qt.Key.Key_Left, KEYPAD)
+    qtbot.keyRelease(panel, Qt.Key.Key_Left, KEYPAD)
+    keypad(qtbot, panel, Qt.Key.Key_PageUp, Qt.Key.Key_Delete)
+    assert events == ["+LEFT", "-LEFT", "+UP_RIGHT", "-UP_RIGHT", "+ZOOM_TELE", "-ZOOM_TELE"]
+    events.clear()
+    qtbot.keyClick(panel, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(panel, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert events == ["+DOWN", "-DOWN", "+ZOOM_WIDE", "-ZOOM_WIDE"]
+    # NumLock on: the same keys are digits, as before.
+    keypad(qtbot, panel, Qt.Key.Key_4, Qt.Key.Key_Asterisk)
+    assert sent == ["4 MON"] and len(events) == 4
+    # The command line keeps its arrows (history), Ctrl or not.
+    panel.command_line.setFocus()
+    qtbot.waitUntil(panel.command_line.hasFocus)
+    qtbot.keyClick(panel.command_line, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+    assert len(events) == 4
+
+
+def test_preset_and_set_take_the_typed_number_snap_and_print_the_monitor(qtbot, panel: KeyboardPanel,  # type: ignore[no-untyped-def]
+                                                                          sent: list[str]) -> None:
+    presets: list[tuple[str, int]] = []
+    evidence: list[tuple[str, int]] = []
+    panel.ptz_preset_requested.connect(lambda action, number: presets.append((action, number)))
+    panel.evidence_requested.connect(lambda key, monitor: evidence.append((key, monitor)))
+    panel.set_ptz_status(PadStatus("CAM 13: free", True, "free"))
+    qtbot.mouseClick(panel.ptz_buttons["PRESET"], Qt.MouseButton.LeftButton)
+    assert presets == [] and "preset number" in panel.reply_display.text()
+    click(qtbot, panel, "3")
+    qtbot.mouseClick(panel.ptz_buttons["PRESET"], Qt.MouseButton.LeftButton)
+    click(qtbot, panel, "1", "2")
+    qtbot.mouseClick(panel.ptz_buttons["SET"], Qt.MouseButton.LeftButton)
+    assert presets == [("goto", 3), ("set", 12)] and panel.entry == ""
+    click(qtbot, panel, "SNAP", "7", "PRINT")
+    assert evidence == [("SNAP", 0), ("PRINT", 7)] and panel.entry == "" and sent == []
 
 
 class _Shouting(QTranslator):

@@ -75,16 +75,36 @@ def capture_tile(tile: TileLike, camera: CameraInfo, *, source: str = "live", no
                    signal_lost_since=frame_time if lost else None, signal_reason=health.reason if lost else "")
 
 
-def capture_grab(answer: dict[str, Any], camera: CameraInfo, *, received_at: datetime | None = None) -> Capture:
-    """A picture that a wall agent sent through the host (`grab`), timed on receipt."""
+def capture_grab(answer: dict[str, Any], camera: CameraInfo, *, received_at: datetime | None = None,
+                 source: str = "live") -> Capture:
+    """A picture that a wall agent sent through the host (`grab`).
+
+    The agent says the picture's own time (`frame_time`: its clock, now minus the tile's frame
+    age) and the tile's state; a tile that has lost its signal sends its last picture with
+    `lost_since`, and the capture says so.  An older agent says neither: the picture is timed
+    on receipt, as live.
+    """
     if not answer.get("ok"):
-        raise EvidenceError("no-picture", str(answer.get("answer", "NA no picture")))
+        raise EvidenceError("no-picture", str(answer.get("answer", "NA no picture")), state=answer.get("state"))
     try:
         png = base64.b64decode(str(answer["png"]), validate=True)
     except (KeyError, binascii.Error) as exc:
         raise EvidenceError("bad-image", f"the wall agent's picture is damaged: {exc}") from exc
-    png_size(png)
+    width, height = png_size(png)
+    if isinstance(answer.get("width"), int) and (width, height) != (answer["width"], answer.get("height")):
+        raise EvidenceError("bad-image", f"the picture is {width}x{height}, the agent said "
+                                         f"{answer['width']}x{answer.get('height')}: not stored")
     monitor = answer.get("monitor")
+    frame_time = _moment(answer.get("frame_time")) or received_at or datetime.now(UTC)
+    lost = answer.get("state") == "lost"
+    lost_since = (_moment(answer.get("lost_since")) or frame_time) if lost else None
     return Capture(png=png, camera_number=camera.number, camera_name=camera.name, camera_place=camera.place,
-                   frame_time=received_at or datetime.now(UTC), source="live",
-                   monitor=int(monitor) if isinstance(monitor, int) else None)
+                   frame_time=frame_time, source=source, monitor=int(monitor) if isinstance(monitor, int) else None,
+                   signal_lost_since=lost_since, signal_reason=str(answer.get("reason") or "") if lost else "")
+
+
+def _moment(value: object) -> datetime | None:
+    """An epoch time from the bus as an aware datetime; None if absent or not a sane number."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 2**33:
+        return None
+    return datetime.fromtimestamp(float(value), UTC)

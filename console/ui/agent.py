@@ -353,23 +353,40 @@ class WallAgent(QWidget):
             self.client.send("ack", {"seq": seq, "stage": "shown", "monitors": [monitor]})
 
     def _grab(self, content: dict[str, Any]) -> None:
-        """The host asks for a tile's picture; only the agent showing that monitor answers."""
+        """The host asks for a tile's picture; only the agent showing that monitor answers.
+
+        A tile that has lost its signal still holds its last picture: it is sent too, never as
+        if it were live.  Beside the PNG the answer says the tile's state (and reason), the
+        picture's age and its time (this machine's clock: now minus the frame age, read after
+        the snapshot), and for a lost tile since when its signal is lost.
+        """
         monitor = int(content["monitor"])
         if not self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
             return
         tile = self.tiles[monitor - self.first_monitor]
-        answer: dict[str, Any] = {"token": str(content["token"]), "monitor": monitor, "camera": tile.camera_number}
-        if tile.health.state != "playing":
-            answer.update(ok=False, answer=f"NA monitor {monitor} shows no picture ({tile.health.state})")
+        health = tile.health
+        answer: dict[str, Any] = {"token": str(content["token"]), "monitor": monitor, "camera": tile.camera_number,
+                                  "state": health.state, "reason": health.reason, "code": health.code}
+        if health.state not in ("playing", "lost"):
+            answer.update(ok=False, answer=f"NA monitor {monitor} shows no picture ({health.state})")
         else:
             with tempfile.TemporaryDirectory(prefix="videowall-grab-") as folder:
                 path = Path(folder) / "tile.png"
                 try:
                     width, height = tile.snapshot(str(path))
-                    answer.update(ok=True, answer="AK", width=width, height=height,
-                                  png=base64.b64encode(path.read_bytes()).decode("ascii"))
+                    png = path.read_bytes()
                 except (OSError, RuntimeError) as exc:
                     answer.update(ok=False, answer=f"NA monitor {monitor}: {exc}")
+                else:
+                    now, after = time.time(), tile.health
+                    age = after.frame_age if after.frame_age != float("inf") else 0.0
+                    answer.update(ok=True, answer="AK", width=width, height=height, state=after.state,
+                                  reason=after.reason, code=after.code, frame_age=round(age, 3),
+                                  frame_time=round(now - age, 3), grabbed_at=round(now, 3),
+                                  png=base64.b64encode(png).decode("ascii"))
+                    if after.state == "lost":
+                        # Its last picture came when the signal went: that is when it was lost.
+                        answer["lost_since"] = answer["frame_time"]
         self.client.send("grab_result", answer)
 
     # -- reporting ------------------------------------------------------------------------

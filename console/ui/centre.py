@@ -110,7 +110,9 @@ def start_local_centre(layout: Layout, catalog_path: Path, state_dir: Path, *, r
         client = HostClient(router, server, *keys[name], name=name, pub=pub, context=ctx)
         agents.append(WallAgent(client, screen.name, engine, renderer))
     desk = HostClient(router, server, *keys["desk"], name="desk", pub=pub, context=ctx)
-    console = ConsoleWindow(HostLink(desk), catalog, engine, role=role, renderer=renderer, settings=settings)
+    # Evidence beside the host's state: the centre's own store, whoever sits at the desk.
+    console = ConsoleWindow(HostLink(desk), catalog, engine, role=role, renderer=renderer, settings=settings,
+                            evidence_dir=state_dir / "evidence")
     centre = LocalCentre(host, console, agents, engine, catalog, (router, pub), server, keys)
     _place(centre, layout, arrange)
     return centre

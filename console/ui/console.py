@@ -9,17 +9,20 @@ an undo stack as the matrix commands that make it and the ones that take it back
 from __future__ import annotations
 
 import collections
+import getpass
 import logging
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import zmq
-from PySide6.QtCore import QByteArray, QEvent, QObject, QRectF, QSettings, QSocketNotifier, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEvent, QObject, QPoint, QRectF, QSettings, QSocketNotifier, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QColor,
+    QContextMenuEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -62,6 +65,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import credentials
+from console.evidence.store import Centre
 from console.matrix.catalog import Catalog
 from console.matrix.commands import (
     ClearTile,
@@ -77,11 +81,13 @@ from console.matrix.commands import (
 from console.matrix.host import HostClient
 from console.matrix.layouts import Layout, save_layout
 from console.matrix.model import Salvo, Screen, Tour, Wall, grid
-from console.matrix.protocol import HostEpoch
+from console.matrix.protocol import Envelope, HostEpoch, ProtocolError, decode, encode
 from console.ui.agent import WallAgent
 from console.ui.camera_tree import CameraBrowser, CameraSearchModel, camera_numbers
+from console.ui.evidence_desk import EvidenceDesk
 from console.ui.host_reasons import answer_text, note_texts
 from console.ui.keyboard_panel import KeyboardPanel
+from console.ui.ptz import PictureJoystick, PtzControl
 from console.ui.reasons import reason_text
 from console.ui.tile import TileWidget
 from console.ui.wall_preview import WallPreview
@@ -104,6 +110,7 @@ class HostLink(QObject):
     snapshot = Signal(dict)
     update = Signal(dict)
     health = Signal(dict)
+    ptz = Signal(dict)  # the host's "ptz" topic: {"lock": {...}} or {"line": {...}}
     connected_changed = Signal(bool)
 
     def __init__(self, client: HostClient, timeout: float = 1.5, parent: QObject | None = None) -> None:
@@ -116,26 +123,101 @@ class HostLink(QObject):
         self.clock_offset = 0.0  # host clock - our clock, for the agents' report times
         self.last: dict[str, Any] = {}
         self.last_update: dict[str, Any] = {}
+        # Requests answered later (a wall tile's picture): msg_id -> (callback, deadline).
+        self._later: dict[str, tuple[Callable[[dict[str, Any] | None], None], float]] = {}
         assert client.sub is not None, "a desk needs the host's update feed"
+        client.sub.setsockopt(zmq.SUBSCRIBE, b"ptz")  # whatever topics the client subscribed already
         self._notifier = QSocketNotifier(client.sub.getsockopt(zmq.FD), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._on_updates)
         self._poll = QTimer(self)
         self._poll.setInterval(1000)  # health and liveness: agents report once a second
         self._poll.timeout.connect(self.refresh)
         self._poll.start()
+        self._later_poll = QTimer(self)
+        self._later_poll.setInterval(20)
+        self._later_poll.timeout.connect(self._poll_later)
 
-    def request(self, kind: str, content: dict[str, Any]) -> dict[str, Any] | None:
+    @property
+    def name(self) -> str:
+        """This desk's name, as its key pair's (the host names lock holders by it)."""
+        return self.client.name
+
+    def request(self, kind: str, content: dict[str, Any], timeout: float | None = None) -> dict[str, Any] | None:
         # While the host is away, ask briefly: the desk must not freeze for every key press.
-        timeout = self.timeout if self.connected else min(self.timeout, 0.25)
+        wait = self.timeout if timeout is None else timeout
+        wait = wait if self.connected else min(wait, 0.25)
+        envelope = Envelope(kind, content, self.client.name)
         try:
-            reply = self.client.request(kind, content, timeout=timeout).content
-        except (TimeoutError, zmq.ZMQError) as exc:
-            if isinstance(exc, zmq.ZMQError):
-                log.warning("the link to the matrix host failed: %s", exc)
+            self.client.dealer.send_multipart(encode(envelope))
+            reply = self._reply_to(envelope.msg_id, time.monotonic() + wait)
+        except zmq.ZMQError as exc:
+            log.warning("the link to the matrix host failed: %s", exc)
+            reply = None
+        if reply is None:
             self._set_connected(False)
             return None
         self._set_connected(True)
         return reply
+
+    def request_later(self, kind: str, content: dict[str, Any], callback: Callable[[dict[str, Any] | None], None],
+                      timeout: float = 8.0) -> None:
+        """A request whose answer may take a while (a wall agent of this very process must
+        answer it: waiting here would starve it); `callback(content)` on the GUI thread, or
+        `callback(None)` if the host has not answered within `timeout`."""
+        envelope = Envelope(kind, content, self.client.name)
+        try:
+            self.client.dealer.send_multipart(encode(envelope))
+        except zmq.ZMQError as exc:
+            log.warning("the link to the matrix host failed: %s", exc)
+            QTimer.singleShot(0, lambda: callback(None))
+            return
+        self._later[envelope.msg_id] = (callback, time.monotonic() + timeout)
+        self._later_poll.start()
+
+    def _reply_to(self, msg_id: str, deadline: float) -> dict[str, Any] | None:
+        """The reply to `msg_id`; replies to requests made with request_later go to theirs,
+        late replies to requests that timed out are dropped."""
+        dealer = self.client.dealer
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not dealer.poll(int(left * 1000)):
+                return None
+            try:
+                reply = decode(dealer.recv_multipart())
+            except ProtocolError as exc:
+                log.warning("skipped a malformed reply from the matrix host: %s", exc)
+                continue
+            parent = reply.parent.get("msg_id")
+            if parent == msg_id:
+                return reply.content
+            self._hand_over(str(parent), reply.content)
+
+    def _hand_over(self, parent: str, content: dict[str, Any]) -> None:
+        later = self._later.pop(parent, None)
+        if later is not None:
+            callback = later[0]
+            QTimer.singleShot(0, self, lambda: callback(content))
+
+    def _poll_later(self) -> None:
+        dealer = self.client.dealer
+        try:
+            while dealer.poll(0):
+                try:
+                    reply = decode(dealer.recv_multipart())
+                except ProtocolError as exc:
+                    log.warning("skipped a malformed reply from the matrix host: %s", exc)
+                    continue
+                self._hand_over(str(reply.parent.get("msg_id")), reply.content)
+        except zmq.ZMQError as exc:
+            log.warning("the link to the matrix host failed: %s", exc)
+        now = time.monotonic()
+        for msg_id, (callback, deadline) in list(self._later.items()):
+            if deadline <= now:
+                del self._later[msg_id]
+                self._set_connected(False)
+                callback(None)
+        if not self._later:
+            self._later_poll.stop()
 
     def keys(self, line: str) -> str:
         return str(self.keys_reply(line).get("answer", "NA"))
@@ -170,6 +252,9 @@ class HostLink(QObject):
             sub = self.client.sub
             while sub is not None and int(sub.getsockopt(zmq.EVENTS)) & zmq.POLLIN:
                 for envelope in self.client.updates():
+                    if envelope.type == "ptz":
+                        self.ptz.emit(envelope.content)
+                        continue
                     if envelope.type != "update":
                         continue
                     seq = int(envelope.content.get("seq", 0))
@@ -197,6 +282,8 @@ class HostLink(QObject):
 
     def close(self) -> None:
         self._poll.stop()
+        self._later_poll.stop()
+        self._later.clear()
         self._notifier.setEnabled(False)
         self.client.close()
 
@@ -246,6 +333,9 @@ def restoring(routes: dict[int, int], grids: dict[str, str], command: Command) -
 class MainMonitor(QWidget):
     """The operator's own live view: 1 or 4 tiles, decoded in this process."""
 
+    tiles_changed = Signal()  # tiles made anew, or a camera put on one
+    evidence_requested = Signal(str, object)  # "SNAP" or "PRINT", the TileWidget
+
     def __init__(self, engine: VideoEngine, catalog: Catalog, renderer: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.engine, self.catalog, self.renderer = engine, catalog, renderer
@@ -289,6 +379,7 @@ class MainMonitor(QWidget):
         self.next_tile = 0
         for number in shown[:count]:
             self.show_camera(number)
+        self.tiles_changed.emit()
 
     def show_camera(self, number: int) -> bool:
         camera = self.catalog.get(number)
@@ -304,7 +395,33 @@ class MainMonitor(QWidget):
         tile = self.tiles[self.next_tile % len(self.tiles)]
         self.next_tile += 1
         tile.play(url, number, camera.name)
+        self.tiles_changed.emit()
         return True
+
+    def tile_at(self, pos: QPoint) -> TileWidget | None:
+        for tile in self.tiles:
+            if tile.geometry().contains(pos):
+                return tile
+        return None
+
+    def context_menu_for(self, tile: TileWidget) -> QMenu:
+        menu = QMenu(self)
+        for key, text, name in (("SNAP", self.tr("Snapshot as evidence"), "snapshot"),
+                                ("PRINT", self.tr("Print evidence…"), "print_evidence")):
+            action = menu.addAction(text)
+            action.setObjectName(name)
+            action.setEnabled(tile.camera_number is not None)
+            action.triggered.connect(lambda _checked=False, k=key: self.evidence_requested.emit(k, tile))
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt's name)
+        tile = self.tile_at(event.pos())
+        if tile is None:
+            event.ignore()
+            return
+        menu = self.context_menu_for(tile)
+        menu.exec(self.mapToGlobal(event.pos()))
+        menu.deleteLater()
 
     def close_players(self) -> None:
         for tile in self.tiles:
@@ -622,7 +739,8 @@ class _WallWindowsWatcher(QObject):
 
 class ConsoleWindow(QMainWindow):
     def __init__(self, link: HostLink, catalog: Catalog, engine: VideoEngine, *, role: str = "operator",
-                 renderer: str = "callbacks", settings: QSettings | None = None) -> None:
+                 renderer: str = "callbacks", settings: QSettings | None = None, evidence_dir: Path | None = None,
+                 operator: str | None = None, printer: str | None = None) -> None:
         super().__init__()
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r} (known: {', '.join(ROLES)})")
@@ -654,6 +772,15 @@ class ConsoleWindow(QMainWindow):
         self.resizeDocks([cameras, monitor], [330, 460], Qt.Orientation.Horizontal)
         self.resizeDocks([cameras, salvos, keyboard], [640, 260, 330], Qt.Orientation.Vertical)
         self.keyboard.install_keypad(self)
+        self.keyboard.set_ptz_supervisor(role == "supervisor")
+        self.ptz = PtzControl(link.command, catalog, desk=link.name, role=role, parent=self)
+        self.ptz.speed = self.keyboard.ptz_speed_value()
+        self.joystick = PictureJoystick(self.ptz, lambda tile: getattr(tile, "camera_number", None), self)
+        from console.evidence.cli import DEFAULT_STORE
+
+        self.evidence = EvidenceDesk(link, catalog, evidence_dir or DEFAULT_STORE, desk=link.name,
+                                     operator=operator or _operator(), centre=self._evidence_centre, printer=printer,
+                                     parent=self)
 
         self.docks = {"cameras": cameras, "main-monitor": monitor, "keyboard": keyboard, "salvos": salvos}
         self._build_actions()
@@ -690,9 +817,132 @@ class ConsoleWindow(QMainWindow):
         self.preview.monitor_activated.connect(self._preview_monitor)
         self.browser.camera_activated.connect(self.main_monitor.show_camera)
         self.keyboard.line_entered.connect(self.send_keys)
+        self._wire_ptz()
+        self._wire_evidence()
         self._on_connected(False)
         self._restore_settings()
         link.refresh(full=True)
+
+    # -- PTZ ------------------------------------------------------------------------------
+    def _wire_ptz(self) -> None:
+        ptz, keyboard = self.ptz, self.keyboard
+        keyboard.ptz_pressed.connect(lambda name: ptz.press(name, f"key:{name}"))
+        keyboard.ptz_released.connect(lambda name: ptz.unpress(name, f"key:{name}"))
+        keyboard.ptz_preset_requested.connect(ptz.preset)
+        keyboard.ptz_lock_requested.connect(ptz.lock)
+        keyboard.ptz_speed.valueChanged.connect(lambda value: setattr(ptz, "speed", value / 100))
+        ptz.answered.connect(keyboard.show_ptz_answer)
+        ptz.status_changed.connect(self._show_ptz_status)
+        self.link.ptz.connect(ptz.on_topic)
+        self.link.health.connect(lambda _health: ptz.load(self.link.last.get("ptz")))
+        self.link.snapshot.connect(lambda snapshot: ptz.load(snapshot.get("ptz")))
+        self.preview.steer_requested.connect(self._steer_wall_tile)
+        self.preview.steer_released.connect(lambda _monitor: ptz.release("wall-drag"))
+        self.preview.zoom_requested.connect(self._zoom_wall_tile)
+        self.main_monitor.tiles_changed.connect(self._attach_joystick)
+        self._attach_joystick()
+        self._show_ptz_status()
+
+    def _show_ptz_status(self) -> None:
+        status = self.ptz.status()
+        self.keyboard.set_ptz_status(status)
+        if hasattr(self, "ptz_lock_action"):
+            self.ptz_lock_action.setEnabled(status.can_lock and self.role == "supervisor")
+            self.ptz_release_action.setEnabled(status.can_release and self.role == "supervisor")
+
+    def _follow_ptz_target(self, *, selected: bool = False) -> None:
+        """The PTZ target follows the selected monitor (and what it shows)."""
+        monitor = self.preview.selected_monitor
+        camera = self._route(monitor) if monitor is not None else None
+        if selected:
+            self.ptz.set_monitor(monitor, camera)
+        else:
+            self.ptz.update_monitor(monitor, camera)
+
+    def _steer_wall_tile(self, monitor: int, pan: float, tilt: float) -> None:
+        if self.ptz.on_main or self.ptz.monitor != monitor:
+            self.ptz.set_monitor(monitor, self._route(monitor))
+        if pan or tilt:
+            self.ptz.hold("wall-drag", pan, tilt)
+        else:
+            self.ptz.release("wall-drag")
+
+    def _zoom_wall_tile(self, monitor: int, steps: int) -> None:
+        if self.ptz.on_main or self.ptz.monitor != monitor:
+            self.ptz.set_monitor(monitor, self._route(monitor))
+        self.ptz.wheel(steps)
+
+    def _attach_joystick(self) -> None:
+        for tile in self.main_monitor.tiles:
+            if not tile.property("ptz_joystick"):
+                tile.setProperty("ptz_joystick", True)
+                tile.installEventFilter(self.joystick)
+            self.joystick.refresh(tile)
+
+    def lock_dome(self) -> None:
+        self.ptz.lock(True)
+
+    def release_dome(self) -> None:
+        self.ptz.lock(False)
+
+    # -- evidence ---------------------------------------------------------------------------
+    def _wire_evidence(self) -> None:
+        self.keyboard.evidence_requested.connect(self.evidence_key)
+        self.preview.evidence_requested.connect(self.evidence_key)
+        self.main_monitor.evidence_requested.connect(self._evidence_of_tile)
+        self.evidence.message.connect(self._evidence_message)
+
+    def _evidence_centre(self) -> Centre:
+        """The centre a new evidence store is made for: named after the wall it watches."""
+        name = str((self.link.last.get("wall") or {}).get("name") or "") or self.tr("videowall centre")
+        return Centre(name)
+
+    def evidence_key(self, key: str, monitor: int = 0) -> None:
+        """SNAP / PRINT / QUICK for monitor `monitor` (0: the selected one)."""
+        target = monitor or self.preview.selected_monitor
+        if target is None:
+            self.statusBar().showMessage(self.tr("Select a monitor first"), 4000)
+            return
+        if key == "SNAP":
+            self.evidence.snapshot_monitor(target)
+        elif key == "PRINT":
+            self.evidence.snapshot_monitor(target, then=self.evidence.ask)
+        else:
+            self.evidence.snapshot_monitor(target, then=self.evidence.quick_print)
+
+    def _evidence_of_tile(self, key: str, tile: TileWidget) -> None:
+        capture = self.evidence.snapshot_tile(tile)
+        if capture is None:
+            return
+        if key == "SNAP":
+            self.evidence.keep(capture)
+        elif key == "PRINT":
+            self.evidence.ask(capture)
+        else:
+            self.evidence.quick_print(capture)
+
+    def main_tile(self) -> TileWidget | None:
+        """The main monitor's picture evidence is taken from: the first that shows a camera."""
+        return next((t for t in self.main_monitor.tiles if t.camera_number is not None), None)
+
+    def snapshot_main(self) -> None:
+        tile = self.main_tile()
+        if tile is None:
+            self.statusBar().showMessage(self.tr("The main monitor shows no camera: nothing to take"), 4000)
+            return
+        self._evidence_of_tile("SNAP", tile)
+
+    def print_main(self) -> None:
+        tile = self.main_tile()
+        if tile is None:
+            self.statusBar().showMessage(self.tr("The main monitor shows no camera: nothing to take"), 4000)
+            return
+        self._evidence_of_tile("PRINT", tile)
+
+    def _evidence_message(self, text: str, failed: bool) -> None:
+        (log.warning if failed else log.info)("%s", text)
+        self.statusBar().showMessage(text.replace("\n", " "), 10000)
+        self.keyboard.show_note(self.tr("EVIDENCE"), text.split("\n", maxsplit=1)[0], not failed)
 
     def _role_name(self) -> str:
         return self.tr("supervisor") if self.role == "supervisor" else self.tr("operator")
@@ -764,6 +1014,27 @@ class ConsoleWindow(QMainWindow):
         if self.keys_help_action.shortcut().isEmpty():
             self.keys_help_action.setShortcut(QKeySequence("F1"))
         self.about_action = self._action(self.tr("About videowall"), self.show_about, None, name="about")
+        self.snapshot_action = self._action(self.tr("Snapshot of the selected monitor"), lambda: self.evidence_key("SNAP"),
+                                            "F9", name="snapshot",
+                                            tip=self.tr("Store the selected monitor's picture as evidence (SNAP)"))
+        self.snapshot_main_action = self._action(self.tr("Snapshot of the main monitor"), self.snapshot_main, "Shift+F9",
+                                                 name="snapshot_main")
+        self.print_action = self._action(self.tr("Print evidence of the selected monitor…"),
+                                         lambda: self.evidence_key("PRINT"), QKeySequence.StandardKey.Print,
+                                         name="print_evidence",
+                                         tip=self.tr("Case number, note, then print, preview or save as PDF (PRINT)"))
+        if self.print_action.shortcut().isEmpty():
+            self.print_action.setShortcut(QKeySequence("Ctrl+P"))
+        self.print_main_action = self._action(self.tr("Print evidence of the main monitor…"), self.print_main,
+                                              "Ctrl+Alt+P", name="print_main")
+        self.quick_print_action = self._action(self.tr("Quick print of the selected monitor"),
+                                               lambda: self.evidence_key("QUICK"), "Ctrl+Shift+P", name="quick_print",
+                                               tip=self.tr("Store and print at once on the desk's default printer"))
+        self.ptz_lock_action = self._action(self.tr("Lock the dome"), self.lock_dome, "Ctrl+K", name="ptz_lock",
+                                            enabled=False, tip=self.tr("Hold the dome until released") if supervisor
+                                            else self.tr("Only supervisors lock a dome"))
+        self.ptz_release_action = self._action(self.tr("Release the dome"), self.release_dome, "Ctrl+Shift+K",
+                                               name="ptz_release", enabled=False)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -798,6 +1069,19 @@ class ConsoleWindow(QMainWindow):
         wall.addSeparator()
         for action in (self.recall_salvo_action, self.save_salvo_action, self.start_tour_action, self.edit_tour_action):
             wall.addAction(action)
+
+        evidence = bar.addMenu(self.tr("&Evidence"))
+        evidence.setObjectName("menu_evidence")
+        for action in (self.snapshot_action, self.snapshot_main_action):
+            evidence.addAction(action)
+        evidence.addSeparator()
+        for action in (self.print_action, self.print_main_action, self.quick_print_action):
+            evidence.addAction(action)
+
+        ptz = bar.addMenu(self.tr("&PTZ"))
+        ptz.setObjectName("menu_ptz")
+        ptz.addAction(self.ptz_lock_action)
+        ptz.addAction(self.ptz_release_action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("menu_help")
@@ -928,10 +1212,16 @@ class ConsoleWindow(QMainWindow):
         rows = [
             self.tr("Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR"),
             self.tr("Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall"),
+            self.tr("PTZ (the selected monitor's dome): hold a PTZ key; keypad with NumLock off: 8 2 4 6 and 7 9 1 3 "
+                    "steer, 0 zoom wide, . zoom tele; Ctrl+arrows steer, Ctrl+PgUp/PgDn zoom"),
+            self.tr("Picture as joystick: drag on the main monitor (Ctrl+drag on a wall-preview tile), further is "
+                    "faster; the wheel (Ctrl+wheel) zooms"),
+            self.tr("n PRESET calls preset n, n SET stores it; SNAP stores the picture as evidence, PRINT prints it"),
         ]
         for action in (self.find_action, self.command_line_action, self.preview_action, self.undo_action,
                        self.redo_action, self.clear_action, self.maximise_action, self.recall_salvo_action,
-                       self.save_salvo_action, self.start_tour_action):
+                       self.save_salvo_action, self.start_tour_action, self.snapshot_action, self.snapshot_main_action,
+                       self.print_action, self.quick_print_action, self.ptz_lock_action, self.ptz_release_action):
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             rows.append(f"{keys}\t{action.text().replace('&', '')}")
         return "\n".join(rows)
@@ -945,6 +1235,7 @@ class ConsoleWindow(QMainWindow):
     # -- host -> desk ------------------------------------------------------------------
     def _on_snapshot(self, snapshot: dict[str, Any]) -> None:
         self.preview.load_snapshot(snapshot)
+        self._follow_ptz_target()
         self.salvo_panel.set_names(list(snapshot.get("salvos", [])), list(snapshot.get("tours", [])),
                                    snapshot.get("titles"))
 
@@ -954,6 +1245,7 @@ class ConsoleWindow(QMainWindow):
             return
         if int(update["seq"]) in self._keyboard_changes:
             self._remember_keyboard_change(int(update["seq"]), update)
+        self._follow_ptz_target()
         if "salvos" in update:
             self.salvo_panel.set_names(list(update["salvos"]), list(update.get("tours", self.link.last.get("tours", []))),
                                        self.link.last.get("titles"))
@@ -995,6 +1287,9 @@ class ConsoleWindow(QMainWindow):
         self.host_label.setText(self.tr("host: connected") if connected else self.tr("host: not answering"))
         self.host_label.setStyleSheet("" if connected else "color: #f5a524;")
         self.keyboard.set_connected(connected)
+        if not connected:
+            self.ptz.release_all()
+        self._show_ptz_status()
 
     # -- desk -> host ------------------------------------------------------------------
     def send_keys(self, line: str) -> str:
@@ -1006,6 +1301,10 @@ class ConsoleWindow(QMainWindow):
         self._show_notes(reply)
         if answer.startswith("AK") and self.keyboard.monitor is not None:
             self.preview.select_monitor(self.keyboard.monitor)
+            if self.keyboard.monitor != self.ptz.monitor or self.ptz.on_main:
+                self._follow_ptz_target(selected=True)
+            else:
+                self._follow_ptz_target()
         if reply.get("ok") and reply.get("commands") and "seq" in reply:
             # Undone from what the wall showed before: known once the host's update arrives.
             self._keyboard_changes[int(reply["seq"])] = (line, before, grids, reply["commands"])
@@ -1222,6 +1521,14 @@ def camera_health(reports: Iterable[dict[str, Any]]) -> dict[int, tuple[str, str
             if known is None or _STATE_RANK[state] > _STATE_RANK[known[0]]:
                 cameras[camera] = (state, str(tile.get("reason") or ""))
     return cameras
+
+
+def _operator() -> str:
+    """Who works at this desk, until users arrive: the account it runs under."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "operator"
 
 
 def _describe(command: Command) -> str:

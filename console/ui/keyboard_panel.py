@@ -29,6 +29,22 @@ PC numeric keypad (the mapping is data: `KEYPAD_KEYS`, replaced per panel by the
     keypad -     PREV
     keypad /     CLEAR
 
+PTZ, on the camera the desk steers (the selected monitor's, or the main monitor's): the
+PTZ box's keys move while held and stop when let go (`ptz_pressed` / `ptz_released`; the
+console's console.ui.ptz.PtzControl repeats the move), PRESET and SET call and store the
+preset whose number was typed (`ptz_preset_requested`), the speed control sets how fast a
+held key goes at most, and the box's line says who holds the dome (`set_ptz_status`); Lock and
+Release are a supervisor's.  With NumLock off the keypad steers too, and Ctrl with the arrow
+keys does the same on a keyboard without a keypad (`PTZ_KEYPAD`, `PTZ_CTRL_KEYS`):
+
+    keypad 8 2 4 6 (↑ ↓ ← →)   tilt and pan     Ctrl+↑ ↓ ← →      tilt and pan
+    keypad 7 9 1 3             diagonals
+    keypad 0 (Ins) / . (Del)   zoom wide / tele  Ctrl+PgDn / PgUp  zoom wide / tele
+
+With NumLock on, the same keys are the digits (above): nothing of the matrix keys changes.
+SNAP stores the selected monitor's picture as evidence (or monitor n: `n SNAP`), PRINT opens
+the evidence print dialog for it (`evidence_requested`).
+
 The keypad is read from the key events themselves (key code and `KeypadModifier`) by an
 event filter on the application, not through `QShortcut`s: on X11, Qt's shortcut map drops the
 keypad modifier before matching, so shortcuts registered with it never fire for real key
@@ -66,12 +82,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSizePolicy,
+    QSlider,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
 from console.matrix.keyboard import KEYS, PELCO_LINE, KeyboardError, KeyboardSession
+from console.ui.ptz import PadStatus
 
 DIGITS = tuple("0123456789")
 KEYPAD_KEYS: Mapping[Qt.Key, str] = MappingProxyType({
@@ -84,12 +102,24 @@ KEYPAD_KEYS: Mapping[Qt.Key, str] = MappingProxyType({
 })
 # Phone-style block as on the hardware keyboards; the function keys in pairs beside it.
 DIGIT_ROWS = (("1", "2", "3"), ("4", "5", "6"), ("7", "8", "9"))
-FUNCTION_ROWS = (("MON", "CAM"), ("PREV", "NEXT"), ("SEQ", "HOLD"), ("SALVO", "CLEAR"))
+FUNCTION_ROWS = (("MON", "CAM"), ("PREV", "NEXT"), ("SEQ", "HOLD"), ("SALVO", "CLEAR"), ("SNAP", "PRINT"))
+EVIDENCE_KEYS = ("SNAP", "PRINT")  # the desk's own keys: evidence is kept by the desk, not the host
 # Joystick directions as (row, column) in a 3×3 block; the centre stays empty.
 PTZ_JOYSTICK = {"UP_LEFT": (0, 0), "UP": (0, 1), "UP_RIGHT": (0, 2), "LEFT": (1, 0), "RIGHT": (1, 2),
                 "DOWN_LEFT": (2, 0), "DOWN": (2, 1), "DOWN_RIGHT": (2, 2)}
 # Lens keys in pairs around their name, as printed on the keyboards: WIDE ZOOM TELE.
 PTZ_LENS = (("ZOOM", "ZOOM_WIDE", "ZOOM_TELE"), ("FOCUS", "FOCUS_NEAR", "FOCUS_FAR"), ("IRIS", "IRIS_CLOSE", "IRIS_OPEN"))
+# Steering from the keyboard (held keys): the keypad with NumLock off, and Ctrl+arrows.
+PTZ_KEYPAD: Mapping[Qt.Key, str] = MappingProxyType({
+    Qt.Key.Key_Up: "UP", Qt.Key.Key_Down: "DOWN", Qt.Key.Key_Left: "LEFT", Qt.Key.Key_Right: "RIGHT",
+    Qt.Key.Key_Home: "UP_LEFT", Qt.Key.Key_PageUp: "UP_RIGHT", Qt.Key.Key_End: "DOWN_LEFT",
+    Qt.Key.Key_PageDown: "DOWN_RIGHT", Qt.Key.Key_Insert: "ZOOM_WIDE", Qt.Key.Key_Delete: "ZOOM_TELE",
+})
+PTZ_CTRL_KEYS: Mapping[Qt.Key, str] = MappingProxyType({
+    Qt.Key.Key_Up: "UP", Qt.Key.Key_Down: "DOWN", Qt.Key.Key_Left: "LEFT", Qt.Key.Key_Right: "RIGHT",
+    Qt.Key.Key_PageUp: "ZOOM_TELE", Qt.Key.Key_PageDown: "ZOOM_WIDE",
+})
+PTZ_HELD = (*PTZ_JOYSTICK, "ZOOM_WIDE", "ZOOM_TELE", "FOCUS_NEAR", "FOCUS_FAR", "IRIS_CLOSE", "IRIS_OPEN")
 
 MAX_ENTRY_DIGITS = 6  # as the hardware: further digits are ignored, not wrapped
 HISTORY_SIZE = 100
@@ -264,7 +294,7 @@ class _KeypadFilter(QObject):
         """The keyboard key an event stands for, if it is ours to take."""
         if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride, QEvent.Type.KeyRelease):
             return None
-        if not isinstance(event, QKeyEvent) or not event.modifiers() & Qt.KeyboardModifier.KeypadModifier:
+        if not isinstance(event, QKeyEvent):
             return None
         # Only the widget stage: Qt hands a key event to the QWindow first, then to the focus widget.
         if not isinstance(watched, QWidget):
@@ -273,9 +303,19 @@ class _KeypadFilter(QObject):
             key = Qt.Key(event.key())
         except ValueError:
             return None
-        name = self.panel.keypad.get(key)
+        modifiers = event.modifiers()
+        keypad = bool(modifiers & Qt.KeyboardModifier.KeypadModifier)
+        ctrl = bool(modifiers & Qt.KeyboardModifier.ControlModifier)
+        if keypad and not ctrl:
+            name = self.panel.keypad.get(key) or PTZ_KEYPAD.get(key)
+        elif ctrl and not modifiers & (Qt.KeyboardModifier.ShiftModifier | Qt.KeyboardModifier.AltModifier):
+            name = PTZ_CTRL_KEYS.get(key)
+        else:
+            return None
         if name is None or not self.panel.is_connected():
             return None  # a greyed keyboard is deaf: the key does what it would do without us
+        if name in PTZ_HELD and not self.panel.ptz_enabled():
+            return None  # no dome to steer: the arrows are arrows
         focus = QApplication.focusWidget() or watched
         if focus.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled):
             return None  # a text field keeps what is typed into it
@@ -295,10 +335,16 @@ class _KeypadFilter(QObject):
         if event.type() == QEvent.Type.ShortcutOverride:
             event.accept()  # a key press, not a shortcut: no action bound to "+" or Enter takes it
             return True
-        if event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if not event.isAutoRepeat():
-                self.panel.keypad_press(name)
+        assert isinstance(event, QKeyEvent)
+        if event.isAutoRepeat():
+            return True  # a held key: one press and, when let go, one release
+        if name in PTZ_HELD:
+            if event.type() == QEvent.Type.KeyPress:
+                self.panel.ptz_key(name, True)
+            else:
+                self.panel.ptz_key(name, False)
+        elif event.type() == QEvent.Type.KeyPress:
+            self.panel.keypad_press(name)
         return True  # press and release are both ours: the widget under them must not act too
 
 
@@ -306,6 +352,11 @@ class KeyboardPanel(QWidget):
     """The on-screen matrix keyboard; see the module docstring for its behaviour."""
 
     line_entered = Signal(str)  # one keyboard line for the matrix host, e.g. "1042 CAM"
+    ptz_pressed = Signal(str)  # a PTZ key went down (UP, ZOOM_TELE, FOCUS_FAR, ...)
+    ptz_released = Signal(str)  # ... and was let go
+    ptz_preset_requested = Signal(str, int)  # "goto" or "set", the preset number typed
+    ptz_lock_requested = Signal(bool)  # a supervisor's Lock (True) or Release (False)
+    evidence_requested = Signal(str, int)  # SNAP or PRINT, the monitor typed before it (0: the selected one)
 
     def __init__(self, parent: QWidget | None = None, keypad: Mapping[Qt.Key, str] = KEYPAD_KEYS) -> None:
         super().__init__(parent)
@@ -317,6 +368,8 @@ class KeyboardPanel(QWidget):
         self._connected = True
         self.buttons: dict[str, QPushButton] = {}
         self.ptz_buttons: dict[str, QPushButton] = {}
+        self._ptz_enabled = False  # a dome to steer, and this desk may
+        self._ptz_held: set[str] = set()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the keypad works once the panel is clicked
         self._dim_when_disabled()
 
@@ -359,6 +412,7 @@ class KeyboardPanel(QWidget):
         return {
             "MON": self.tr("MON"), "CAM": self.tr("CAM"), "NEXT": self.tr("NEXT"), "PREV": self.tr("PREV"),
             "SEQ": self.tr("SEQ"), "HOLD": self.tr("HOLD"), "SALVO": self.tr("SALVO"), "CLEAR": self.tr("CLEAR"),
+            "SNAP": self.tr("SNAP"), "PRINT": self.tr("PRINT"),
         }
 
     def _key_help(self) -> dict[str, str]:
@@ -371,6 +425,8 @@ class KeyboardPanel(QWidget):
             "HOLD": self.tr("Hold the tour on the selected monitor"),
             "SALVO": self.tr("Recall a salvo: type its number, then SALVO"),
             "CLEAR": self.tr("Clear the number being typed; with nothing typed, clear the selected monitor"),
+            "SNAP": self.tr("Store the selected monitor's picture as evidence (or monitor n: type n, then SNAP)"),
+            "PRINT": self.tr("Print the selected monitor's picture as an evidence sheet: case number, note, printer"),
         }
 
     def _ptz_labels(self) -> dict[str, str]:
@@ -380,7 +436,7 @@ class KeyboardPanel(QWidget):
             "ZOOM": self.tr("ZOOM"), "ZOOM_WIDE": self.tr("WIDE"), "ZOOM_TELE": self.tr("TELE"),
             "FOCUS": self.tr("FOCUS"), "FOCUS_NEAR": self.tr("NEAR"), "FOCUS_FAR": self.tr("FAR"),
             "IRIS": self.tr("IRIS"), "IRIS_CLOSE": self.tr("CLOSE"), "IRIS_OPEN": self.tr("OPEN"),
-            "PRESET": self.tr("PRESET"),
+            "PRESET": self.tr("PRESET"), "SET": self.tr("SET"),
         }
 
     def _keypad_name(self, name: str) -> str | None:
@@ -475,34 +531,157 @@ class KeyboardPanel(QWidget):
         return box
 
     def _build_ptz_keys(self) -> QGroupBox:
-        """Room for the PTZ keys: laid out as on the keyboard, wired when PTZ control lands."""
+        """The PTZ keys, laid out as on the keyboard: joystick, lens pairs, presets, speed, lock."""
         box = QGroupBox(self.tr("PTZ"), self)
-        later = self.tr("PTZ control arrives with the PTZ work")
-        box.setToolTip(later)
-        grid = QGridLayout(box)
+        outer = QVBoxLayout(box)
+        self.ptz_status = QLabel(self.tr("PTZ: select a monitor that shows a dome"), box)
+        self.ptz_status.setWordWrap(True)
+        self.ptz_status.setObjectName("ptz_status")
+        outer.addWidget(self.ptz_status)
+        self.ptz_keys = QWidget(box)
+        grid = QGridLayout(self.ptz_keys)
+        grid.setContentsMargins(0, 0, 0, 0)
         labels = self._ptz_labels()
+        hold = self.tr("Hold to move, let go to stop")
         for name, (row, column) in PTZ_JOYSTICK.items():
-            self._ptz_button(box, grid, name, label=labels[name], tip=later, row=row, column=column)
+            self._ptz_button(self.ptz_keys, grid, name, label=labels[name], tip=hold, row=row, column=column)
         for row, (group, minus, plus) in enumerate(PTZ_LENS, start=len(DIGIT_ROWS)):
-            self._ptz_button(box, grid, minus, label=labels[minus], tip=later, row=row, column=0)
-            caption = QLabel(labels[group], box)
+            self._ptz_button(self.ptz_keys, grid, minus, label=labels[minus], tip=hold, row=row, column=0)
+            caption = QLabel(labels[group], self.ptz_keys)
             caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
             caption.setFont(self._big_font(11))
             grid.addWidget(caption, row, 1)
-            self._ptz_button(box, grid, plus, label=labels[plus], tip=later, row=row, column=2)
-        self._ptz_button(box, grid, "PRESET", label=labels["PRESET"], tip=later, row=len(DIGIT_ROWS) + len(PTZ_LENS), column=0,
-                         span=3)
-        box.setEnabled(False)  # stays off whatever set_connected says, until PTZ is wired
+            self._ptz_button(self.ptz_keys, grid, plus, label=labels[plus], tip=hold, row=row, column=2)
+        last = len(DIGIT_ROWS) + len(PTZ_LENS)
+        self._ptz_button(self.ptz_keys, grid, "PRESET", label=labels["PRESET"], row=last, column=0, span=2,
+                         tip=self.tr("Call a preset of the dome: type its number, then PRESET"))
+        self._ptz_button(self.ptz_keys, grid, "SET", label=labels["SET"], row=last, column=2,
+                         tip=self.tr("Store where the dome points as a preset: type its number, then SET"))
+        for name in PTZ_HELD:
+            button = self.ptz_buttons[name]
+            button.pressed.connect(partial(self.ptz_key, name, True))
+            button.released.connect(partial(self.ptz_key, name, False))
+        self.ptz_buttons["PRESET"].clicked.connect(lambda _checked=False: self._preset("goto"))
+        self.ptz_buttons["SET"].clicked.connect(lambda _checked=False: self._preset("set"))
+        outer.addWidget(self.ptz_keys)
+        speed_row = QHBoxLayout()
+        speed_label = QLabel(self.tr("Speed"), box)
+        self.ptz_speed = QSlider(Qt.Orientation.Horizontal, box)
+        self.ptz_speed.setRange(10, 100)
+        self.ptz_speed.setValue(60)
+        self.ptz_speed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.ptz_speed.setToolTip(self.tr("How fast a held key moves the dome at most; it starts slower and speeds up"))
+        speed_label.setBuddy(self.ptz_speed)
+        speed_row.addWidget(speed_label)
+        speed_row.addWidget(self.ptz_speed, 1)
+        outer.addLayout(speed_row)
+        lock_row = QHBoxLayout()
+        self.ptz_lock = QPushButton(self.tr("Lock"), box)
+        self.ptz_release = QPushButton(self.tr("Release"), box)
+        for button, take in ((self.ptz_lock, True), (self.ptz_release, False)):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.clicked.connect(lambda _checked=False, t=take: self.ptz_lock_requested.emit(t))
+            lock_row.addWidget(button)
+        outer.addLayout(lock_row)
+        self.set_ptz_supervisor(False)
+        self.ptz_keys.setEnabled(False)  # until the console says there is a dome to steer
         return box
 
-    def _ptz_button(self, box: QGroupBox, grid: QGridLayout, name: str, *, label: str, tip: str, row: int, column: int,
+    def _ptz_button(self, box: QWidget, grid: QGridLayout, name: str, *, label: str, tip: str, row: int, column: int,
                     span: int = 1) -> None:
         button = self._key_button(box, label, points=12)
         _keep_label_whole(button, 52, 40)
-        button.setToolTip(tip)
+        keys = self._ptz_key_names(name)
+        button.setToolTip(tip + ("\n" + keys if keys else ""))
         button.setAccessibleName(name.replace("_", " ").lower())
         grid.addWidget(button, row, column, 1, span)
         self.ptz_buttons[name] = button
+
+    def _ptz_key_names(self, name: str) -> str:
+        """The keyboard keys that steer like this button, for its tooltip."""
+        native = QKeySequence.SequenceFormat.NativeText
+        keypad = [k for k, n in PTZ_KEYPAD.items() if n == name]
+        ctrl = [k for k, n in PTZ_CTRL_KEYS.items() if n == name]
+        parts = []
+        if keypad:
+            parts.append(self.tr("keypad with NumLock off: %1").replace(
+                "%1", ", ".join(QKeySequence(k).toString(native) for k in keypad)))
+        if ctrl:
+            parts.append(", ".join(QKeySequence(Qt.KeyboardModifier.ControlModifier | k).toString(native) for k in ctrl))
+        return "; ".join(parts)
+
+    # -- PTZ ------------------------------------------------------------------------------
+    def ptz_key(self, name: str, down: bool) -> None:
+        """A PTZ key held or let go (on screen, or its keypad key)."""
+        if down:
+            if not self._ptz_enabled or name in self._ptz_held:
+                return
+            self._ptz_held.add(name)
+            self.ptz_buttons[name].setDown(True)
+            self.ptz_pressed.emit(name)
+        else:
+            if name not in self._ptz_held:
+                return
+            self._ptz_held.discard(name)
+            self.ptz_buttons[name].setDown(False)
+            self.ptz_released.emit(name)
+
+    def _release_ptz_keys(self) -> None:
+        for name in sorted(self._ptz_held):
+            self.ptz_key(name, False)
+
+    def _preset(self, action: str) -> None:
+        if not self._ptz_enabled:
+            return
+        if not self._entry:
+            word = self.tr("PRESET") if action == "goto" else self.tr("SET")
+            self._show_answer(self.tr("type a preset number, then %1").replace("%1", word), WAITING, "")
+            return
+        number = int(self._entry)
+        self._entry = ""
+        self._refresh_display()
+        self.ptz_preset_requested.emit(action, number)
+
+    def ptz_enabled(self) -> bool:
+        return self._ptz_enabled and self._connected
+
+    def ptz_speed_value(self) -> float:
+        return self.ptz_speed.value() / 100
+
+    def set_ptz_supervisor(self, supervisor: bool) -> None:
+        self._ptz_supervisor = supervisor
+        only = "" if supervisor else self.tr("Only supervisors lock a dome")
+        self.ptz_lock.setToolTip(only or self.tr("Hold the dome until released: nobody of a lower or equal priority "
+                                                 "takes it"))
+        self.ptz_release.setToolTip(only or self.tr("Give the dome back now"))
+        self.ptz_lock.setEnabled(False)
+        self.ptz_release.setEnabled(False)
+
+    def set_ptz_status(self, status: PadStatus) -> None:
+        """What the console's PTZ control says: the dome, who holds it, whether the keys work."""
+        self._ptz_enabled = status.enabled
+        live = status.enabled and self._connected
+        if not live:
+            self._release_ptz_keys()
+        self.ptz_keys.setEnabled(live)
+        self.ptz_status.setText(status.text)
+        self.ptz_status.setToolTip(status.tooltip)
+        palette = self.ptz_status.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, REFUSED if status.alert else (
+            self.palette().color(QPalette.ColorRole.WindowText) if live else DIMMED_TEXT))
+        self.ptz_status.setPalette(palette)
+        self.ptz_lock.setEnabled(self._ptz_supervisor and self._connected and status.can_lock)
+        self.ptz_release.setEnabled(self._ptz_supervisor and self._connected and status.can_release)
+
+    def show_ptz_answer(self, asked: str, answer: str) -> None:
+        """The host's answer to a PTZ command: on the display and in the log, like a line's."""
+        self.show_note(asked, answer, answer.startswith("AK"))
+
+    def show_note(self, asked: str, text: str, ok: bool) -> None:
+        """What a desk key did (SNAP, PRINT, a PTZ key), on the display and in the log."""
+        colour = ACCEPTED if ok else REFUSED
+        self._show_answer(text, colour, asked)
+        self._log(f"{asked} → {text}", colour)
 
     # -- numeric keypad -------------------------------------------------------------------
     def install_keypad(self, window: QWidget) -> None:
@@ -551,6 +730,12 @@ class KeyboardPanel(QWidget):
                 self._entry += key
         elif key == "CLEAR" and self._entry:
             self._entry = ""  # as the hardware: CLEAR first wipes what was typed
+        elif key in EVIDENCE_KEYS:
+            monitor = int(self._entry) if self._entry else 0
+            self._entry = ""
+            self._refresh_display()
+            self.evidence_requested.emit(key, monitor)
+            return
         elif key in KEYS:
             line = f"{self._entry} {key}" if self._entry else key
             self._entry = ""
@@ -601,14 +786,17 @@ class KeyboardPanel(QWidget):
         colour = ACCEPTED if accepted else REFUSED
         shown = answer or self.tr("(no answer)")
         self._show_answer(shown, colour, line)
-        item = QListWidgetItem(f"{line} → {shown}")
+        self._log(f"{line} → {shown}", colour)
+        self._refresh_display()
+
+    def _log(self, text: str, colour: QColor) -> None:
+        item = QListWidgetItem(text)
         item.setToolTip(item.text())
         item.setForeground(QBrush(colour))
         self.reply_log.addItem(item)
         while self.reply_log.count() > LOG_SIZE:
             self.reply_log.takeItem(0)
         self.reply_log.scrollToBottom()
-        self._refresh_display()
 
     @Slot(bool)
     def set_connected(self, connected: bool) -> None:
@@ -618,6 +806,11 @@ class KeyboardPanel(QWidget):
         self._connected = connected
         self.matrix_keys.setEnabled(connected)
         self.command_line.setEnabled(connected)
+        self.ptz_keys.setEnabled(connected and self._ptz_enabled)
+        if not connected:
+            self._release_ptz_keys()
+            self.ptz_lock.setEnabled(False)
+            self.ptz_release.setEnabled(False)
         if connected:
             self._show_answer("", LCD_TEXT, "")
         else:

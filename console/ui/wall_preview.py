@@ -45,11 +45,13 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
 from console.matrix.commands import ClearTile, Command, HoldTour, RouteCamera, SetGrid, StartTour
 from console.matrix.model import STANDARD_GRIDS, ModelError, Screen, Wall, grid
+from console.ui.ptz import joystick_speeds
 from console.ui.reasons import reason_text, short_reason
 from console.ui.text_fit import TextBox, elided, fitted_font, line_height, seconds, sized, text_width
 from console.ui.theme import STATE_COLOURS as TILE_STATE_COLOURS
@@ -116,6 +118,11 @@ class WallPreview(QWidget):
     monitor_selected = Signal(int)  # the operator clicked a tile (not sent by select_monitor)
     monitor_activated = Signal(int)  # double click: preview it on the desk's main monitor
     command_requested = Signal(object)  # a console.matrix.commands.Command, one per signal
+    # Ctrl+drag on a tile steers the dome it shows (speeds follow the distance), Ctrl+wheel zooms.
+    steer_requested = Signal(int, float, float)  # monitor, pan, tilt
+    steer_released = Signal(int)
+    zoom_requested = Signal(int, int)  # monitor, wheel notches (positive: in)
+    evidence_requested = Signal(str, int)  # "SNAP" or "PRINT", monitor
 
     def __init__(self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
@@ -133,6 +140,7 @@ class WallPreview(QWidget):
         self._maximised: dict[str, _Maximised] = {}
         self._selected: int | None = None
         self._drop_targets: tuple[int, ...] = ()
+        self._steering: tuple[int, QPoint] | None = None  # Ctrl+drag: the tile and where it started
         self._screens: list[_ScreenGeometry] = []
         self._tile_rects: dict[int, QRect] = {}  # monitor number -> where its tile is drawn
         self._label_font = QFont(self.font())
@@ -345,6 +353,13 @@ class WallPreview(QWidget):
             self._command_action(tours, name, f"start_tour:{name}", partial(self._send, [StartTour(monitor, name)]))
         tours.setEnabled(bool(self._tour_names))
         self._command_action(menu, self.tr("Hold tour"), "hold_tour", lambda: self._send([HoldTour(monitor)]))
+        menu.addSeparator()
+        snap = self._command_action(menu, self.tr("Snapshot as evidence"), "snapshot",
+                                    lambda: self.evidence_requested.emit("SNAP", monitor))
+        evidence = self._command_action(menu, self.tr("Print evidence…"), "print_evidence",
+                                        lambda: self.evidence_requested.emit("PRINT", monitor))
+        snap.setEnabled(camera is not None)
+        evidence.setEnabled(camera is not None)
         menu.addSeparator()
 
         grids = menu.addMenu(self.tr("Grid"))
@@ -702,6 +717,37 @@ class WallPreview(QWidget):
             return
         self.select_monitor(monitor)
         self.monitor_selected.emit(monitor)
+        if event.button() == Qt.MouseButton.LeftButton and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._steering = (monitor, event.position().toPoint())
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._steering is None:
+            super().mouseMoveEvent(event)
+            return
+        monitor, origin = self._steering
+        delta = event.position().toPoint() - origin
+        rect = self.tile_rect(monitor)
+        pan, tilt = joystick_speeds(delta.x(), delta.y(), rect.width(), rect.height())
+        self.steer_requested.emit(monitor, pan, tilt)
+        event.accept()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._steering is not None and event.button() == Qt.MouseButton.LeftButton:
+            monitor, _origin = self._steering
+            self._steering = None
+            self.steer_released.emit(monitor)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        monitor = self.tile_at(event.position().toPoint())
+        notches = event.angleDelta().y()
+        if monitor is None or not event.modifiers() & Qt.KeyboardModifier.ControlModifier or not notches:
+            super().wheelEvent(event)
+            return
+        self.zoom_requested.emit(monitor, notches // 120 or (1 if notches > 0 else -1))
         event.accept()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
