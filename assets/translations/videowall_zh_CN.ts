@@ -95,350 +95,613 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="631"/>
+        <location filename="../../console/ui/console.py" line="749"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="646"/>
+        <location filename="../../console/ui/console.py" line="764"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="647"/>
+        <location filename="../../console/ui/console.py" line="765"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="649"/>
+        <location filename="../../console/ui/console.py" line="767"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="650"/>
+        <location filename="../../console/ui/console.py" line="768"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="661"/>
+        <location filename="../../console/ui/console.py" line="788"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="726"/>
+        <location filename="../../console/ui/console.py" line="976"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="729"/>
+        <location filename="../../console/ui/console.py" line="979"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="751"/>
+        <location filename="../../console/ui/console.py" line="1001"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="736"/>
+        <location filename="../../console/ui/console.py" line="986"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="733"/>
+        <location filename="../../console/ui/console.py" line="983"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="734"/>
+        <location filename="../../console/ui/console.py" line="984"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="682"/>
+        <location filename="../../console/ui/console.py" line="809"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="698"/>
+        <location filename="../../console/ui/console.py" line="948"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="698"/>
+        <location filename="../../console/ui/console.py" line="948"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="969"/>
+        <location filename="../../console/ui/console.py" line="1261"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="970"/>
+        <location filename="../../console/ui/console.py" line="1262"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="995"/>
+        <location filename="../../console/ui/console.py" line="1287"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="995"/>
+        <location filename="../../console/ui/console.py" line="1287"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1051"/>
+        <location filename="../../console/ui/console.py" line="1350"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="865"/>
-        <location filename="../../console/ui/console.py" line="873"/>
-        <location filename="../../console/ui/console.py" line="893"/>
-        <location filename="../../console/ui/console.py" line="1057"/>
+        <location filename="../../console/ui/console.py" line="904"/>
+        <location filename="../../console/ui/console.py" line="1149"/>
+        <location filename="../../console/ui/console.py" line="1157"/>
+        <location filename="../../console/ui/console.py" line="1177"/>
+        <location filename="../../console/ui/console.py" line="1356"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1065"/>
+        <location filename="../../console/ui/console.py" line="1364"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1067"/>
+        <location filename="../../console/ui/console.py" line="1366"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1067"/>
+        <location filename="../../console/ui/console.py" line="1366"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="905"/>
-        <location filename="../../console/ui/console.py" line="1103"/>
+        <location filename="../../console/ui/console.py" line="1189"/>
+        <location filename="../../console/ui/console.py" line="1402"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="732"/>
+        <location filename="../../console/ui/console.py" line="897"/>
+        <source>videowall centre</source>
+        <translation>videowall 中心</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="931"/>
+        <location filename="../../console/ui/console.py" line="938"/>
+        <source>The main monitor shows no camera: nothing to take</source>
+        <translation>主监视器未显示摄像机：无可截取的画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="945"/>
+        <source>EVIDENCE</source>
+        <translation>取证</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="982"/>
         <source>Only supervisors do this</source>
         <translation>仅值班主管可执行此操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="738"/>
+        <location filename="../../console/ui/console.py" line="988"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="741"/>
+        <location filename="../../console/ui/console.py" line="991"/>
         <source>Find camera</source>
         <translation>查找摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="742"/>
+        <location filename="../../console/ui/console.py" line="992"/>
         <source>Search cameras by number, name or place</source>
         <translation>按编号、名称或地点搜索摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="743"/>
+        <location filename="../../console/ui/console.py" line="993"/>
         <source>Keyboard line</source>
         <translation>键盘命令行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="744"/>
+        <location filename="../../console/ui/console.py" line="994"/>
         <source>Type a whole keyboard line</source>
         <translation>输入整行键盘命令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="745"/>
+        <location filename="../../console/ui/console.py" line="995"/>
         <source>Wall preview</source>
         <translation>电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="746"/>
+        <location filename="../../console/ui/console.py" line="996"/>
         <source>The keyboard focus to the wall preview</source>
         <translation>将键盘焦点移到电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="747"/>
+        <location filename="../../console/ui/console.py" line="997"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="753"/>
+        <location filename="../../console/ui/console.py" line="1003"/>
         <source>Recall salvo…</source>
         <translation>调用预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="754"/>
+        <location filename="../../console/ui/console.py" line="1004"/>
         <source>Start tour on the selected monitor…</source>
         <translation>在所选监视器上启动轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="756"/>
+        <location filename="../../console/ui/console.py" line="1006"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="758"/>
+        <location filename="../../console/ui/console.py" line="1008"/>
         <source>Clear the selected monitor</source>
         <translation>清除所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="760"/>
+        <location filename="../../console/ui/console.py" line="1010"/>
         <source>Maximise or restore the selected monitor</source>
         <translation>最大化或还原所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="762"/>
-        <location filename="../../console/ui/console.py" line="925"/>
+        <location filename="../../console/ui/console.py" line="1012"/>
+        <location filename="../../console/ui/console.py" line="1209"/>
         <source>Keyboard and keypad</source>
         <translation>键盘与小键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="766"/>
-        <location filename="../../console/ui/console.py" line="942"/>
+        <location filename="../../console/ui/console.py" line="1016"/>
+        <location filename="../../console/ui/console.py" line="1232"/>
         <source>About videowall</source>
         <translation>关于 videowall</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="770"/>
+        <location filename="../../console/ui/console.py" line="1017"/>
+        <source>Snapshot of the selected monitor</source>
+        <translation>抓拍所选监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1019"/>
+        <source>Store the selected monitor&apos;s picture as evidence (SNAP)</source>
+        <translation>将所选监视器的画面存为证据（SNAP）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1020"/>
+        <source>Snapshot of the main monitor</source>
+        <translation>抓拍主监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1022"/>
+        <source>Print evidence of the selected monitor…</source>
+        <translation>打印所选监视器的证据…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1025"/>
+        <source>Case number, note, then print, preview or save as PDF (PRINT)</source>
+        <translation>填写案件编号、备注，然后打印、预览或存为 PDF（PRINT）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1028"/>
+        <source>Print evidence of the main monitor…</source>
+        <translation>打印主监视器的证据…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1030"/>
+        <source>Quick print of the selected monitor</source>
+        <translation>快速打印所选监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1032"/>
+        <source>Store and print at once on the desk&apos;s default printer</source>
+        <translation>立即存证并在本席位默认打印机上打印</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1033"/>
+        <source>Lock the dome</source>
+        <translation>锁定球机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1034"/>
+        <source>Hold the dome until released</source>
+        <translation>占用球机直至释放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1035"/>
+        <source>Only supervisors lock a dome</source>
+        <translation>只有值班长可以锁定球机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1036"/>
+        <source>Release the dome</source>
+        <translation>释放球机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1041"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="777"/>
+        <location filename="../../console/ui/console.py" line="1048"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="791"/>
+        <location filename="../../console/ui/console.py" line="1062"/>
         <source>&amp;Wall</source>
         <translation>电视墙(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="802"/>
+        <location filename="../../console/ui/console.py" line="1073"/>
+        <source>&amp;Evidence</source>
+        <translation>取证(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1081"/>
+        <source>&amp;PTZ</source>
+        <translation>云台(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1086"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="884"/>
+        <location filename="../../console/ui/console.py" line="1168"/>
         <source>The host has no salvos</source>
         <translation>主机上没有预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="886"/>
+        <location filename="../../console/ui/console.py" line="1170"/>
         <source>Recall salvo</source>
         <translation>调用预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="886"/>
+        <location filename="../../console/ui/console.py" line="1170"/>
         <source>Salvo:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="896"/>
+        <location filename="../../console/ui/console.py" line="1180"/>
         <source>The host has no tours</source>
         <translation>主机上没有轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="898"/>
+        <location filename="../../console/ui/console.py" line="1182"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="898"/>
+        <location filename="../../console/ui/console.py" line="1182"/>
         <source>Tour:</source>
         <translation>轮巡：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="929"/>
+        <location filename="../../console/ui/console.py" line="1213"/>
         <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
         <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="930"/>
+        <location filename="../../console/ui/console.py" line="1214"/>
         <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
         <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="943"/>
+        <location filename="../../console/ui/console.py" line="1215"/>
+        <source>PTZ (the selected monitor&apos;s dome): hold a PTZ key; keypad with NumLock off: 8 2 4 6 and 7 9 1 3 steer, 0 zoom wide, . zoom tele; Ctrl+arrows steer, Ctrl+PgUp/PgDn zoom</source>
+        <translation>云台（所选监视器的球机）：按住云台键；小键盘关闭 NumLock 时：8 2 4 6 与 7 9 1 3 控制方向，0 拉远，. 拉近；Ctrl+方向键控制方向，Ctrl+PgUp/PgDn 变倍</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1217"/>
+        <source>Picture as joystick: drag on the main monitor (Ctrl+drag on a wall-preview tile), further is faster; the wheel (Ctrl+wheel) zooms</source>
+        <translation>画面即摇杆：在主监视器上拖动（在电视墙预览画面上 Ctrl+拖动），拖得越远越快；滚轮（Ctrl+滚轮）变倍</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1219"/>
+        <source>n PRESET calls preset n, n SET stores it; SNAP stores the picture as evidence, PRINT prints it</source>
+        <translation>n PRESET 调用预置位 n，n SET 保存预置位；SNAP 将画面存为证据，PRINT 打印</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1233"/>
         <source>videowall %1: the software video matrix and video-wall console</source>
         <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="987"/>
+        <location filename="../../console/ui/console.py" line="1279"/>
         <source>MON %1: tour %2 skipped camera %3 (%4)</source>
         <translation>监视器 %1：轮巡 %2 跳过了摄像机 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1075"/>
+        <location filename="../../console/ui/console.py" line="1374"/>
         <source>salvo %1 kept as it was</source>
         <translation>预案 %1 保持不变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1084"/>
+        <location filename="../../console/ui/console.py" line="1383"/>
         <source>Replace salvo</source>
         <translation>替换预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1085"/>
+        <location filename="../../console/ui/console.py" line="1384"/>
         <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
         <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1088"/>
+        <location filename="../../console/ui/console.py" line="1387"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1112"/>
+        <location filename="../../console/ui/console.py" line="1411"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1114"/>
+        <location filename="../../console/ui/console.py" line="1413"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1115"/>
+        <location filename="../../console/ui/console.py" line="1414"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1134"/>
+        <location filename="../../console/ui/console.py" line="1433"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1137"/>
+        <location filename="../../console/ui/console.py" line="1436"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1142"/>
+        <location filename="../../console/ui/console.py" line="1441"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1144"/>
+        <location filename="../../console/ui/console.py" line="1443"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1145"/>
+        <location filename="../../console/ui/console.py" line="1444"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1156"/>
+        <location filename="../../console/ui/console.py" line="1455"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceDesk</name>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="176"/>
+        <source>MON %1: the matrix host does not answer: nothing was stored</source>
+        <translation>监视器 %1：矩阵主机无应答：未保存任何内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="183"/>
+        <source>MON %1: %2</source>
+        <translation>监视器 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="195"/>
+        <source>The main monitor shows no camera: nothing to take</source>
+        <translation>主监视器未显示摄像机：无可截取的画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="217"/>
+        <source>The centre&apos;s evidence key cannot be used: %1</source>
+        <translation>中心的取证密钥无法使用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="222"/>
+        <source>Evidence %1 stored: CAM %2, picture of %3</source>
+        <translation>证据 %1 已保存：摄像机 %2，画面时间 %3</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="225"/>
+        <source>LAST PICTURE, signal lost since %1</source>
+        <translation>最后画面，信号自 %1 起丢失</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="248"/>
+        <source>Print cancelled: nothing was stored</source>
+        <translation>打印已取消：未保存任何内容</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="302"/>
+        <source>Save evidence sheet as PDF</source>
+        <translation>将证据单保存为 PDF</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="303"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="309"/>
+        <source>Evidence %1 sent to printer %2 (%3 copies, job %4)</source>
+        <translation>证据 %1 已发送到打印机 %2（%3 份，作业 %4）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="317"/>
+        <source>Evidence sheet saved: %1</source>
+        <translation>证据单已保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="329"/>
+        <source>Evidence %1: the host&apos;s audit trail did not take it: %2</source>
+        <translation>证据 %1：主机的审计记录未接收：%2</translation>
+    </message>
+</context>
+<context>
+    <name>EvidenceDialog</name>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="74"/>
+        <source>Evidence: CAM %1</source>
+        <translation>证据：摄像机 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="83"/>
+        <source>Camera:</source>
+        <translation>摄像机：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="84"/>
+        <source>Picture taken:</source>
+        <translation>画面时间：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="86"/>
+        <source>LAST PICTURE, signal lost since %1</source>
+        <translation>最后画面，信号自 %1 起丢失</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="94"/>
+        <source>e.g. JX-2026-0042</source>
+        <translation>例如 JX-2026-0042</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="95"/>
+        <source>Case number:</source>
+        <translation>案件编号：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="99"/>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="102"/>
+        <source>Paper:</source>
+        <translation>纸张：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="104"/>
+        <source>portrait</source>
+        <translation>纵向</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="105"/>
+        <source>landscape</source>
+        <translation>横向</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="106"/>
+        <source>Orientation:</source>
+        <translation>方向：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="109"/>
+        <source>Copies:</source>
+        <translation>份数：</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="113"/>
+        <source>Print on %1</source>
+        <translation>在 %1 上打印</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="113"/>
+        <source>Print</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="115"/>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="116"/>
+        <source>Preview…</source>
+        <translation>预览…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="117"/>
+        <source>Save as PDF…</source>
+        <translation>存为 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="123"/>
+        <source>The desk&apos;s default printer, no further dialog</source>
+        <translation>本席位默认打印机，不再弹出对话框</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/evidence_desk.py" line="124"/>
+        <source>This desk has no default printer</source>
+        <translation>本席位没有默认打印机</translation>
     </message>
 </context>
 <context>
@@ -835,192 +1098,279 @@
 <context>
     <name>KeyboardPanel</name>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="334"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="387"/>
         <source>Type keys, e.g. 3 MON 1042 CAM; Enter sends, Up/Down recall</source>
         <translation>输入按键，例如 3 MON 1042 CAM；回车发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="336"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="389"/>
         <source>The whole keyboard as one line. Key words complete as you type (MON, CAM, NEXT, PREV, SEQ, HOLD, SALVO, CLEAR). Keypad keys type here while this line has the focus.</source>
         <translation>用一行输入整个键盘操作。键名输入时自动补全（MON、CAM、NEXT、PREV、SEQ、HOLD、SALVO、CLEAR）。此行有焦点时，小键盘按键输入到这里。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="342"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="395"/>
         <source>The matrix host&apos;s answers to the last lines</source>
         <translation>矩阵主机对最近几行的应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="413"/>
         <source>MON</source>
         <translation>MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="413"/>
         <source>CAM</source>
         <translation>CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="413"/>
         <source>NEXT</source>
         <translation>NEXT</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="360"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="413"/>
         <source>PREV</source>
         <translation>PREV</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="414"/>
         <source>SEQ</source>
         <translation>SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="414"/>
         <source>HOLD</source>
         <translation>HOLD</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="414"/>
         <source>SALVO</source>
         <translation>SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="361"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="414"/>
         <source>CLEAR</source>
         <translation>CLEAR</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="366"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="415"/>
+        <source>SNAP</source>
+        <translation>抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="415"/>
+        <source>PRINT</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="420"/>
         <source>Select a monitor: type its number, then MON</source>
         <translation>选择监视器：输入编号，再按 MON</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="367"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="421"/>
         <source>Show a camera on the selected monitor: type its number, then CAM</source>
         <translation>在所选监视器上显示摄像机：输入编号，再按 CAM</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="368"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="422"/>
         <source>Next camera on the selected monitor, or the next step of its tour</source>
         <translation>所选监视器的下一路摄像机，或轮巡的下一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="369"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="423"/>
         <source>Previous camera on the selected monitor, or the previous step of its tour</source>
         <translation>所选监视器的上一路摄像机，或轮巡的上一步</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="370"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="424"/>
         <source>Start a tour on the selected monitor: type its number, then SEQ</source>
         <translation>在所选监视器上启动轮巡：输入编号，再按 SEQ</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="371"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="425"/>
         <source>Hold the tour on the selected monitor</source>
         <translation>暂停所选监视器上的轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="372"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="426"/>
         <source>Recall a salvo: type its number, then SALVO</source>
         <translation>调用预案：输入编号，再按 SALVO</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="373"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="427"/>
         <source>Clear the number being typed; with nothing typed, clear the selected monitor</source>
         <translation>清除正在输入的数字；未输入时清空所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="428"/>
+        <source>Store the selected monitor&apos;s picture as evidence (or monitor n: type n, then SNAP)</source>
+        <translation>将所选监视器的画面存为证据（或监视器 n：先输入 n，再按 SNAP）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="429"/>
+        <source>Print the selected monitor&apos;s picture as an evidence sheet: case number, note, printer</source>
+        <translation>将所选监视器的画面打印为证据单：案件编号、备注、打印机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="436"/>
         <source>ZOOM</source>
         <translation>变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="436"/>
         <source>WIDE</source>
         <translation>广角</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="380"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="436"/>
         <source>TELE</source>
         <translation>长焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="437"/>
         <source>FOCUS</source>
         <translation>聚焦</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="437"/>
         <source>NEAR</source>
         <translation>近</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="381"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="437"/>
         <source>FAR</source>
         <translation>远</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="382"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="438"/>
         <source>IRIS</source>
         <translation>光圈</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="382"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="438"/>
         <source>CLOSE</source>
         <translation>关</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="382"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="438"/>
         <source>OPEN</source>
         <translation>开</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="383"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="439"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="637"/>
         <source>PRESET</source>
         <translation>预置位</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="419"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="439"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="637"/>
+        <source>SET</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="475"/>
         <source>Selected monitor, number being typed, and the host&apos;s last answer</source>
         <translation>所选监视器、正在输入的数字和主机的最近应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="450"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="506"/>
         <source>Digit: builds the number for the next function key</source>
         <translation>数字键：为下一个功能键输入编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="479"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="535"/>
         <source>PTZ</source>
         <translation>云台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="480"/>
-        <source>PTZ control arrives with the PTZ work</source>
-        <translation>云台控制将在云台功能中提供</translation>
+        <location filename="../../console/ui/keyboard_panel.py" line="537"/>
+        <source>PTZ: select a monitor that shows a dome</source>
+        <translation>云台：请选择显示球机的监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="532"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="545"/>
+        <source>Hold to move, let go to stop</source>
+        <translation>按住移动，松开停止</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="557"/>
+        <source>Call a preset of the dome: type its number, then PRESET</source>
+        <translation>调用球机预置位：先输入编号，再按 PRESET</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="559"/>
+        <source>Store where the dome points as a preset: type its number, then SET</source>
+        <translation>将球机当前位置保存为预置位：先输入编号，再按 SET</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="568"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="573"/>
+        <source>How fast a held key moves the dome at most; it starts slower and speeds up</source>
+        <translation>按住按键时球机的最高速度；先慢后快</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="579"/>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="580"/>
+        <source>Release</source>
+        <translation>释放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="607"/>
+        <source>keypad with NumLock off: %1</source>
+        <translation>小键盘（关闭 NumLock）：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="638"/>
+        <source>type a preset number, then %1</source>
+        <translation>输入预置位编号，再按 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="653"/>
+        <source>Only supervisors lock a dome</source>
+        <translation>只有值班长可以锁定球机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="654"/>
+        <source>Hold the dome until released: nobody of a lower or equal priority takes it</source>
+        <translation>占用球机直至释放：优先级相同或更低的人无法接管</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="656"/>
+        <source>Give the dome back now</source>
+        <translation>立即交还球机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/keyboard_panel.py" line="711"/>
         <source>Numeric keypad: %1</source>
         <translation>小键盘：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="602"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="787"/>
         <source>(no answer)</source>
         <translation>（无应答）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="627"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="820"/>
         <source>NO HOST</source>
         <translation>无主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="650"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="843"/>
         <source>MON --</source>
         <translation>监视器 --</translation>
     </message>
     <message>
-        <location filename="../../console/ui/keyboard_panel.py" line="652"/>
+        <location filename="../../console/ui/keyboard_panel.py" line="845"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
@@ -1028,24 +1378,157 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="257"/>
+        <location filename="../../console/ui/console.py" line="347"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="258"/>
+        <location filename="../../console/ui/console.py" line="348"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="263"/>
+        <location filename="../../console/ui/console.py" line="353"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="264"/>
+        <location filename="../../console/ui/console.py" line="354"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="409"/>
+        <source>Snapshot as evidence</source>
+        <translation>抓拍存证</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="410"/>
+        <source>Print evidence…</source>
+        <translation>打印证据…</translation>
+    </message>
+</context>
+<context>
+    <name>PictureJoystick</name>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="494"/>
+        <source>Drag to steer the dome (further is faster), wheel to zoom</source>
+        <translation>拖动以控制球机（越远越快），滚轮变倍</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="496"/>
+        <source>Double-click to centre a point: not available (the matrix host carries no relative move yet)</source>
+        <translation>双击居中某点：暂不可用（矩阵主机尚不支持相对移动）</translation>
+    </message>
+</context>
+<context>
+    <name>PtzControl</name>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="132"/>
+        <source>main monitor</source>
+        <translation>主监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="133"/>
+        <source>MON %1</source>
+        <translation>监视器 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="318"/>
+        <location filename="../../console/ui/ptz.py" line="346"/>
+        <location filename="../../console/ui/ptz.py" line="360"/>
+        <source>PTZ CAM %1 %2</source>
+        <translation>云台 摄像机 %1 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="359"/>
+        <source>LOCK</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="359"/>
+        <source>RELEASE</source>
+        <translation>释放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="415"/>
+        <source>PTZ: select a monitor that shows a dome</source>
+        <translation>云台：请选择显示球机的监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="418"/>
+        <source>CAM %1</source>
+        <translation>摄像机 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="420"/>
+        <source>%1: no PTZ</source>
+        <translation>%1：无云台</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="421"/>
+        <source>This camera cannot be steered (no ptz: in the catalog)</source>
+        <translation>此摄像机无法控制（目录中没有 ptz:）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="426"/>
+        <source>line %1: %2</source>
+        <translation>线路 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="431"/>
+        <source>%1: free</source>
+        <translation>%1：空闲</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="432"/>
+        <source>Nobody steers this dome: the first move takes it</source>
+        <translation>无人控制此球机：第一个操作者获得控制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="434"/>
+        <source>%1: locked by you until released</source>
+        <translation>%1：已被您锁定，直至释放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="434"/>
+        <source>%1: yours</source>
+        <translation>%1：由您控制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="435"/>
+        <source>This desk steers the dome</source>
+        <translation>本席位正在控制该球机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="439"/>
+        <source>%1: locked by %2</source>
+        <translation>%1：已被 %2 锁定</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="441"/>
+        <source>%1: held by %2</source>
+        <translation>%1：由 %2 控制</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="443"/>
+        <source>Held by %1: a move takes it over (your priority is higher)</source>
+        <translation>由 %1 控制：操作即可接管（您的优先级更高）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="444"/>
+        <source>Held by %1: the pad works again when it lets go</source>
+        <translation>由 %1 控制：对方释放后云台键盘恢复可用</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="457"/>
+        <source>operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="457"/>
+        <source>supervisor</source>
+        <translation>值班长</translation>
     </message>
 </context>
 <context>
@@ -1187,42 +1670,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="331"/>
+        <location filename="../../console/ui/console.py" line="448"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="336"/>
+        <location filename="../../console/ui/console.py" line="453"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="338"/>
+        <location filename="../../console/ui/console.py" line="455"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="343"/>
+        <location filename="../../console/ui/console.py" line="460"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="348"/>
+        <location filename="../../console/ui/console.py" line="465"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="350"/>
+        <location filename="../../console/ui/console.py" line="467"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="359"/>
+        <location filename="../../console/ui/console.py" line="476"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="361"/>
+        <location filename="../../console/ui/console.py" line="478"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -1288,67 +1771,67 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="444"/>
+        <location filename="../../console/ui/console.py" line="561"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="447"/>
+        <location filename="../../console/ui/console.py" line="564"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="449"/>
+        <location filename="../../console/ui/console.py" line="566"/>
         <source>Find a camera: number, name or place; Enter adds it</source>
         <translation>查找摄像机：编号、名称或地点；按 Enter 添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="466"/>
+        <location filename="../../console/ui/console.py" line="583"/>
         <source>Add camera:</source>
         <translation>添加摄像机：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="472"/>
+        <location filename="../../console/ui/console.py" line="589"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="472"/>
+        <location filename="../../console/ui/console.py" line="589"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="472"/>
+        <location filename="../../console/ui/console.py" line="589"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="473"/>
+        <location filename="../../console/ui/console.py" line="590"/>
         <source>Drag cameras here from the camera tree or the matches above</source>
         <translation>从摄像机树或上方的搜索结果把摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="482"/>
+        <location filename="../../console/ui/console.py" line="599"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="484"/>
+        <location filename="../../console/ui/console.py" line="601"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="553"/>
+        <location filename="../../console/ui/console.py" line="670"/>
         <source>unknown camera</source>
         <translation>未知摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="575"/>
+        <location filename="../../console/ui/console.py" line="692"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="578"/>
+        <location filename="../../console/ui/console.py" line="695"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
@@ -1364,100 +1847,110 @@
 <context>
     <name>WallPreview</name>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="327"/>
-        <location filename="../../console/ui/wall_preview.py" line="736"/>
+        <location filename="../../console/ui/wall_preview.py" line="335"/>
+        <location filename="../../console/ui/wall_preview.py" line="782"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="332"/>
+        <location filename="../../console/ui/wall_preview.py" line="340"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="335"/>
+        <location filename="../../console/ui/wall_preview.py" line="343"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="337"/>
+        <location filename="../../console/ui/wall_preview.py" line="345"/>
         <source>Maximise on the wall</source>
         <translation>在电视墙上最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="342"/>
+        <location filename="../../console/ui/wall_preview.py" line="350"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="347"/>
+        <location filename="../../console/ui/wall_preview.py" line="355"/>
         <source>Hold tour</source>
         <translation>暂停轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="350"/>
+        <location filename="../../console/ui/wall_preview.py" line="357"/>
+        <source>Snapshot as evidence</source>
+        <translation>抓拍存证</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="359"/>
+        <source>Print evidence…</source>
+        <translation>打印证据…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="365"/>
         <source>Grid</source>
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="454"/>
+        <location filename="../../console/ui/wall_preview.py" line="469"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="456"/>
-        <location filename="../../console/ui/wall_preview.py" line="472"/>
-        <location filename="../../console/ui/wall_preview.py" line="474"/>
+        <location filename="../../console/ui/wall_preview.py" line="471"/>
+        <location filename="../../console/ui/wall_preview.py" line="487"/>
+        <location filename="../../console/ui/wall_preview.py" line="489"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="465"/>
+        <location filename="../../console/ui/wall_preview.py" line="480"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="467"/>
+        <location filename="../../console/ui/wall_preview.py" line="482"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="469"/>
+        <location filename="../../console/ui/wall_preview.py" line="484"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="475"/>
+        <location filename="../../console/ui/wall_preview.py" line="490"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="565"/>
+        <location filename="../../console/ui/wall_preview.py" line="580"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="597"/>
+        <location filename="../../console/ui/wall_preview.py" line="612"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="599"/>
+        <location filename="../../console/ui/wall_preview.py" line="614"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="667"/>
+        <location filename="../../console/ui/wall_preview.py" line="682"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="674"/>
+        <location filename="../../console/ui/wall_preview.py" line="689"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="676"/>
+        <location filename="../../console/ui/wall_preview.py" line="691"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>

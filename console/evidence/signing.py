@@ -38,7 +38,15 @@ def b64(data: bytes) -> str:
 
 
 def unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Strict: the spare low bits of the last character count, so an edited signature
+    character never decodes to the same bytes (base64 alone ignores those bits)."""
+    try:
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"not base64: {exc}") from None
+    if b64(data) != text:
+        raise ValueError("not in canonical base64 form")
+    return data
 
 
 def key_ref(centre_id: str) -> str:
