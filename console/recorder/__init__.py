@@ -1,0 +1,1 @@
+"""The recorder: every camera recorded around the clock into crash-proof segments."""
