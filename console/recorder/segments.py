@@ -39,9 +39,12 @@ TS_PACKET = 188
 TS_OPTIONS = {"flush_packets": "1", "max_delay": "0", "omit_video_pes_length": "0"}
 # A jump this large in stream time is a camera that reset its clock, not a late frame.
 MAX_DTS_STEP = 5.0
-# The camera's clock and ours drift apart (100 ppm is ~9 s a day); past this the frames'
-# UTC is re-anchored to their arrival at the next segment.
+# The camera's clock and ours drift apart (100 ppm is ~9 s a day): once frames arrive this much
+# later than their UTC says, it is re-anchored to their arrival at the next segment.  Frames
+# arriving before their UTC are re-anchored at once (at the next segment): a frame cannot
+# arrive before it was sent.
 REANCHOR_SECONDS = 1.0
+EARLY_SECONDS = 0.005
 DISK_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 
 _NAME = re.compile(r"^(\d+)-(\d{8}T\d{6}\.\d{3})Z\.ts$")
@@ -287,6 +290,7 @@ class SegmentWriter:
         self._wall_minus_mono = 0.0
         self._anchor: float | None = None  # utc_offset of the session (UTC minus stream seconds)
         self._min_lag = float("inf")  # least arrival lag behind the anchor in this segment
+        self._session_lag = float("inf")  # least (arrival - stream time) of the session so far
         self._first_dts = 0
         self._last_dts: int | None = None
         self._prev_dts: int | None = None
@@ -306,6 +310,7 @@ class SegmentWriter:
         self.session = session
         self._wall_minus_mono = self.clock() - self.monotonic()
         self._anchor = None
+        self._session_lag = float("inf")
         self._last_dts = None
         self._trailer = TRAILERS.get(session.codec, b"")
 
@@ -316,6 +321,9 @@ class SegmentWriter:
             self.start_session(session)
         tb = session.time_base
         arrival = packet.received + self._wall_minus_mono
+        # Big frames (keyframes) arrive later after their capture than small ones: the least
+        # lag of all the session's packets, dropped ones too, is the truest anchor.
+        self._session_lag = min(self._session_lag, arrival - float(packet.dts * tb))
         if self._last_dts is not None and (packet.dts <= self._last_dts
                                            or (packet.dts - self._last_dts) * tb > MAX_DTS_STEP):
             # The camera's clock jumped: what follows cannot share this segment's timeline.
@@ -355,9 +363,10 @@ class SegmentWriter:
         tb = session.time_base
         stream_seconds = float(packet.dts * tb)
         if self._anchor is None:
-            self._anchor = arrival - stream_seconds
-        elif abs(self._min_lag) > REANCHOR_SECONDS:
-            log.debug("camera %d: its clock drifted %.2f s from ours; re-anchored", self.camera, self._min_lag)
+            self._anchor = min(self._session_lag, arrival - stream_seconds)
+        elif self._min_lag < -EARLY_SECONDS or self._min_lag > REANCHOR_SECONDS:
+            if abs(self._min_lag) > REANCHOR_SECONDS:
+                log.debug("camera %d: its clock drifted %.2f s from ours; re-anchored", self.camera, self._min_lag)
             self._anchor += self._min_lag
         self._min_lag = float("inf")
         start_utc = self._anchor + stream_seconds

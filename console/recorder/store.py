@@ -179,10 +179,13 @@ class Store:
             if current is not None:
                 if current.reason == reason and current.code == code:
                     return current.id
-                self._close_gap_locked(camera, max(start_utc, current.start))
+                start_utc = max(start_utc, current.start)
+                self._close_gap_locked(camera, start_utc)
             elif not self._writing(camera):
                 last = self._last_end.get(camera)
-                if last is not None and last < start_utc:
+                if last is not None:
+                    # Not before this run began (a clean stop leaves no record of its own),
+                    # nor before the last frame ended (its UTC may run a frame ahead of now).
                     start_utc = max(last, min(self.opened_at, start_utc))
             gap = _OpenGap(self._next_gap, start_utc, reason, code)
             self._next_gap += 1
@@ -614,10 +617,11 @@ class Store:
             ends[int(camera)] = max(ends.get(int(camera), float(end)), float(end))
         if not clean and not fresh:
             for camera, end in sorted(ends.items()):
-                if end < now:
-                    db.execute("INSERT INTO gaps(camera, start_utc, end_utc, reason, code) VALUES (?,?,?,?,?)",
-                               (camera, end, now, "recorder down", "recorder_down"))
-                    ends[camera] = now
+                # From the end of the last frame, which may be a frame's length after `now`
+                # if the recorder died a moment ago.
+                db.execute("INSERT INTO gaps(camera, start_utc, end_utc, reason, code) VALUES (?,?,?,?,?)",
+                           (camera, end, max(end, now), "recorder down", "recorder_down"))
+                ends[camera] = max(end, now)
             if ends:
                 notes.append(f"the recorder was not stopped cleanly: {len(ends)} cameras have a 'recorder down' gap")
         db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('clean', '0')")
