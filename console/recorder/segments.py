@@ -364,7 +364,8 @@ class SegmentWriter:
         stream_seconds = float(packet.dts * tb)
         if self._anchor is None:
             self._anchor = min(self._session_lag, arrival - stream_seconds)
-        elif self._min_lag < -EARLY_SECONDS or self._min_lag > REANCHOR_SECONDS:
+        elif self._min_lag != float("inf") and (self._min_lag < -EARLY_SECONDS or self._min_lag > REANCHOR_SECONDS):
+            # (inf: the last segment got no packet, e.g. its first write met a full disk)
             if abs(self._min_lag) > REANCHOR_SECONDS:
                 log.debug("camera %d: its clock drifted %.2f s from ours; re-anchored", self.camera, self._min_lag)
             self._anchor += self._min_lag

@@ -37,9 +37,9 @@ INDEX_NAME = "index.sqlite"
 SCHEMA_VERSION = "1"
 FLUSH_EVERY = 1.0
 MB = 1024 * 1024
-# A disk-full handler must free at least this much, whatever the segments weigh: less would
-# have the writer back at the wall a few packets later.
-MIN_EMERGENCY_BYTES = 1 * MB
+# A disk-full handler frees at least this much even when the camera's segments weigh less
+# (its first seconds): less would have the writer back at the wall a few packets later.
+MIN_EMERGENCY_BYTES = 64 * 1024
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -139,6 +139,10 @@ class Store:
         self._db = sqlite3.connect(self.root / INDEX_NAME, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # A small WAL: the index shares its disk with the segments, and a full disk must not
+        # find megabytes of log waiting for a checkpoint.
+        self._db.execute("PRAGMA wal_autocheckpoint=64")
+        self._db.execute("PRAGMA journal_size_limit=262144")
         self._db.executescript(SCHEMA)
         self._ops: list[tuple[str, tuple[Any, ...]]] = []
         self._live: dict[int, Segment] = {}
