@@ -74,8 +74,14 @@ class Wall:
             args = ["host", "--config", str(self.tmp / "host.yaml")]
         else:
             args = ["agent", *self.endpoint, "--pub", self.pub, "--screen", name, "--windowed"]
-        self.procs[name] = subprocess.Popen(videowall_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                            text=True, env=env)
+        if name == "host":
+            self.procs[name] = subprocess.Popen(videowall_cmd(*args), stdout=subprocess.PIPE,
+                                                stderr=(self.tmp / "host.log").open("a"), text=True, env=env)
+        else:
+            # To a file, not a pipe nobody reads: an agent that logs more than a pipe holds
+            # would block on its own stderr and fall silent.
+            log = (self.tmp / f"{name}.log").open("a")
+            self.procs[name] = subprocess.Popen(videowall_cmd(*args), stdout=log, stderr=log, text=True, env=env)
         if name == "host":
             assert self.procs[name].stdout is not None
             assert json.loads(self.procs[name].stdout.readline())["event"] == "ready"
@@ -112,6 +118,10 @@ class Wall:
         image = QImage(str(out))
         return camera_in(image), json.loads(result.stdout)
 
+    def log(self, name: str) -> str:
+        path = self.tmp / f"{name}.log"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
     def close(self) -> None:
         for proc in self.procs.values():
             if proc.poll() is None:
@@ -144,11 +154,21 @@ def agents_online(wall: Wall, since: float = 0.0) -> bool:
     return all(health.get(f"agent-{a}", {}).get("at", 0.0) > since for a in AGENTS)
 
 
+def wait_for_agents(wall: Wall, timeout: float = 45) -> None:
+    """Both agents report.  Generous: each is a Qt process with libvlc starting on two busy
+    cores; on failure, what they said and whether they are still running."""
+    try:
+        wait_for(lambda: agents_online(wall), timeout)
+    except AssertionError:
+        said = {a: (wall.procs[a].poll(), wall.log(a)[-2000:]) for a in AGENTS}
+        raise AssertionError(f"agents not reporting within {timeout} s: {said}") from None
+
+
 def test_switch_salvo_and_tour_on_two_agents(wall: Wall, qapp) -> None:  # type: ignore[no-untyped-def]
     wall.start("host")
     for agent in AGENTS:
         wall.start(agent)
-    wait_for(lambda: agents_online(wall), 20)
+    wait_for_agents(wall)
 
     # A switch on each agent's screen, from the keyboard line, seen in the tiles' pixels.
     assert wall.key("3 MON 2 CAM") == "AK"
