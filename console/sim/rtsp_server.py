@@ -5,7 +5,7 @@ Runs under Debian's system Python (`/usr/bin/python3`), where the GStreamer bind
 camera password never appears on a command line.  Imports nothing from the project but the
 pure-Python identity module.
 
-Control: a loopback TCP port takes lines `stop N`, `start N`, `list` and answers `ok ...`
+Control: a loopback TCP port takes lines `stop N`, `start N`, `sessions N`, `list` and answers `ok ...`
 or `error ...`; the controller forwards the operator's requests here.  For PTZ domes also
 `dome N` (where dome N points, from its mechanics: a second witness beside its picture) and
 `line stop|start N` (takes the serial server or VISCA port that carries camera N off the air
@@ -382,6 +382,20 @@ class SimServer:
         threading.Thread(target=self.power_off, args=(number,), daemon=True).start()
         return f"ok stopped {number}"
 
+    def sessions(self, number: int) -> int:
+        """How many viewers' RTSP sessions play camera `number` now (what a real camera's limit
+        counts), the site's own keeper not counted."""
+        path = f"/cam/{number}"
+        count = 0
+        for session in self.server.get_session_pool().filter(None):
+            for media in session.filter(None):
+                found = media.matches(path)
+                matched = found[0] if isinstance(found, tuple) else found
+                # Playing only: a probe's SETUP without PLAY lingers until the session times out.
+                if matched and media.get_rtsp_state() == GstRtsp.RTSPState.PLAYING:
+                    count += 1
+        return max(0, count - (1 if number in self.keepers else 0))
+
     def start_camera(self, number: int) -> str:
         if number not in self.cameras:
             return f"error unknown camera {number}"
@@ -400,6 +414,8 @@ class SimServer:
                 return self.stop_camera(int(parts[1]))
             if parts[0] == "start" and len(parts) == 2:
                 return self.start_camera(int(parts[1]))
+            if parts[0] == "sessions" and len(parts) == 2:
+                return f"ok {self.sessions(int(parts[1]))}"
             if parts[0] == "list":
                 return "ok " + json.dumps({"stopped": sorted(self.stopped)})
             if parts[0] == "dome" and len(parts) == 2:

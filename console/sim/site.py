@@ -284,6 +284,11 @@ class SimSite:
         self.control(f"start {number}")
 
     # -- domes --------------------------------------------------------------------------
+    def sessions(self, number: int) -> int:
+        """RTSP sessions open on camera `number` (a real camera accepts only a few)."""
+        reply = self.control(f"sessions {number}")
+        return int(reply.split()[1])
+
     def dome(self, number: int) -> dict[str, Any]:
         """Where dome `number` points by its mechanics: pan, tilt, zoom, moving, last, presets."""
         answer = self.control(f"dome {number}")

@@ -395,16 +395,29 @@ class IngestPool:
         self.linger = linger
         self.clock = clock
         self.ingest_options = ingest_options
-        self._ingests: dict[str, Ingest] = {}
+        self._ingests: dict[str, Any] = {}  # Ingest, or a RelayedIngest when a relay is set
         self._idle_since: dict[str, float] = {}
         self._lock = threading.Lock()
+        # The centre's relay (console/video/relay.py): when set, new ingests take their camera
+        # from the recorder and fall back to the camera itself.  Ingests already open stay.
+        self.relay: Any = None
 
-    def acquire(self, url: str) -> Ingest:
+    def _new(self, url: str) -> Any:
+        if self.relay is not None:
+            from console.video.relay import RelayedIngest  # the relay needs zmq; plain tiles do not
+
+            return RelayedIngest(url, self.relay, self._direct).start()
+        return self._direct(url).start()
+
+    def _direct(self, url: str) -> Ingest:
+        return Ingest(url, clock=self.clock, **self.ingest_options)
+
+    def acquire(self, url: str) -> Any:
         with self._lock:
             self._reap_locked()
             ingest = self._ingests.get(url)
             if ingest is None:
-                ingest = Ingest(url, clock=self.clock, **self.ingest_options).start()
+                ingest = self._new(url)
                 self._ingests[url] = ingest
             self._idle_since.pop(url, None)
             return ingest
@@ -436,7 +449,7 @@ class IngestPool:
         with self._lock:
             self._reap_locked()
 
-    def get(self, url: str) -> Ingest | None:
+    def get(self, url: str) -> Any:
         with self._lock:
             return self._ingests.get(url)
 

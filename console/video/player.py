@@ -348,6 +348,25 @@ class VideoEngine:
             raise RuntimeError(vlc_modules.report(lacking, vlc_modules.plugin_dir()))
         self.pool = IngestPool(linger=linger, **ingest_options)
         self.players: list[TilePlayer] = []
+        self._relays: list[Any] = []  # RelayClients, newest last (older ones may still feed tiles)
+        self._relay_at: tuple[str, str] | None = None
+
+    def use_relay(self, relay: dict[str, Any] | None, public_key: bytes, secret_key: bytes) -> None:
+        """Take cameras from the centre's relay from now on (`relay` as the host's heartbeat
+        carries it).  None changes nothing: a relay that goes away is the relayed ingests'
+        business (they fall back to the cameras and return when it answers)."""
+        if not relay or not relay.get("endpoint") or not relay.get("public_key"):
+            return
+        where = (str(relay["endpoint"]), str(relay["public_key"]))
+        if where == self._relay_at:
+            return
+        from console.video.relay import RelayClient  # zmq only where a relay is used
+
+        client = RelayClient(where[0], where[1].encode(), public_key, secret_key)
+        self._relays.append(client)
+        self._relay_at = where
+        self.pool.relay = client
+        log.info("taking cameras from the relay at %s", where[0])
 
     def player(self, renderer: str = "callbacks", window_id: int | None = None) -> TilePlayer:
         player = TilePlayer(self, renderer=renderer, window_id=window_id)
@@ -360,6 +379,8 @@ class VideoEngine:
         for player in list(self.players):
             player.close()
         self.pool.close()
+        for client in self._relays:
+            client.close()
         self.instance.release()
 
 
