@@ -123,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     host.add_argument("--key-stdin", action="store_true",
                       help="read the host's key pair as one JSON line from stdin instead of the keyring")
 
+    recorder = sub.add_parser("recorder", help="the centre's recorder: records the cameras, relays them to the wall")
+    recorder.add_argument("--config", required=True, help="recorder configuration (YAML)")
+    recorder.add_argument("--check", action="store_true",
+                          help="verify the store (index against the files, unreadable segments) and exit")
+    recorder.add_argument("--key-stdin", action="store_true",
+                          help="read the recorder's key pair as one JSON line from stdin instead of the keyring")
+
     key = sub.add_parser("key", help="send matrix keyboard lines to the host (stdin when no line is given)")
     key.add_argument("line", nargs="?")
     _host_arguments(key, identity="desk")
@@ -232,7 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_console(args)
     handler = {"demo": cmd_demo, "sim": cmd_sim, "simctl": cmd_simctl, "probe": cmd_probe,
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
-               "host": cmd_host, "key": cmd_key, "status": cmd_status, "agent": cmd_agent, "grab": cmd_grab,
+               "host": cmd_host, "recorder": cmd_recorder, "key": cmd_key, "status": cmd_status, "agent": cmd_agent,
+               "grab": cmd_grab,
                "evidence": cmd_evidence, "snapshot": cmd_evidence, "layout": cmd_layout}[args.command]
     try:
         return int(handler(args))
@@ -297,6 +305,95 @@ def cmd_host(args: argparse.Namespace) -> int:
     finally:
         _withdraw(centre)
         host.stop()
+    return 0
+
+
+def cmd_recorder(args: argparse.Namespace) -> int:
+    import threading
+    from pathlib import Path
+
+    from console import credentials
+    from console.matrix import keys
+    from console.matrix.catalog import Catalog, CatalogError
+    from console.matrix.config import ConfigError
+    from console.matrix.model import Camera
+    from console.recorder.config import read_recorder_config
+    from console.video.urls import mask_url, with_credentials
+
+    config_path = Path(args.config)
+    try:
+        config = read_recorder_config(config_path)
+    except ConfigError as exc:
+        print(f"videowall recorder: {exc}", file=sys.stderr)
+        return 2
+    if args.check:
+        from console.recorder.store import Store
+
+        if not (config.store / "index.sqlite").exists():
+            print(f"videowall recorder: {config.store}: no recordings here (no index.sqlite)", file=sys.stderr)
+            return 2
+        store = Store(config.store)
+        try:
+            problems = store.check()
+            for note in store.reconcile_notes:
+                print(f"reconciled: {note}")
+            for problem in problems:
+                print(problem)
+            segments = sum(len(store.segments(c)) for c in store.cameras())
+            print(f"{config.store}: {segments} segments of {len(store.cameras())} cameras, "
+                  f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        finally:
+            store.close()
+        return 1 if problems else 0
+    try:
+        catalog = Catalog(config.catalog)
+        cameras = catalog.all(config.record)
+        key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(config.key)
+    except CatalogError as exc:
+        print(f"videowall recorder: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, keys.KeyPairError) as exc:
+        print(f"videowall recorder: {config_path}: {exc}", file=sys.stderr)
+        return 2
+    def channel(camera: Camera) -> tuple[Camera, str] | None:
+        url = camera.main_stream
+        if camera.credential:
+            try:
+                url = with_credentials(url, *credentials.load(camera.credential))
+            except credentials.CredentialError as exc:
+                log.error("camera %d (%s) is not recorded: %s", camera.number, mask_url(url), exc)
+                return None
+        return camera, url
+
+    def lookup(number: int) -> tuple[Camera, str] | None:
+        camera = catalog.get(number)
+        return channel(camera) if camera is not None else None
+
+    channels = [c for c in map(channel, cameras) if c is not None]
+    from console.recorder.service import RecorderService
+
+    host = None
+    if config.host_router and config.host_key:
+        from console.matrix.host import HostClient
+
+        host = HostClient(config.host_router, config.host_key, *key_pair, name="recorder")
+    try:
+        service = RecorderService(config, channels, keys=key_pair, host=host, lookup=lookup).start()
+    except (OSError, RuntimeError) as exc:
+        print(f"videowall recorder: {config.store}: {exc}", file=sys.stderr)
+        return 2
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    print(json.dumps({"event": "ready", "store": str(config.store), "cameras": len(channels),
+                      "relay": service.relay.bound if service.relay else None}), flush=True)
+    try:
+        while not stop.wait(1.0):
+            pass
+    finally:
+        service.stop()
+        if host is not None:
+            host.close()
     return 0
 
 

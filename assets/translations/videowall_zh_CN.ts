@@ -100,445 +100,480 @@
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="764"/>
+        <location filename="../../console/ui/console.py" line="765"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="765"/>
+        <location filename="../../console/ui/console.py" line="766"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="767"/>
+        <location filename="../../console/ui/console.py" line="768"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="768"/>
+        <location filename="../../console/ui/console.py" line="769"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="788"/>
+        <location filename="../../console/ui/console.py" line="789"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="976"/>
+        <location filename="../../console/ui/console.py" line="979"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="979"/>
+        <location filename="../../console/ui/console.py" line="982"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1001"/>
+        <location filename="../../console/ui/console.py" line="1004"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="986"/>
+        <location filename="../../console/ui/console.py" line="989"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="983"/>
+        <location filename="../../console/ui/console.py" line="986"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="984"/>
+        <location filename="../../console/ui/console.py" line="987"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="809"/>
+        <location filename="../../console/ui/console.py" line="812"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="948"/>
+        <location filename="../../console/ui/console.py" line="951"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="948"/>
+        <location filename="../../console/ui/console.py" line="951"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1261"/>
+        <location filename="../../console/ui/console.py" line="1264"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1262"/>
+        <location filename="../../console/ui/console.py" line="1265"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1287"/>
+        <location filename="../../console/ui/console.py" line="1329"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1287"/>
+        <location filename="../../console/ui/console.py" line="1329"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1350"/>
+        <location filename="../../console/ui/console.py" line="1392"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="904"/>
-        <location filename="../../console/ui/console.py" line="1149"/>
-        <location filename="../../console/ui/console.py" line="1157"/>
-        <location filename="../../console/ui/console.py" line="1177"/>
-        <location filename="../../console/ui/console.py" line="1356"/>
+        <location filename="../../console/ui/console.py" line="907"/>
+        <location filename="../../console/ui/console.py" line="1152"/>
+        <location filename="../../console/ui/console.py" line="1160"/>
+        <location filename="../../console/ui/console.py" line="1180"/>
+        <location filename="../../console/ui/console.py" line="1398"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1364"/>
+        <location filename="../../console/ui/console.py" line="1406"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1366"/>
+        <location filename="../../console/ui/console.py" line="1408"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1366"/>
+        <location filename="../../console/ui/console.py" line="1408"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1189"/>
-        <location filename="../../console/ui/console.py" line="1402"/>
+        <location filename="../../console/ui/console.py" line="1192"/>
+        <location filename="../../console/ui/console.py" line="1444"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="897"/>
+        <location filename="../../console/ui/console.py" line="900"/>
         <source>videowall centre</source>
         <translation>videowall 中心</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="931"/>
-        <location filename="../../console/ui/console.py" line="938"/>
+        <location filename="../../console/ui/console.py" line="934"/>
+        <location filename="../../console/ui/console.py" line="941"/>
         <source>The main monitor shows no camera: nothing to take</source>
         <translation>主监视器未显示摄像机：无可截取的画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="945"/>
+        <location filename="../../console/ui/console.py" line="948"/>
         <source>EVIDENCE</source>
         <translation>取证</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="982"/>
+        <location filename="../../console/ui/console.py" line="985"/>
         <source>Only supervisors do this</source>
         <translation>仅值班主管可执行此操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="988"/>
+        <location filename="../../console/ui/console.py" line="991"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="991"/>
+        <location filename="../../console/ui/console.py" line="994"/>
         <source>Find camera</source>
         <translation>查找摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="992"/>
+        <location filename="../../console/ui/console.py" line="995"/>
         <source>Search cameras by number, name or place</source>
         <translation>按编号、名称或地点搜索摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="993"/>
+        <location filename="../../console/ui/console.py" line="996"/>
         <source>Keyboard line</source>
         <translation>键盘命令行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="994"/>
+        <location filename="../../console/ui/console.py" line="997"/>
         <source>Type a whole keyboard line</source>
         <translation>输入整行键盘命令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="995"/>
+        <location filename="../../console/ui/console.py" line="998"/>
         <source>Wall preview</source>
         <translation>电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="996"/>
+        <location filename="../../console/ui/console.py" line="999"/>
         <source>The keyboard focus to the wall preview</source>
         <translation>将键盘焦点移到电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="997"/>
+        <location filename="../../console/ui/console.py" line="1000"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1003"/>
+        <location filename="../../console/ui/console.py" line="1006"/>
         <source>Recall salvo…</source>
         <translation>调用预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1004"/>
+        <location filename="../../console/ui/console.py" line="1007"/>
         <source>Start tour on the selected monitor…</source>
         <translation>在所选监视器上启动轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1006"/>
+        <location filename="../../console/ui/console.py" line="1009"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1008"/>
+        <location filename="../../console/ui/console.py" line="1011"/>
         <source>Clear the selected monitor</source>
         <translation>清除所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1010"/>
+        <location filename="../../console/ui/console.py" line="1013"/>
         <source>Maximise or restore the selected monitor</source>
         <translation>最大化或还原所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1012"/>
-        <location filename="../../console/ui/console.py" line="1209"/>
+        <location filename="../../console/ui/console.py" line="1015"/>
+        <location filename="../../console/ui/console.py" line="1212"/>
         <source>Keyboard and keypad</source>
         <translation>键盘与小键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1016"/>
-        <location filename="../../console/ui/console.py" line="1232"/>
+        <location filename="../../console/ui/console.py" line="1019"/>
+        <location filename="../../console/ui/console.py" line="1235"/>
         <source>About videowall</source>
         <translation>关于 videowall</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1017"/>
+        <location filename="../../console/ui/console.py" line="1020"/>
         <source>Snapshot of the selected monitor</source>
         <translation>抓拍所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1019"/>
+        <location filename="../../console/ui/console.py" line="1022"/>
         <source>Store the selected monitor&apos;s picture as evidence (SNAP)</source>
         <translation>将所选监视器的画面存为证据（SNAP）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1020"/>
+        <location filename="../../console/ui/console.py" line="1023"/>
         <source>Snapshot of the main monitor</source>
         <translation>抓拍主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1022"/>
+        <location filename="../../console/ui/console.py" line="1025"/>
         <source>Print evidence of the selected monitor…</source>
         <translation>打印所选监视器的证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1025"/>
+        <location filename="../../console/ui/console.py" line="1028"/>
         <source>Case number, note, then print, preview or save as PDF (PRINT)</source>
         <translation>填写案件编号、备注，然后打印、预览或存为 PDF（PRINT）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1028"/>
+        <location filename="../../console/ui/console.py" line="1031"/>
         <source>Print evidence of the main monitor…</source>
         <translation>打印主监视器的证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1030"/>
+        <location filename="../../console/ui/console.py" line="1033"/>
         <source>Quick print of the selected monitor</source>
         <translation>快速打印所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1032"/>
+        <location filename="../../console/ui/console.py" line="1035"/>
         <source>Store and print at once on the desk&apos;s default printer</source>
         <translation>立即存证并在本席位默认打印机上打印</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1033"/>
+        <location filename="../../console/ui/console.py" line="1036"/>
         <source>Lock the dome</source>
         <translation>锁定球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1034"/>
+        <location filename="../../console/ui/console.py" line="1037"/>
         <source>Hold the dome until released</source>
         <translation>占用球机直至释放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1035"/>
+        <location filename="../../console/ui/console.py" line="1038"/>
         <source>Only supervisors lock a dome</source>
         <translation>只有值班长可以锁定球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1036"/>
+        <location filename="../../console/ui/console.py" line="1039"/>
         <source>Release the dome</source>
         <translation>释放球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1041"/>
+        <location filename="../../console/ui/console.py" line="1044"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1048"/>
+        <location filename="../../console/ui/console.py" line="1051"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1062"/>
+        <location filename="../../console/ui/console.py" line="1065"/>
         <source>&amp;Wall</source>
         <translation>电视墙(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1073"/>
+        <location filename="../../console/ui/console.py" line="1076"/>
         <source>&amp;Evidence</source>
         <translation>取证(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1081"/>
+        <location filename="../../console/ui/console.py" line="1084"/>
         <source>&amp;PTZ</source>
         <translation>云台(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1086"/>
+        <location filename="../../console/ui/console.py" line="1089"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1168"/>
+        <location filename="../../console/ui/console.py" line="1171"/>
         <source>The host has no salvos</source>
         <translation>主机上没有预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1170"/>
+        <location filename="../../console/ui/console.py" line="1173"/>
         <source>Recall salvo</source>
         <translation>调用预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1170"/>
+        <location filename="../../console/ui/console.py" line="1173"/>
         <source>Salvo:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1180"/>
+        <location filename="../../console/ui/console.py" line="1183"/>
         <source>The host has no tours</source>
         <translation>主机上没有轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1182"/>
+        <location filename="../../console/ui/console.py" line="1185"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1182"/>
+        <location filename="../../console/ui/console.py" line="1185"/>
         <source>Tour:</source>
         <translation>轮巡：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1213"/>
+        <location filename="../../console/ui/console.py" line="1216"/>
         <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
         <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1214"/>
+        <location filename="../../console/ui/console.py" line="1217"/>
         <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
         <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1215"/>
+        <location filename="../../console/ui/console.py" line="1218"/>
         <source>PTZ (the selected monitor&apos;s dome): hold a PTZ key; keypad with NumLock off: 8 2 4 6 and 7 9 1 3 steer, 0 zoom wide, . zoom tele; Ctrl+arrows steer, Ctrl+PgUp/PgDn zoom</source>
         <translation>云台（所选监视器的球机）：按住云台键；小键盘关闭 NumLock 时：8 2 4 6 与 7 9 1 3 控制方向，0 拉远，. 拉近；Ctrl+方向键控制方向，Ctrl+PgUp/PgDn 变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1217"/>
+        <location filename="../../console/ui/console.py" line="1220"/>
         <source>Picture as joystick: drag on the main monitor (Ctrl+drag on a wall-preview tile), further is faster; the wheel (Ctrl+wheel) zooms</source>
         <translation>画面即摇杆：在主监视器上拖动（在电视墙预览画面上 Ctrl+拖动），拖得越远越快；滚轮（Ctrl+滚轮）变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1219"/>
+        <location filename="../../console/ui/console.py" line="1222"/>
         <source>n PRESET calls preset n, n SET stores it; SNAP stores the picture as evidence, PRINT prints it</source>
         <translation>n PRESET 调用预置位 n，n SET 保存预置位；SNAP 将画面存为证据，PRINT 打印</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1233"/>
+        <location filename="../../console/ui/console.py" line="1236"/>
         <source>videowall %1: the software video matrix and video-wall console</source>
         <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1279"/>
+        <location filename="../../console/ui/console.py" line="1293"/>
+        <source>recorder: none</source>
+        <translation>录像机：无</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1294"/>
+        <source>No recorder reports to the matrix host: nothing is recorded</source>
+        <translation>没有录像机向矩阵主机报告：没有任何录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1297"/>
+        <source>recorder: DOWN</source>
+        <translation>录像机：离线</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1298"/>
+        <source>Not heard for over 5 s: %1</source>
+        <translation>超过 5 秒无响应：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1301"/>
+        <source>recording: %1/%2</source>
+        <translation>录像：%1/%2</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1303"/>
+        <source>%1 cameras scheduled are not being recorded</source>
+        <translation>%1 路计划录像的摄像机未在录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1304"/>
+        <source>Every scheduled camera is being recorded</source>
+        <translation>所有计划录像的摄像机都在录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1321"/>
         <source>MON %1: tour %2 skipped camera %3 (%4)</source>
         <translation>监视器 %1：轮巡 %2 跳过了摄像机 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1374"/>
+        <location filename="../../console/ui/console.py" line="1416"/>
         <source>salvo %1 kept as it was</source>
         <translation>预案 %1 保持不变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1383"/>
+        <location filename="../../console/ui/console.py" line="1425"/>
         <source>Replace salvo</source>
         <translation>替换预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1384"/>
+        <location filename="../../console/ui/console.py" line="1426"/>
         <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
         <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1387"/>
+        <location filename="../../console/ui/console.py" line="1429"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1411"/>
+        <location filename="../../console/ui/console.py" line="1453"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1413"/>
+        <location filename="../../console/ui/console.py" line="1455"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1414"/>
+        <location filename="../../console/ui/console.py" line="1456"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1433"/>
+        <location filename="../../console/ui/console.py" line="1475"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1436"/>
+        <location filename="../../console/ui/console.py" line="1478"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1441"/>
+        <location filename="../../console/ui/console.py" line="1483"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1443"/>
+        <location filename="../../console/ui/console.py" line="1485"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1444"/>
+        <location filename="../../console/ui/console.py" line="1486"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1455"/>
+        <location filename="../../console/ui/console.py" line="1497"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
     </message>
@@ -882,7 +917,7 @@
     <name>HostReasons</name>
     <message>
         <location filename="../../console/ui/host_reasons.py" line="20"/>
-        <location filename="../../console/ui/host_reasons.py" line="62"/>
+        <location filename="../../console/ui/host_reasons.py" line="66"/>
         <source>unknown camera {camera}</source>
         <translation>没有摄像机 {camera}</translation>
     </message>
@@ -1055,6 +1090,26 @@
         <location filename="../../console/ui/host_reasons.py" line="56"/>
         <source>salvo {salvo}: monitors {monitors} are not shown now (skipped)</source>
         <translation>预案 {salvo}：监视器 {monitors} 当前不显示（已跳过）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="57"/>
+        <source>camera {camera} recorded until {until}</source>
+        <translation>摄像机 {camera} 录像至 {until}</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="58"/>
+        <source>no recorder answers: camera {camera} is recorded once one does</source>
+        <translation>没有录像机响应：摄像机 {camera} 将在录像机上线后录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="59"/>
+        <source>monitor {monitor} shows no camera to record</source>
+        <translation>监视器 {monitor} 没有可录像的摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="60"/>
+        <source>REC for {minutes} minutes: at most {limit} (a day)</source>
+        <translation>录像 {minutes} 分钟：最多 {limit} 分钟（一天）</translation>
     </message>
 </context>
 <context>
@@ -1847,110 +1902,125 @@
 <context>
     <name>WallPreview</name>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="335"/>
-        <location filename="../../console/ui/wall_preview.py" line="782"/>
+        <location filename="../../console/ui/wall_preview.py" line="348"/>
+        <location filename="../../console/ui/wall_preview.py" line="809"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="340"/>
+        <location filename="../../console/ui/wall_preview.py" line="353"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="343"/>
+        <location filename="../../console/ui/wall_preview.py" line="356"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="345"/>
+        <location filename="../../console/ui/wall_preview.py" line="358"/>
         <source>Maximise on the wall</source>
         <translation>在电视墙上最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="350"/>
+        <location filename="../../console/ui/wall_preview.py" line="363"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="355"/>
+        <location filename="../../console/ui/wall_preview.py" line="368"/>
         <source>Hold tour</source>
         <translation>暂停轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="357"/>
+        <location filename="../../console/ui/wall_preview.py" line="370"/>
         <source>Snapshot as evidence</source>
         <translation>抓拍存证</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="359"/>
+        <location filename="../../console/ui/wall_preview.py" line="372"/>
         <source>Print evidence…</source>
         <translation>打印证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="365"/>
+        <location filename="../../console/ui/wall_preview.py" line="376"/>
+        <source>Record</source>
+        <translation>录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="379"/>
+        <source>%1 minutes</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="385"/>
         <source>Grid</source>
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="469"/>
+        <location filename="../../console/ui/wall_preview.py" line="489"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="471"/>
-        <location filename="../../console/ui/wall_preview.py" line="487"/>
-        <location filename="../../console/ui/wall_preview.py" line="489"/>
+        <location filename="../../console/ui/wall_preview.py" line="491"/>
+        <location filename="../../console/ui/wall_preview.py" line="507"/>
+        <location filename="../../console/ui/wall_preview.py" line="509"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="480"/>
+        <location filename="../../console/ui/wall_preview.py" line="500"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="482"/>
+        <location filename="../../console/ui/wall_preview.py" line="502"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="484"/>
+        <location filename="../../console/ui/wall_preview.py" line="504"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="490"/>
+        <location filename="../../console/ui/wall_preview.py" line="510"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="580"/>
+        <location filename="../../console/ui/wall_preview.py" line="600"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="612"/>
+        <location filename="../../console/ui/wall_preview.py" line="632"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="614"/>
+        <location filename="../../console/ui/wall_preview.py" line="634"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="682"/>
+        <location filename="../../console/ui/wall_preview.py" line="695"/>
+        <source>● REC</source>
+        <translation>● 录像</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="709"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="689"/>
+        <location filename="../../console/ui/wall_preview.py" line="716"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="691"/>
+        <location filename="../../console/ui/wall_preview.py" line="718"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>

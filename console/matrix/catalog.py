@@ -515,6 +515,17 @@ class Catalog:
         row = self._con.execute("SELECT * FROM cameras WHERE number = ?", (number,)).fetchone()
         return _from_row(row) if row else None
 
+    def all(self, ranges: Sequence[tuple[int, int]] | None = None) -> list[Camera]:
+        """Every camera, or those whose numbers fall in `ranges` ((first, last) pairs), by number."""
+        if ranges is None:
+            rows = self._con.execute("SELECT * FROM cameras ORDER BY number").fetchall()
+        else:
+            rows = []
+            for first, last in ranges:
+                rows += self._con.execute("SELECT * FROM cameras WHERE number BETWEEN ? AND ? ORDER BY number",
+                                          (first, last)).fetchall()
+        return sorted({c.number: c for c in map(_from_row, rows)}.values(), key=lambda c: c.number)
+
     def get_many(self, numbers: Sequence[int]) -> list[Camera]:
         """The cameras of `numbers` that exist, in that order (one query per thousand)."""
         found: dict[int, Camera] = {}

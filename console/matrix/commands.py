@@ -116,9 +116,28 @@ class EvidenceNote(Command):
             raise CommandError(f"{self.name}.sha256 must be 64 lowercase hex digits, not {short_repr(self.sha256)}")
 
 
+MAX_RECORD_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class RecordCamera(Command):
+    """Record a camera for `minutes` from now (0: the centre's default), whatever its schedule;
+    the recorder carries it out.  Asked again, the end moves to the new time."""
+
+    name: ClassVar[str] = "RecordCamera"
+    camera: int
+    minutes: int = 0
+
+    def __post_init__(self) -> None:
+        if isinstance(self.minutes, bool) or not isinstance(self.minutes, int) or \
+                not 0 <= self.minutes <= MAX_RECORD_MINUTES:
+            raise CommandError(f"{self.name}.minutes must be from 0 to {MAX_RECORD_MINUTES}, "
+                               f"not {short_repr(self.minutes)}")
+
+
 COMMANDS: dict[str, type[Command]] = {
     cls.name: cls for cls in (RouteCamera, ClearTile, SetGrid, SaveSalvo, RecallSalvo, SaveTour, StartTour, HoldTour,
-                              StepTour, EvidenceNote)
+                              StepTour, EvidenceNote, RecordCamera)
 }
 
 
@@ -180,6 +199,8 @@ def _coerce(command: str, field: str, kind: str, value: object) -> object:
     # Bounded here, where the bus's JSON becomes a command: a number that no SQLite column,
     # tour timer or camera protocol can hold never reaches the host's loop.
     if kind == "int":
+        if field == "minutes":
+            return bounded_integer(command, field, value, 0, MAX_RECORD_MINUTES)
         if field in ("step", "direction"):
             number = bounded_integer(command, field, value, -1, 1)
             if number == 0:

@@ -34,6 +34,7 @@ from console.matrix.commands import (
     EvidenceNote,
     HoldTour,
     RecallSalvo,
+    RecordCamera,
     RouteCamera,
     SaveSalvo,
     SaveTour,
@@ -44,7 +45,7 @@ from console.matrix.commands import (
     command_from_dict,
 )
 from console.matrix.connection import enrolled
-from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession, PtzKey
+from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession, PtzKey, RecordKey
 from console.matrix.layouts import Layout
 from console.matrix.model import Camera, MatrixState, ModelError, Salvo, Tour, grid
 from console.matrix.protocol import Envelope, ProtocolError, decode, encode
@@ -59,6 +60,8 @@ log = logging.getLogger("videowall.host")
 CameraLookup = Callable[[int], Camera | None]
 BATCH = 500  # messages handled before one group commit
 GRAB_TIMEOUT = 5.0  # seconds a desk waits for a wall tile's picture
+RECORDER_SILENT = 5.0  # a recorder not heard for this long is down (its relay is not offered)
+DEFAULT_RECORD_MINUTES = 10  # RecordCamera without a duration
 
 
 @dataclass
@@ -186,6 +189,8 @@ class MatrixHost:
         self.keyboards: dict[str, KeyboardSession] = {}
         self.health: dict[str, dict[str, Any]] = {}  # agent name -> its last tile report
         self.acks: dict[str, dict[str, Any]] = {}  # agent name -> its last acknowledgement
+        self.recorders: dict[str, dict[str, Any]] = {}  # recorder name -> its last health report
+        self.recordings: dict[int, dict[str, Any]] = {}  # camera -> on-demand recording {until, by, since}
         self._grabs: dict[str, tuple[bytes, Envelope, float]] = {}  # token -> (desk, request, deadline)
         self.tours = TourScheduler()
         self._replies: list[list[bytes]] = []
@@ -193,6 +198,7 @@ class MatrixHost:
         self._dirty = False
         self._batch = 0
         self._notes: list[dict[str, Any]] = []  # what the command being executed did besides its changes
+        self._who = "host"  # the desk whose commands are being executed
         self._waiting: collections.deque[tuple[int, list[list[bytes]]]] = collections.deque()  # replies until durable
         self._durability: _Durability | None = None
         self._stop = threading.Event()
@@ -232,6 +238,10 @@ class MatrixHost:
             for name, steps in data.get("tour_defs", {}).items():
                 self.state.tours[name] = Tour(name, tuple((int(c), float(d)) for c, d in steps))
             self.tours.restore(data.get("tours", []), self.state.tours)
+            for camera, entry in data.get("recordings", {}).items():
+                if float(entry["until"]) > time.time():
+                    self.recordings[int(camera)] = {"until": float(entry["until"]), "by": str(entry.get("by", "")),
+                                                    "since": float(entry.get("since", 0.0))}
             for problem in self.ptz.arbiter.restore(data.get("ptz")):
                 log.error("%s: PTZ: %s", self.state_path, problem)
         except (ModelError, ValueError, TypeError, AttributeError) as exc:
@@ -244,7 +254,8 @@ class MatrixHost:
                 "grids": {s.name: s.grid.name for s in self.state.wall.screens},
                 "salvos": {name: [list(r) for r in salvo.routes] for name, salvo in sorted(self.state.salvos.items())},
                 "tour_defs": {name: [list(s) for s in tour.steps] for name, tour in sorted(self.state.tours.items())},
-                "tours": self.tours.to_dict(), "ptz": self.ptz.arbiter.to_dict()}
+                "tours": self.tours.to_dict(), "ptz": self.ptz.arbiter.to_dict(),
+                "recordings": {str(c): r for c, r in sorted(self.recordings.items())}}
         return json.dumps(data).encode("utf-8")
 
     # -- running ------------------------------------------------------------------------
@@ -307,7 +318,11 @@ class MatrixHost:
                 self._guarded("committing a batch", self._flush, router)
                 if time.monotonic() >= heartbeat_at:
                     heartbeat_at = time.monotonic() + 1.0
-                    self._publish("heartbeat", {"seq": self.seq, "epoch": self.epoch})
+                    beat: dict[str, Any] = {"seq": self.seq, "epoch": self.epoch}
+                    relay = self.relay()
+                    if relay is not None:
+                        beat["relay"] = relay  # where tiles take cameras from (console/video/relay.py)
+                    self._publish("heartbeat", beat)
         finally:
             self._guarded("stopping PTZ", self.ptz.close)  # moving domes stop, sessions are audited
             if self._durability is not None:
@@ -415,6 +430,11 @@ class MatrixHost:
             # the heartbeats it hears).
             self.health[who] = {"at": time.time(), **request.content}
             return
+        if request.type == "recorder":
+            # Answered at once: a health report changes nothing that must reach the disk first.
+            content = self._recorder(who, request.content)
+            router.send_multipart([identity, *encode(request.reply(content, "host"))])
+            return
         if request.type == "grab":
             self._grab(identity, request)
             return  # answered when the agent sends the picture
@@ -450,6 +470,47 @@ class MatrixHost:
         self.acks[who] = {"seq": seq, "stage": stage, "at": time.time()}
         # Not numbered state: desks that wait for the wall (a salvo's progress) listen to these.
         self._publish("ack", {"agent": who, "seq": seq, "stage": stage, "monitors": monitors})
+
+    # -- the recorder ---------------------------------------------------------------------
+    def _recorder(self, who: str, content: dict[str, Any]) -> dict[str, Any]:
+        """A recorder's health report; answered with the viewers its relay lets in (the keys
+        this host authorises) and the cameras to record on demand."""
+        self.recorders[who] = {"at": time.time(), **content}
+        now = time.time()
+        for camera in [c for c, r in self.recordings.items() if r["until"] <= now]:
+            del self.recordings[camera]
+            self._dirty = True
+        return {"ok": True, "clients": sorted(k.decode() for k in self.keys.authorized),
+                "record": {str(c): r["until"] for c, r in sorted(self.recordings.items())}}
+
+    def relay(self) -> dict[str, Any] | None:
+        """The relay of the recorder heard most recently, if it is up."""
+        best: dict[str, Any] | None = None
+        for report in self.recorders.values():
+            relay = report.get("relay")
+            fresh = time.time() - float(report.get("at", 0)) < RECORDER_SILENT
+            if isinstance(relay, dict) and fresh and (best is None or float(report["at"]) > float(best["at"])):
+                best = {"at": report["at"], "endpoint": str(relay.get("endpoint", "")),
+                        "public_key": str(relay.get("public_key", ""))}
+        if best is None or not best["endpoint"] or len(best["public_key"]) != 40:
+            return None
+        return {"endpoint": best["endpoint"], "public_key": best["public_key"]}
+
+    def _record(self, who: str, command: RecordCamera) -> None:
+        if self.cameras(command.camera) is None:
+            raise ModelError(f"unknown camera {command.camera}", "unknown-camera", camera=command.camera)
+        minutes = command.minutes or DEFAULT_RECORD_MINUTES
+        now = time.time()
+        until = max(now + minutes * 60, self.recordings.get(command.camera, {}).get("until", 0.0))
+        since = self.recordings.get(command.camera, {}).get("since", now)
+        self.recordings[command.camera] = {"until": until, "by": who, "since": since}
+        self._dirty = True
+        clock = time.strftime("%H:%M", time.localtime(until))
+        self._note(f"camera {command.camera} recorded until {clock}", "recording-until", camera=command.camera,
+                   until=clock)
+        if not any(time.time() - float(r.get("at", 0)) < RECORDER_SILENT for r in self.recorders.values()):
+            self._note(f"no recorder answers: camera {command.camera} is recorded once one does",
+                       "no-recorder", camera=command.camera)
 
     def _grab(self, identity: bytes, request: Envelope) -> None:
         monitor = request.content.get("monitor")
@@ -489,13 +550,13 @@ class MatrixHost:
         session = self.keyboards.setdefault(who, KeyboardSession())
         if PELCO_LINE.match(line.strip()):
             answers = []
-            for commands, reason in session.feed_pelco(line.strip()):
+            for pelco, reason in session.feed_pelco(line.strip()):
                 if reason is not None:
                     result: dict[str, Any] = {"ok": False}
                 else:
-                    keys = [c for c in commands if isinstance(c, PtzKey)]
+                    keys = [c for c in pelco if isinstance(c, PtzKey)]
                     result = self._ptz_keys(who, keys) if keys else \
-                        self._execute(who, [c for c in commands if isinstance(c, Command)])
+                        self._execute(who, [c for c in pelco if isinstance(c, Command)])
                 answers.append(PELCO_ACCEPTED if result["ok"] else PELCO_REJECTED)
             return {"ok": all(a == PELCO_ACCEPTED for a in answers), "answer": "".join(answers)}
         # A refused line changes nothing, the selected monitor included: the keyboard's
@@ -519,6 +580,18 @@ class MatrixHost:
             ptz = self._ptz_keys(who, keys)
             if not ptz["ok"]:
                 return {**ptz, "seq": result["seq"], "commands": result["commands"]}
+        records: list[Command] = []
+        for key in (c for c in commands if isinstance(c, RecordKey)):
+            camera = self.state.routes.get(key.monitor)
+            if camera is None:
+                return {"ok": False, "answer": f"NA monitor {key.monitor} shows no camera to record",
+                        "reason": {"code": "rec-no-camera", "args": {"monitor": key.monitor}}}
+            records.append(RecordCamera(camera, key.minutes))
+        if records:
+            recorded = self._execute(who, records)
+            if not recorded["ok"]:
+                return recorded
+            result = {**result, "notes": result.get("notes", []) + recorded.get("notes", [])}
         return result
 
     def _ptz_keys(self, who: str, keys: list[PtzKey]) -> dict[str, Any]:
@@ -577,6 +650,8 @@ class MatrixHost:
                  {m: dataclasses.replace(r) for m, r in self.tours.runs.items()})
         changes: dict[int, int | None] = {}
         self._notes = []
+        self._who = who
+        saved_recordings = dict(self.recordings)
         for command in commands:
             try:
                 if isinstance(command, SUPERVISOR_COMMANDS) and self._role(who) != "supervisor":
@@ -586,6 +661,7 @@ class MatrixHost:
                 changes.update(self._apply(command))
             except ModelError as exc:
                 state.routes, state.wall, state.salvos, state.tours, self.tours.runs = saved
+                self.recordings = saved_recordings
                 self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
                 self._notes = []
                 return {"ok": False, "answer": f"NA {exc}", "reason": exc.reason()}
@@ -616,6 +692,9 @@ class MatrixHost:
         """Tour commands are timed here; everything else is the model's."""
         if isinstance(command, EvidenceNote):
             return {}  # only for the audit trail, which _execute writes for every command
+        if isinstance(command, RecordCamera):
+            self._record(self._who, command)
+            return {}
         if isinstance(command, StartTour):
             tour = self.state.tours.get(command.tour)
             if tour is None:
@@ -740,6 +819,9 @@ class MatrixHost:
             "acks": self.acks,
             "rejected": dict(self.rejected),  # refused messages by reason, since the host started
             "ptz": self.ptz.snapshot(),
+            "recorders": self.recorders,
+            "recordings": {str(c): r for c, r in sorted(self.recordings.items())},
+            "relay": self.relay(),
         }
 
     def _tours_running(self) -> dict[str, Any]:
@@ -754,6 +836,8 @@ class HostClient:
                  context: zmq.Context[Any] | None = None) -> None:
         self.ctx = context or zmq.Context.instance()
         self.name = name
+        # Kept for the relay (console/video/relay.py), which lets in the keys this host does.
+        self.server_public, self.public_key, self.secret_key = server_public, public_key, secret_key
         self.dealer = self.ctx.socket(zmq.DEALER)
         self.sub: zmq.Socket[Any] | None = self.ctx.socket(zmq.SUB) if pub else None
         for sock in (self.dealer, self.sub):

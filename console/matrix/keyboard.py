@@ -21,7 +21,7 @@ PELCO_LINE = re.compile(r"^(?:~?[0-9]*[^\sa0-9~]a)+$")
 MAX_NUMBER = 2**31 - 1  # monitors, cameras, salvos and tours: what the bus and the catalog carry
 MAX_LINE = 1000  # characters: a keyboard line, even pasted, is never longer
 PELCO_ACCEPTED, PELCO_REJECTED = "AKa", "NAa"
-KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR", "PRESET", "SET")
+KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR", "PRESET", "SET", "REC")
 # Pelco ASCII's PTZ letters (CM6700 manual C523M-H, table D): axis and direction.
 PELCO_AXES = {"L": ("pan", -1), "R": ("pan", 1), "U": ("tilt", 1), "D": ("tilt", -1), "T": ("zoom", 1),
               "W": ("zoom", -1), "N": ("focus", -1), "F": ("focus", 1), "O": ("iris", 1), "C": ("iris", -1)}
@@ -41,6 +41,15 @@ class PtzKey:
     speed: float = 0.0
 
 
+@dataclass(frozen=True)
+class RecordKey:
+    """REC: record the camera on `monitor` for `minutes` (0: the centre's default); the host
+    finds the camera, as it does for PTZ keys."""
+
+    monitor: int
+    minutes: int = 0
+
+
 class KeyboardError(ModelError):
     """Answered as `NA <message>`, with a code and arguments for the desk to translate."""
 
@@ -50,10 +59,10 @@ class KeyboardSession:
     monitor: int | None = None  # the selected monitor (`n MON`)
     entry: int | None = None  # digits typed, not yet consumed by a function key
 
-    def feed(self, line: str) -> list[Command | PtzKey]:
+    def feed(self, line: str) -> list[Command | PtzKey | RecordKey]:
         """Parse one line into commands; on an error nothing of the line takes effect."""
         monitor, entry = self.monitor, self.entry
-        commands: list[Command | PtzKey] = []
+        commands: list[Command | PtzKey | RecordKey] = []
         if len(line) > MAX_LINE:
             raise KeyboardError(f"a keyboard line of {len(line):,} characters; at most {MAX_LINE}", "line-too-long",
                                 limit=MAX_LINE)
@@ -98,6 +107,13 @@ class KeyboardSession:
                     entry = None
                 elif key == "HOLD":
                     commands.append(HoldTour(monitor))
+                elif key == "REC":
+                    # REC records the selected monitor's camera for the default time; 30 REC for 30 minutes.
+                    if entry is not None and entry > 24 * 60:
+                        raise KeyboardError(f"REC for {entry} minutes: at most {24 * 60} (a day)", "rec-too-long",
+                                            minutes=entry, limit=24 * 60)
+                    commands.append(RecordKey(monitor, entry or 0))
+                    entry = None
                 elif key in ("PRESET", "SET"):
                     # 3 PRESET calls preset 3 of the camera on the selected monitor; 3 SET stores it.
                     if entry is None:

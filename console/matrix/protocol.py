@@ -24,6 +24,7 @@ TYPES = frozenset({
     "grab", "grab_result",  # a desk asks for a wall tile's picture; the agent showing it answers
     "event",  # what a change did besides itself, for every desk (a tour stopped with its tile)
     "ptz",  # a dome's lock changed hands, a PTZ line went down or came back
+    "recorder",  # a recorder's health; the host answers with the viewers it lets in and what to record
 })
 _HEADER_FIELDS = {"msg_id": str, "type": str, "version": int, "sender": str, "sent_at": float}
 

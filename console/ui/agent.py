@@ -410,6 +410,7 @@ class WallAgent(QWidget):
 
     def _heard_host(self, content: dict[str, Any]) -> None:
         self._host_heard_at = time.monotonic()
+        self.engine.use_relay(content.get("relay"), self.client.public_key, self.client.secret_key)
         if self._host_silent:
             self._host_silent = False
             log.info("the matrix host is back")

@@ -758,6 +758,7 @@ class ConsoleWindow(QMainWindow):
         self.setCentralWidget(self.preview)
         self.browser = CameraBrowser(catalog, self)
         self.keyboard = KeyboardPanel(self)
+        self.engine = engine
         self.main_monitor = MainMonitor(engine, catalog, renderer, self)
         self.salvo_panel = SalvoTourPanel(self)
         self.salvo_panel.set_role(role)
@@ -804,7 +805,9 @@ class ConsoleWindow(QMainWindow):
         self.host_label = QLabel(self)
         self.agents_label = QLabel(self)
         self.lost_label = QLabel(self)
-        for label in (self.host_label, self.agents_label, self.lost_label):
+        self.recorder_label = QLabel(self)
+        self.recorder_label.setObjectName("recorder_status")
+        for label in (self.host_label, self.agents_label, self.lost_label, self.recorder_label):
             self.statusBar().addPermanentWidget(label)
         self.statusBar().showMessage(self.tr("role: %1").replace("%1", self._role_name()))
 
@@ -1261,6 +1264,45 @@ class ConsoleWindow(QMainWindow):
         self.agents_label.setText(self.tr("agents online: %1").replace("%1", str(len(online))))
         self.lost_label.setText(self.tr("tiles lost: %1").replace("%1", str(lost)))
         self.lost_label.setStyleSheet("color: #e5484d;" if lost else "")
+        snapshot = self.link.last
+        client = self.link.client
+        self.engine.use_relay(snapshot.get("relay"), client.public_key, client.secret_key)
+        self._show_recorder(snapshot.get("recorders") or {}, now)
+
+    def _show_recorder(self, recorders: dict[str, Any], now: float) -> None:
+        """The recorders at a glance: down, cameras not recorded, or all well; tiles get REC."""
+        recording: set[int] = set()
+        total = failing = 0
+        down = []
+        for name, report in recorders.items():
+            if not isinstance(report, dict):
+                continue
+            if now - float(report.get("at", 0)) > 5:
+                down.append(name)
+                continue
+            for number, camera in (report.get("cameras") or {}).items():
+                if not isinstance(camera, dict) or not camera.get("scheduled"):
+                    continue
+                total += 1
+                if camera.get("recording"):
+                    recording.add(int(number))
+                else:
+                    failing += 1
+        self.preview.set_recording(recording)
+        if not recorders:
+            self.recorder_label.setText(self.tr("recorder: none"))
+            self.recorder_label.setToolTip(self.tr("No recorder reports to the matrix host: nothing is recorded"))
+            self.recorder_label.setStyleSheet("color: #f5a524;")
+        elif down:
+            self.recorder_label.setText(self.tr("recorder: DOWN"))
+            self.recorder_label.setToolTip(self.tr("Not heard for over 5 s: %1").replace("%1", ", ".join(down)))
+            self.recorder_label.setStyleSheet("color: #e5484d; font-weight: bold;")
+        else:
+            self.recorder_label.setText(self.tr("recording: %1/%2").replace("%1", str(len(recording)))
+                                        .replace("%2", str(total)))
+            self.recorder_label.setToolTip(self.tr("%1 cameras scheduled are not being recorded").replace("%1", str(failing))
+                                           if failing else self.tr("Every scheduled camera is being recorded"))
+            self.recorder_label.setStyleSheet("color: #f5a524;" if failing else "")
 
     def _show_wall_events(self, health: dict[str, Any]) -> None:
         """What the wall agents report having done on their own (a tour step skipped because its

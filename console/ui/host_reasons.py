@@ -54,6 +54,10 @@ class HostReasons(QObject):
             "ptz-command": self.tr("{text}"),
             "tour-stopped-grid": self.tr("tour {tour} on monitor {monitor} stopped: grid changed to {grid}"),
             "salvo-skipped": self.tr("salvo {salvo}: monitors {monitors} are not shown now (skipped)"),
+            "recording-until": self.tr("camera {camera} recorded until {until}"),
+            "no-recorder": self.tr("no recorder answers: camera {camera} is recorded once one does"),
+            "rec-no-camera": self.tr("monitor {monitor} shows no camera to record"),
+            "rec-too-long": self.tr("REC for {minutes} minutes: at most {limit} (a day)"),
         }
 
     def text(self, reason: dict[str, Any] | None, fallback: str) -> str:

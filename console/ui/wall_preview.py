@@ -49,7 +49,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
-from console.matrix.commands import ClearTile, Command, HoldTour, RouteCamera, SetGrid, StartTour
+from console.matrix.commands import ClearTile, Command, HoldTour, RecordCamera, RouteCamera, SetGrid, StartTour
 from console.matrix.model import STANDARD_GRIDS, ModelError, Screen, Wall, grid
 from console.ui.ptz import joystick_speeds
 from console.ui.reasons import reason_text, short_reason
@@ -77,6 +77,7 @@ TEXT_DIM = QColor("#7d8796")
 NUMBER = QColor("#c9d1dc")
 SELECTION = QColor("#5b9bff")
 DROP = QColor("#38bdf8")
+RECORDING = QColor("#e5484d")  # the REC mark: red, as on a recorder
 
 MARGIN = 8
 SCREEN_GAP = 14
@@ -96,6 +97,7 @@ class TileInfo:
     age_text: str  # "0.2 s", "lost 12 s", "connecting", ...
     tour: str | None
     tour_held: bool
+    recording: bool = False  # the recorder records this tile's camera now
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class WallPreview(QWidget):
         self._stale: set[int] = set()
         self._tours_running: dict[int, tuple[str, bool]] = {}
         self._tour_names: list[str] = []
+        self._recording: set[int] = set()  # cameras the recorder records now
         self._maximised: dict[str, _Maximised] = {}
         self._selected: int | None = None
         self._drop_targets: tuple[int, ...] = ()
@@ -210,6 +213,16 @@ class WallPreview(QWidget):
             if self._state_and_text(monitor) != shown:
                 self._update_tile(monitor)
 
+    def set_recording(self, cameras: set[int]) -> None:
+        """The cameras the recorder records now (its report through the host)."""
+        if cameras == self._recording:
+            return
+        changed = cameras ^ self._recording
+        self._recording = set(cameras)
+        for monitor, camera in self._routes.items():
+            if camera in changed and monitor in self._tile_rects:
+                self._update_tile(monitor)
+
     @Slot(list)
     def set_tours(self, names: list[str]) -> None:
         self._tour_names = [str(name) for name in names]
@@ -256,7 +269,7 @@ class WallPreview(QWidget):
         tour = self._tours_running.get(monitor)
         return TileInfo(monitor, self._wall.screens[screen_index].name, monitor - self._first[screen_index], camera,
                         self._camera_names.get(camera, "") if camera is not None else "", state, age_text,
-                        tour[0] if tour else None, bool(tour and tour[1]))
+                        tour[0] if tour else None, bool(tour and tour[1]), camera in self._recording)
 
     def tile_rect(self, monitor: int) -> QRect:
         """Where tile `monitor` is drawn; an empty rectangle for a monitor not on the wall."""
@@ -360,6 +373,13 @@ class WallPreview(QWidget):
                                         lambda: self.evidence_requested.emit("PRINT", monitor))
         snap.setEnabled(camera is not None)
         evidence.setEnabled(camera is not None)
+        record = menu.addMenu(self.tr("Record"))
+        record.menuAction().setObjectName("record")
+        for minutes in (10, 30, 60):
+            self._command_action(record, self.tr("%1 minutes").replace("%1", str(minutes)), f"record:{minutes}",
+                                 partial(self._send, [RecordCamera(camera, minutes)]) if camera is not None
+                                 else (lambda: None))
+        record.setEnabled(camera is not None)
         menu.addSeparator()
 
         grids = menu.addMenu(self.tr("Grid"))
@@ -670,6 +690,13 @@ class WallPreview(QWidget):
         if big_h > inner.height():
             return boxes
         number_w = text_width(number_text, big)
+        if info.recording and info.camera is not None:
+            # Red and top right, as a recorder's front panel shows it; left out before the number would be cut.
+            rec = self.tr("● REC")
+            rec_w = text_width(rec, small)
+            if number_w + pad + rec_w <= inner.width() and small_h <= big_h:
+                boxes.append(TextBox(rec, small, QRect(inner.right() - rec_w + 1, inner.top(), rec_w, small_h),
+                                     int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), RECORDING, "rec"))
         boxes.append(TextBox(elided(number_text, big, inner.width()), big,
                              QRect(inner.left(), inner.top(), inner.width(), big_h), top_left,
                              NUMBER if info.camera is not None else TEXT_DIM, "number"))

@@ -1,0 +1,259 @@
+"""The recorder's configuration (`videowall recorder --config FILE`), read strictly.
+
+    store: /srv/videowall/recordings        # the segment tree and its index
+    catalog: catalog.sqlite                  # the centre's cameras (videowall catalog import)
+    key: recorder                            # its CurveZMQ key pair in the keyring
+    host: {router: tcp://127.0.0.1:7700, server_key: <host public key>}
+    relay: tcp://127.0.0.1:7710              # where tiles and desks take cameras from
+    segment_seconds: 60
+    retention: {keep_days: 30, max_gb: 2000, camera_max_gb: 50, min_free_gb: 5}
+    record: all                              # or a list of camera numbers and ranges "1-16"
+    schedules:                               # the rest record around the clock
+      - cameras: 101-140
+        windows: ["07:00-19:00"]             # local time; "off" records only on demand
+    on_demand_minutes: 10                    # RecordCamera without a duration
+
+Every problem is listed with its line, as the host's configuration is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+from console.matrix.config import _ENDPOINT, _NAME, _Z85_KEY, ConfigError
+from console.matrix.yamlfile import Limits, Reader, TooBig
+
+KEYS = {"store", "catalog", "key", "host", "relay", "segment_seconds", "retention", "record", "schedules",
+        "on_demand_minutes", "viewers"}
+GB = 1 << 30
+_WINDOW = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
+_RANGE = re.compile(r"([0-9]{1,10})(?:-([0-9]{1,10}))?")
+MAX_CAMERA = 2**31 - 1
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Time windows (local time) in which a camera records; none: only on demand."""
+
+    windows: tuple[tuple[dtime, dtime], ...] = ()
+    always: bool = True
+
+    def records_at(self, moment: datetime) -> bool:
+        if self.always:
+            return True
+        now = moment.time()
+        for start, end in self.windows:
+            if start <= end and start <= now < end:
+                return True
+            if start > end and (now >= start or now < end):  # across midnight: 22:00-06:00
+                return True
+        return False
+
+    def describe(self) -> str:
+        if self.always:
+            return "continuous"
+        if not self.windows:
+            return "off"
+        return ", ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in self.windows)
+
+
+CONTINUOUS = Schedule()
+OFF = Schedule((), always=False)
+
+
+@dataclass(frozen=True)
+class Retention:
+    keep_days: float | None = None
+    max_bytes: int | None = None
+    camera_max_bytes: int | None = None
+    min_free_bytes: int = 1 * GB
+
+
+@dataclass(frozen=True)
+class RecorderConfig:
+    path: Path
+    store: Path
+    catalog: Path
+    key: str = "recorder"
+    host_router: str | None = None
+    host_key: bytes | None = None
+    relay: str | None = "tcp://127.0.0.1:7710"
+    segment_seconds: float = 60.0
+    retention: Retention = field(default_factory=Retention)
+    record: tuple[tuple[int, int], ...] | None = None  # None: every camera of the catalog
+    schedules: tuple[tuple[tuple[tuple[int, int], ...], Schedule], ...] = ()
+    on_demand_minutes: float = 10.0
+    viewers: dict[bytes, str] = field(default_factory=dict)  # relay viewers let in besides the host's
+
+    def records(self, number: int) -> bool:
+        return self.record is None or _within(number, self.record)
+
+    def schedule_of(self, number: int) -> Schedule:
+        for ranges, schedule in self.schedules:
+            if _within(number, ranges):
+                return schedule
+        return CONTINUOUS
+
+
+def _within(number: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(a <= number <= b for a, b in ranges)
+
+
+def read_recorder_config(path: str | Path) -> RecorderConfig:
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise ConfigError([f"{path}:1: cannot read: {exc.strerror or exc}"]) from exc
+    except UnicodeDecodeError:
+        raise ConfigError([f"{path}:1: not UTF-8; save the file as UTF-8"]) from None
+    reader = Reader(str(path), Limits(max_bytes=1 << 20, max_nodes=100_000, max_text=512))
+    root = reader.compose(text)
+    if root is None:
+        raise ConfigError(reader.problems)
+    try:
+        config = _read(reader, root, path)
+    except TooBig as exc:
+        raise ConfigError([str(exc)]) from None
+    if reader.problems or config is None:
+        raise ConfigError(reader.problems or [f"{path}:1: not a recorder configuration"])
+    return config
+
+
+def _ranges(reader: Reader, node: Any, what: str) -> tuple[tuple[int, int], ...]:
+    """`[1, 2, 10-20]`, `"1-16, 20"` or a single number."""
+    import yaml
+
+    if isinstance(node, yaml.SequenceNode):
+        parts = [(item, str(item.value)) for item in reader.items(node, what)]
+    elif isinstance(node, yaml.ScalarNode):
+        parts = [(node, p) for p in str(node.value).split(",")]
+    else:
+        reader.problem(node, f"{what}: camera numbers such as 1-16, 20 or a list of them")
+        return ()
+    out = []
+    for item, raw in parts:
+        found = _RANGE.fullmatch(raw.strip())
+        if not found:
+            reader.problem(item, f"{what}: {raw.strip()!r} is not a camera number or a range such as 1-16")
+            continue
+        first = int(found[1])
+        last = int(found[2]) if found[2] else first
+        if not 1 <= first <= last <= MAX_CAMERA:
+            reader.problem(item, f"{what}: {raw.strip()!r}: numbers from 1 to {MAX_CAMERA}, the smaller first")
+            continue
+        out.append((first, last))
+    return tuple(out)
+
+
+def _read(reader: Reader, root: Any, path: Path) -> RecorderConfig | None:
+    top = reader.mapping(root, "the recorder configuration", KEYS, {"store", "catalog"})
+    if top is None:
+        return None
+    base = path.parent
+    values: dict[str, Any] = {}
+    for name in ("store", "catalog"):
+        if name in top and (text := reader.text(top[name], name)) is not None:
+            values[name] = base / text
+    if "key" in top and (text := reader.text(top["key"], "key")) is not None:
+        if not _NAME.fullmatch(text):
+            reader.problem(top["key"], f"key: {text!r} is not a key pair name (letters, digits, . _ @ -)")
+        values["key"] = text
+    if "host" in top:
+        host = reader.mapping(top["host"], "host", {"router", "server_key"}, {"router", "server_key"}) or {}
+        if "router" in host and (text := reader.text(host["router"], "host router")) is not None:
+            if not _ENDPOINT.fullmatch(text):
+                reader.problem(host["router"], f"host router: {text!r} is not a ZeroMQ endpoint such as tcp://127.0.0.1:7700")
+            values["host_router"] = text
+        if "server_key" in host and (text := reader.text(host["server_key"], "host server_key")) is not None:
+            if not _Z85_KEY.fullmatch(text):
+                reader.problem(host["server_key"],
+                               "host server_key: not a public key (40 characters, from videowall keys show host)")
+            values["host_key"] = text.encode()
+    if "relay" in top and (text := reader.text(top["relay"], "relay")) is not None:
+        if text == "off":
+            values["relay"] = None
+        elif not _ENDPOINT.fullmatch(text):
+            reader.problem(top["relay"], f"relay: {text!r} is not a ZeroMQ endpoint such as tcp://127.0.0.1:7710 (or off)")
+        else:
+            values["relay"] = text
+    if "segment_seconds" in top and (value := reader.number(top["segment_seconds"], "segment_seconds", 1, 3600)) is not None:
+        values["segment_seconds"] = value
+    if "on_demand_minutes" in top:
+        value = reader.number(top["on_demand_minutes"], "on_demand_minutes", 1, 24 * 60)
+        if value is not None:
+            values["on_demand_minutes"] = value
+    if "retention" in top:
+        values["retention"] = _retention(reader, top["retention"])
+    if "record" in top:
+        node = top["record"]
+        import yaml
+
+        if isinstance(node, yaml.ScalarNode) and node.value == "all":
+            values["record"] = None
+        else:
+            values["record"] = _ranges(reader, node, "record")
+    if "schedules" in top:
+        schedules = []
+        for item in reader.items(top["schedules"], "schedules"):
+            entry = reader.mapping(item, "a schedule", {"cameras", "windows"}, {"cameras", "windows"})
+            if not entry:
+                continue
+            ranges = _ranges(reader, entry["cameras"], "schedule cameras") if "cameras" in entry else ()
+            schedule = _windows(reader, entry["windows"]) if "windows" in entry else None
+            if ranges and schedule is not None:
+                schedules.append((ranges, schedule))
+        values["schedules"] = tuple(schedules)
+    if "viewers" in top:
+        viewers: dict[bytes, str] = {}
+        for name, node in (reader.mapping(top["viewers"], "viewers") or {}).items():
+            key = reader.text(node, f"viewers {name}")
+            if key is not None and not _Z85_KEY.fullmatch(key):
+                reader.problem(node, f"viewers {name}: not a public key (40 characters, from videowall keys show)")
+            elif key is not None:
+                viewers[key.encode()] = name
+        values["viewers"] = viewers
+    if "store" not in values or "catalog" not in values:
+        return None
+    return RecorderConfig(path, **values)
+
+
+def _windows(reader: Reader, node: Any) -> Schedule | None:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode) and node.value in ("off", "continuous"):
+        return OFF if node.value == "off" else CONTINUOUS
+    windows = []
+    for item in reader.items(node, "windows"):
+        text = reader.text(item, "a window")
+        if text is None:
+            continue
+        found = _WINDOW.fullmatch(text.replace(" ", ""))
+        if not found or (found[3] == "24" and found[4] != "00"):
+            reader.problem(item, f"windows: {text!r} is not a time window such as 07:00-19:00 (or off, continuous)")
+            continue
+        start = dtime(int(found[1]), int(found[2]))
+        end = dtime(23, 59, 59, 999999) if found[3] == "24" else dtime(int(found[3]), int(found[4]))
+        if start == end:
+            reader.problem(item, f"windows: {text!r} is empty; use continuous for all day")
+            continue
+        windows.append((start, end))
+    return Schedule(tuple(windows), always=False) if windows else None
+
+
+def _retention(reader: Reader, node: Any) -> Retention | None:
+    fields = reader.mapping(node, "retention", {"keep_days", "max_gb", "camera_max_gb", "min_free_gb"})
+    if fields is None:
+        return None
+    values: dict[str, Any] = {}
+    if "keep_days" in fields and (value := reader.number(fields["keep_days"], "retention keep_days", 0.0001, 36500)) is not None:
+        values["keep_days"] = value
+    for name, target in (("max_gb", "max_bytes"), ("camera_max_gb", "camera_max_bytes"), ("min_free_gb", "min_free_bytes")):
+        if name in fields and (value := reader.number(fields[name], f"retention {name}", 0, 1 << 20)) is not None:
+            values[target] = int(value * GB)
+    return Retention(**values)
