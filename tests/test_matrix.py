@@ -14,6 +14,7 @@ from console.matrix.commands import (
     EvidenceNote,
     HoldTour,
     RecallSalvo,
+    RecordCamera,
     RouteCamera,
     SaveSalvo,
     SaveTour,
@@ -104,7 +105,8 @@ def test_route_clear_salvo_and_grid() -> None:
 def test_commands_round_trip_and_reject_bad_input() -> None:
     samples = [RouteCamera(3, 1042), ClearTile(1), SetGrid("left", "9"), SaveSalvo("5", (1, 2)),
                RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1), SaveTour("7", (4, 9), (10.0, 2.5)),
-               EvidenceNote("print", ("EV-20260101-0001", "EV-20260101-0002"), "ab" * 32, "evidence", 2)]
+               EvidenceNote("print", ("EV-20260101-0001", "EV-20260101-0002"), "ab" * 32, "evidence", 2),
+               RecordCamera(1042, 30)]
     assert {c.name for c in samples} == set(COMMANDS)
     for command in samples:
         assert command_from_dict(command.to_dict()) == command

@@ -917,7 +917,7 @@
     <name>HostReasons</name>
     <message>
         <location filename="../../console/ui/host_reasons.py" line="20"/>
-        <location filename="../../console/ui/host_reasons.py" line="66"/>
+        <location filename="../../console/ui/host_reasons.py" line="68"/>
         <source>unknown camera {camera}</source>
         <translation>没有摄像机 {camera}</translation>
     </message>
@@ -1088,26 +1088,31 @@
     </message>
     <message>
         <location filename="../../console/ui/host_reasons.py" line="56"/>
+        <source>tour step to camera {camera} on monitor {monitor} skipped: internal error (logged)</source>
+        <translation>轮巡切换到监视器 {monitor} 的摄像机 {camera} 时出现内部错误，已跳过（已记录日志）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/host_reasons.py" line="58"/>
         <source>salvo {salvo}: monitors {monitors} are not shown now (skipped)</source>
         <translation>预案 {salvo}：监视器 {monitors} 当前不显示（已跳过）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/host_reasons.py" line="57"/>
+        <location filename="../../console/ui/host_reasons.py" line="59"/>
         <source>camera {camera} recorded until {until}</source>
         <translation>摄像机 {camera} 录像至 {until}</translation>
     </message>
     <message>
-        <location filename="../../console/ui/host_reasons.py" line="58"/>
+        <location filename="../../console/ui/host_reasons.py" line="60"/>
         <source>no recorder answers: camera {camera} is recorded once one does</source>
         <translation>没有录像机响应：摄像机 {camera} 将在录像机上线后录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/host_reasons.py" line="59"/>
+        <location filename="../../console/ui/host_reasons.py" line="61"/>
         <source>monitor {monitor} shows no camera to record</source>
         <translation>监视器 {monitor} 没有可录像的摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/host_reasons.py" line="60"/>
+        <location filename="../../console/ui/host_reasons.py" line="62"/>
         <source>REC for {minutes} minutes: at most {limit} (a day)</source>
         <translation>录像 {minutes} 分钟：最多 {limit} 分钟（一天）</translation>
     </message>

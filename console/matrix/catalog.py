@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from console.matrix import yamlfile
 from console.matrix.model import Camera
 from console.matrix.search import SearchIndex
 from console.matrix.yamlfile import MAX_INT, Limits, Reader, TooBig, control_characters, describe_controls
@@ -88,38 +89,11 @@ class Row:
 
 
 def decode(path: Path, data: bytes, encoding: str | None = None) -> str:
-    """The file's text: UTF-8 (with or without a BOM), UTF-16 with a BOM, or `encoding`.
-
-    Bytes that are not UTF-8 get the line they are on and, when the file reads as GB18030
-    (what Excel and WPS save on a Chinese Windows), the way to convert it.
-    """
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except LookupError:
-            raise CatalogError([f"{path}:1: unknown encoding {encoding!r} (try utf-8 or gb18030)"]) from None
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise CatalogError([f"{path}:{line}: byte {data[exc.start]:#04x} is not {encoding}"]) from None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise CatalogError([f"{path}:1: the file starts as UTF-16 but is not: {exc.reason}"]) from None
+    """The file's text (console.matrix.yamlfile.decode), or a CatalogError saying why not."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "save it as UTF-8 (Excel: Save As > CSV UTF-8; WPS or Notepad: encoding UTF-8)"
-        try:
-            data.decode("gb18030")
-        except UnicodeDecodeError:
-            guess = "it is not UTF-8"
-        else:
-            guess = "the file looks like GBK/GB18030 (Chinese Windows), not UTF-8"
-            hint += ", or import it with --encoding gb18030"
-        raise CatalogError([f"{path}:{line}: byte {data[exc.start]:#04x} at column {column}: {guess}; {hint}"]) from None
+        return yamlfile.decode(path, data, encoding, gb18030_hint="or import it with --encoding gb18030")
+    except yamlfile.NotTextError as exc:
+        raise CatalogError([exc.problem]) from None
 
 
 def _yaml_rows(path: Path, text: str, problems: list[str], progress: Progress | None = None) -> list[Row]:
@@ -489,6 +463,18 @@ class Catalog:
         self._con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         self._retired: list[sqlite3.Connection] = []
         self._index: SearchIndex | None = None
+        try:
+            # Checked now, not at the first search: a wrong --db or catalog: is a file and a
+            # sentence, never a traceback from deep in a query.
+            tables = {r[0] for r in self._con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as exc:
+            self._con.close()
+            raise CatalogError([f"{self.path}:1: not a camera catalog ({exc}); build one with: "
+                                "videowall catalog import FILE"]) from None
+        if not {"cameras", "search_index"} <= tables:
+            self._con.close()
+            raise CatalogError([f"{self.path}:1: an SQLite database, but not a camera catalog (no cameras table); "
+                                "build one with: videowall catalog import FILE"])
 
     def reopen(self) -> None:
         """Read the file anew after an import replaced it (the open connection still reads the

@@ -774,12 +774,26 @@ class MatrixHost:
         steps = self.tours.due()
         if steps:
             changes: dict[int, int | None] = {}
+            done = []
             for monitor, camera in steps:
+                # One step at a time under its own guard: a step that meets the unforeseen is
+                # skipped with an event, and the other tours due in this tick still step.
                 try:
                     changes.update(apply(self.state, RouteCamera(monitor, camera), self.cameras))
+                    done.append([monitor, camera])
                 except ModelError as exc:
                     log.warning("tour on monitor %d: %s", monitor, exc)
-            self.audit.append("host", "TourStep", {"steps": [list(s) for s in steps]})
+                except Exception:
+                    self.rejected["internal"] += 1
+                    log.exception("the matrix host skipped the tour step to camera %d on monitor %d after an "
+                                  "internal error", camera, monitor, extra={"event": "internal-error"})
+                    note = {"text": f"tour step to camera {camera} on monitor {monitor} skipped: internal error "
+                                    "(logged)", "code": "tour-step-failed",
+                            "args": {"camera": camera, "monitor": monitor}}
+                    self.audit.append("host", "TourStepSkipped", {"monitor": monitor, "camera": camera},
+                                      "refused: internal error")
+                    self._publish("event", {"by": "host", **note})
+            self.audit.append("host", "TourStep", {"steps": done})
             self._commit(changes)
 
     def _wall_info(self) -> dict[str, Any]:
@@ -797,8 +811,8 @@ class MatrixHost:
         for number in set(numbers):
             camera = self.cameras(number)
             if camera is not None:
-                info[str(number)] = {"name": camera.name, "main": camera.main_stream, "sub": camera.sub_stream,
-                                     "credential": camera.credential}
+                info[str(number)] = {"name": camera.name, "place": list(camera.place), "main": camera.main_stream,
+                                     "sub": camera.sub_stream, "credential": camera.credential}
         return info
 
     def snapshot(self) -> dict[str, Any]:

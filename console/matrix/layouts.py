@@ -15,7 +15,7 @@ import yaml
 
 from console.atomic import write_atomic
 from console.matrix.model import STANDARD_GRIDS, ModelError, Salvo, Screen, Tour, Wall, grid
-from console.matrix.yamlfile import MAX_INT, Limits, Reader, TooBig
+from console.matrix.yamlfile import MAX_INT, Limits, NotTextError, Reader, TooBig, decode
 from console.video.urls import mask_url
 
 # 2: each screen owns a block of monitor numbers (first_monitor, max_grid), so that a grid
@@ -70,10 +70,9 @@ def load_layout(path: str | Path) -> Layout:
     except OSError as exc:
         raise LayoutError([f"{path}:1: cannot read: {exc.strerror or exc}"]) from exc
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise LayoutError([f"{path}:{line}: not UTF-8 (byte {data[exc.start]:#04x}); save the file as UTF-8"]) from None
+        text = decode(path, data)
+    except NotTextError as exc:
+        raise LayoutError([exc.problem]) from None
     return parse_layout(text, str(path))
 
 

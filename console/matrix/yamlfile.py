@@ -50,6 +50,53 @@ class Limits:
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+class NotTextError(ValueError):
+    """A file whose bytes are not the text they should be: `problem` is its `file:line: …`."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+SAVE_AS_UTF8 = "save it as UTF-8 (Excel: Save As > CSV UTF-8; WPS or Notepad: encoding UTF-8)"
+
+
+def decode(path: object, data: bytes, encoding: str | None = None, *, gb18030_hint: str = "") -> str:
+    """A file's text: UTF-8 (with or without a BOM), UTF-16 with a BOM, or `encoding`.
+
+    Bytes that are not UTF-8 get the line and column they are on and, when the file reads as
+    GB18030 (what Excel, WPS and Notepad save on a Chinese Windows), say so; `gb18030_hint` is
+    how this kind of file can be read as it is (an import's `--encoding gb18030`).
+    """
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError:
+            raise NotTextError(f"{path}:1: unknown encoding {encoding!r} (try utf-8 or gb18030)") from None
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise NotTextError(f"{path}:{line}: byte {data[exc.start]:#04x} is not {encoding}") from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise NotTextError(f"{path}:1: the file starts as UTF-16 but is not: {exc.reason}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = SAVE_AS_UTF8
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError:
+            guess = "it is not UTF-8"
+        else:
+            guess = "the file looks like GBK/GB18030 (Chinese Windows), not UTF-8"
+            hint += f", {gb18030_hint}" if gb18030_hint else ""
+        raise NotTextError(f"{path}:{line}: byte {data[exc.start]:#04x} at column {column}: {guess}; {hint}") from None
+
+
 def control_characters(text: str) -> list[str]:
     """The control characters in `text` (C0, C1, DEL; also bidi overrides, which reorder text on screen)."""
     return _CONTROL.findall(text) if _CONTROL.search(text) else []

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from console.matrix.config import _ENDPOINT, _NAME, _Z85_KEY, ConfigError
-from console.matrix.yamlfile import Limits, Reader, TooBig
+from console.matrix.yamlfile import Limits, NotTextError, Reader, TooBig, decode
 
 KEYS = {"store", "catalog", "key", "host", "relay", "segment_seconds", "retention", "record", "schedules",
         "on_demand_minutes", "viewers"}
@@ -107,11 +107,11 @@ def _within(number: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 def read_recorder_config(path: str | Path) -> RecorderConfig:
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = decode(path, path.read_bytes())
     except OSError as exc:
         raise ConfigError([f"{path}:1: cannot read: {exc.strerror or exc}"]) from exc
-    except UnicodeDecodeError:
-        raise ConfigError([f"{path}:1: not UTF-8; save the file as UTF-8"]) from None
+    except NotTextError as exc:
+        raise ConfigError([exc.problem]) from None
     reader = Reader(str(path), Limits(max_bytes=1 << 20, max_nodes=100_000, max_text=512))
     root = reader.compose(text)
     if root is None:

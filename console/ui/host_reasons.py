@@ -53,6 +53,8 @@ class HostReasons(QObject):
             "ptz-device": self.tr("camera {camera}: {text}"),
             "ptz-command": self.tr("{text}"),
             "tour-stopped-grid": self.tr("tour {tour} on monitor {monitor} stopped: grid changed to {grid}"),
+            "tour-step-failed": self.tr("tour step to camera {camera} on monitor {monitor} skipped: internal error "
+                                        "(logged)"),
             "salvo-skipped": self.tr("salvo {salvo}: monitors {monitors} are not shown now (skipped)"),
             "recording-until": self.tr("camera {camera} recorded until {until}"),
             "no-recorder": self.tr("no recorder answers: camera {camera} is recorded once one does"),
