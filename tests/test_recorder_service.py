@@ -251,8 +251,29 @@ def test_record_camera_on_demand_from_the_keyboard(centre: Centre) -> None:
     assert not bad["ok"] and "unknown camera 99999" in bad["answer"]
     too_long = centre.desk.request("command", {"keys": "2000 REC"}).content
     assert not too_long["ok"] and "at most 1440" in too_long["answer"]
-    with Store(centre.store) as store:
+    with Store(centre.store, readonly=True) as store:  # beside the running recorder
         wait_for("a segment of the on-demand camera", lambda: store.segments(SPARE), 10)
+
+
+def test_one_recorder_per_store_and_check_beside_it(centre: Centre) -> None:
+    centre.start_recorder()
+    wait_for("the recorder reporting", centre.recording)
+    second = subprocess.run(videowall_cmd("recorder", "--config", str(centre.config), "--key-stdin"),
+                            input=to_json(*centre.keys["recorder"]) + "\n", capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert second.returncode == 2 and "another recorder (pid" in second.stderr and "is writing this store" in \
+        second.stderr, second.stderr
+    time.sleep(6)  # a segment closes beside the open ones
+    check = subprocess.run(videowall_cmd("recorder", "--config", str(centre.config), "--check"), capture_output=True,
+                           text=True, timeout=120, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "checking without reconciling" in check.stderr and "0 problems" in check.stdout
+    # The reader changed nothing: the recorder still records every camera, and stops cleanly.
+    assert len(centre.recording() & set(range(1, CAMERAS + 1))) == CAMERAS
+    centre.kill_recorder(signal.SIGTERM)
+    with Store(centre.store) as store:
+        assert store.check(decode=False) == []
+        assert not any(g.reason == "recorder down" for c in store.cameras() for g in store.gaps(c))
 
 
 def test_a_bad_config_names_the_file_and_line(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ file found without its index row still says what it is.
 from __future__ import annotations
 
 import errno
+import io
 import logging
 import os
 import re
@@ -98,7 +99,7 @@ def _table_start(data: bytes, pos: int) -> int:
     video, and FFmpeg writes them right before every keyframe."""
     at = pos - TS_PACKET
     for _ in range(4):
-        if at < 0 or data[at] != 0x47:
+        if at < 0 or at + 2 >= len(data) or data[at] != 0x47:
             break
         if data[at + 1] & 0x1F == 0 and data[at + 2] == 0:
             return at
@@ -114,7 +115,9 @@ def probe_segment(path: Path) -> SegmentFile:
     keys: list[tuple[int, int]] = []
     pts_list: list[int] = []
     error = ""
-    with av.open(str(path), format="mpegts") as container:
+    # The bytes read once, demuxed from memory: a segment still being written grows between two
+    # reads, and positions beyond what was read would index nothing.
+    with av.open(io.BytesIO(data), mode="r", format="mpegts") as container:
         if not container.streams.video:
             raise ValueError(f"{path}: no video stream")
         stream = container.streams.video[0]

@@ -14,6 +14,7 @@ the store's own, or a read that needs current rows) writes everything in one tra
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import os
 import sqlite3
@@ -126,16 +127,57 @@ def utc_day_start(moment: float) -> float:
     return day.timestamp()
 
 
+class StoreBusyError(OSError):
+    """The store cannot be opened as asked: another recorder writes it, or there is none."""
+
+
+WRITER_LOCK = "writer.lock"
+
+
+def _take_writer_lock(root: Path) -> int:
+    """One writer per store: a second recorder (or a tool) reconciling the store of a running
+    one would close its live segments and record its time as "recorder down".  The lock is
+    the kernel's (flock), so a recorder killed with -9 leaves none behind."""
+    fd = os.open(root / WRITER_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+        os.close(fd)
+        raise StoreBusyError(f"{root}: another recorder (pid {holder}) is writing this store") from None
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
 class Store:
-    """One recorder's store.  Thread-safe; every method may be called from any thread."""
+    """One recorder's store.  Thread-safe; every method may be called from any thread.
+
+    `readonly=True` opens it beside the recorder that writes it: no reconciling, no writes."""
 
     def __init__(self, root: Path | str, *, flush_every: float = FLUSH_EVERY,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, readonly: bool = False) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.readonly = readonly
         self.clock = clock
         self.flush_every = flush_every
         self._lock = threading.RLock()
+        self._writer_lock: int | None = None
+        if readonly:
+            # A reader beside the running recorder (--check, playback, a test): it neither
+            # reconciles nor marks a clean stop; SQLite's WAL lets it read while the recorder writes.
+            if not (self.root / INDEX_NAME).exists():
+                raise StoreBusyError(f"{self.root}: no recordings here (no {INDEX_NAME})")
+            self._db = sqlite3.connect(f"file:{self.root / INDEX_NAME}?mode=ro", uri=True, check_same_thread=False,
+                                       isolation_level=None)
+            self._init_state()
+            self.reconcile_notes: list[str] = []
+            self._next_segment = self._next_gap = self._next_protection = 0
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=lambda: None)
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._writer_lock = _take_writer_lock(self.root)
         self._db = sqlite3.connect(self.root / INDEX_NAME, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -144,6 +186,16 @@ class Store:
         self._db.execute("PRAGMA wal_autocheckpoint=64")
         self._db.execute("PRAGMA journal_size_limit=262144")
         self._db.executescript(SCHEMA)
+        self._init_state()
+        self.reconcile_notes = self._reconcile()
+        self._next_segment = self._max_id("segments") + 1
+        self._next_gap = self._max_id("gaps") + 1
+        self._next_protection = self._max_id("protected") + 1
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._flusher, name=f"store {self.root}", daemon=True)
+        self._thread.start()
+
+    def _init_state(self) -> None:
         self._ops: list[tuple[str, tuple[Any, ...]]] = []
         self._live: dict[int, Segment] = {}
         self._dirty: set[int] = set()
@@ -157,13 +209,6 @@ class Store:
         self.disk_full_handler: Callable[[int, int], int] | None = None
         self.closed = False
         self.opened_at = self.clock()
-        self.reconcile_notes = self._reconcile()
-        self._next_segment = self._max_id("segments") + 1
-        self._next_gap = self._max_id("gaps") + 1
-        self._next_protection = self._max_id("protected") + 1
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._flusher, name=f"store {self.root}", daemon=True)
-        self._thread.start()
 
     @classmethod
     def open(cls, root: Path | str, **options: Any) -> Store:
@@ -509,6 +554,12 @@ class Store:
 
     def close(self) -> None:
         """Close open segments and gaps and mark the stop as clean (no "recorder down" gap)."""
+        if self.readonly:
+            with self._lock:
+                if not self.closed:
+                    self.closed = True
+                    self._db.close()
+            return
         with self._lock:
             if self.closed:
                 return
@@ -529,6 +580,9 @@ class Store:
                 self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self.closed = True
             self._db.close()
+            if self._writer_lock is not None:
+                os.close(self._writer_lock)  # and with it the lock
+                self._writer_lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -652,7 +706,8 @@ class Store:
                 problems.append(f"{row.path}: in the index, but the file is missing")
                 continue
             size = full.stat().st_size
-            being_written = row.id in live
+            # A reader beside the running recorder sees its open segments grow: not a mismatch.
+            being_written = row.id in live or (self.readonly and row.open)
             if not being_written and size != row.bytes:
                 problems.append(f"{row.path}: {size} bytes on disk, {row.bytes} in the index")
             if row.id not in keyed:
