@@ -180,8 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from console.evidence.cli import add_arguments as evidence_arguments
 
-    evidence_arguments(sub)
-    _host_arguments(sub.choices["snapshot"], identity="desk")
+    for reaching in evidence_arguments(sub).values():
+        _host_arguments(reaching, identity="desk")
 
     cred = sub.add_parser("credential", help="camera and NVR credentials in the OS keyring")
     cred_sub = cred.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -211,8 +211,24 @@ def report_crash(exc: BaseException) -> int:
     from console.logs import state_dir
     from console.video.urls import mask_url
 
-    log.critical("unexpected error", exc_info=exc)
     where = state_dir() / "videowall.log"
+    # The traceback goes to the log file only: the terminal (and a one-shot command's stderr
+    # log) gets the one line below, never a traceback.
+    for handler in logging.getLogger().handlers:
+        if not isinstance(handler, logging.FileHandler):
+            handler.addFilter(lambda record: not getattr(record, "crash", False))
+    if not any(isinstance(h, logging.FileHandler) for h in logging.getLogger().handlers):
+        try:
+            where.parent.mkdir(parents=True, exist_ok=True)
+            file_handler = logging.FileHandler(where, encoding="utf-8")
+            file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s"))
+            from console.logs import MaskingFilter
+
+            file_handler.addFilter(MaskingFilter())
+            logging.getLogger().addHandler(file_handler)
+        except OSError:
+            pass  # no log file to be had: the line below still says what happened
+    log.critical("unexpected error", exc_info=exc, extra={"crash": True})
     line = mask_url(f"videowall: unexpected error: {type(exc).__name__}: {exc}"[:500])
     print(f"{line}\n  (details: {where}; please send that file to your support)", file=sys.stderr)
     try:
@@ -327,12 +343,17 @@ def cmd_recorder(args: argparse.Namespace) -> int:
         print(f"videowall recorder: {exc}", file=sys.stderr)
         return 2
     if args.check:
-        from console.recorder.store import Store
+        from console.recorder.store import Store, StoreBusyError
 
         if not (config.store / "index.sqlite").exists():
             print(f"videowall recorder: {config.store}: no recordings here (no index.sqlite)", file=sys.stderr)
             return 2
-        store = Store(config.store)
+        try:
+            store = Store(config.store)
+        except StoreBusyError as exc:
+            # The recorder runs: read beside it, reconciling nothing (its open segments are its own).
+            print(f"videowall recorder: {exc}; checking without reconciling", file=sys.stderr)
+            store = Store(config.store, readonly=True)
         try:
             problems = store.check()
             for note in store.reconcile_notes:
@@ -598,7 +619,33 @@ def status_text(snapshot: dict) -> str:  # type: ignore[type-arg]
     for where, line in sorted((ptz.get("lines") or {}).items()):
         if line.get("state") != "open":
             lines.append(f"  PTZ {line.get('text') or where}")
+    lines += recorder_lines(snapshot.get("recorders") or {}, now)
     return "\n".join(lines)
+
+
+def recorder_lines(recorders: dict, now: float, *, shown: int = 10) -> list[str]:  # type: ignore[type-arg]
+    """Each recorder at a glance: down, or how many scheduled cameras record, its disk, and
+    the cameras that do not record with why."""
+    from console.matrix.yamlfile import printable
+
+    if not recorders:
+        return ["  recorder: none reports to the host (nothing is recorded)"]
+    lines = []
+    for name, report in sorted(recorders.items()):
+        if now and now - float(report.get("at", 0)) > 5:
+            lines.append(f"  recorder {name}: DOWN (no report for {now - float(report.get('at', 0)):.0f} s)")
+            continue
+        cameras = report.get("cameras") or {}
+        scheduled = {n: c for n, c in cameras.items() if c.get("scheduled")}
+        failing = {n: c for n, c in scheduled.items() if not c.get("recording")}
+        disk = report.get("disk") or {}
+        lines.append(f"  recorder {name}: recording {len(scheduled) - len(failing)} of {len(scheduled)} scheduled "
+                     f"cameras, store {disk.get('used', 0) / 1e9:.2f} GB, {disk.get('free', 0) / 1e9:.1f} GB free")
+        for number, camera in sorted(failing.items(), key=lambda item: int(item[0]))[:shown]:
+            lines.append(printable(f"    CAM {number:>6}  not recording: {camera.get('reason') or camera.get('state')}"))
+        if len(failing) > shown:
+            lines.append(f"    … and {len(failing) - shown} more")
+    return lines
 
 
 def cmd_grab(args: argparse.Namespace) -> int:
@@ -632,13 +679,15 @@ def cmd_grab(args: argparse.Namespace) -> int:
 def cmd_evidence(args: argparse.Namespace) -> int:
     from console.evidence.cli import run
 
-    if args.command == "snapshot":
+    def connect():  # type: ignore[no-untyped-def]
         try:
-            target = _target(args, "snapshot", args.identity)
+            return _target(args, args.command if args.command == "snapshot" else f"evidence {args.action}",
+                           args.identity).client()
         except _TargetError as exc:
-            print(f"videowall snapshot: {exc}", file=sys.stderr)
-            return 2
-        return run(args, target.client)
+            raise ConnectionError(str(exc)) from None
+
+    if args.command == "snapshot" or args.action in ("pdf", "print"):
+        return run(args, connect)
     return run(args)
 
 

@@ -57,8 +57,8 @@ class Wall:
         self.tmp = tmp_path
         self.host_key = run("keys", "create", "host").stdout.strip()
         authorized = {name: run("keys", "create", name).stdout.strip() for name in ("desk", *(f"agent-{a}" for a in AGENTS))}
-        rows = "".join(f"{c.number},{c.name},{c.url},sim\n" for c in sim.cameras)
-        (tmp_path / "cams.csv").write_text("number,name,main,credential\n" + rows, encoding="utf-8")
+        rows = "".join(f"{c.number},{c.name},嘉兴市 / 南湖区 / site {c.number},{c.url},sim\n" for c in sim.cameras)
+        (tmp_path / "cams.csv").write_text("number,name,place,main,credential\n" + rows, encoding="utf-8")
         build(read_catalog(tmp_path / "cams.csv"), tmp_path / "catalog.sqlite")
         (tmp_path / "wall.yaml").write_text(LAYOUT, encoding="utf-8")
         self.router, self.pub = f"tcp://127.0.0.1:{free_port()}", f"tcp://127.0.0.1:{free_port()}"
@@ -295,3 +295,35 @@ def test_agent_kill_and_host_restart(wall: Wall, qapp) -> None:  # type: ignore[
     finally:
         desk.close()
     wait_for(lambda: wall.shows(2) == 3, 10)
+
+
+def test_snapshot_and_pdf_from_a_terminal_reach_the_hosts_audit_trail(wall: Wall, keyring_file: Path, qapp) -> None:  # type: ignore[no-untyped-def]
+    """`videowall snapshot` stores a wall tile's frame with the camera's place; it and the sheet
+    made of it are in the host's audit trail with their hashes, as a desk's are."""
+    wall.start("host")
+    wall.start("A2")
+    assert wall.key("6 MON 4 CAM") == "AK"
+    wait_for(lambda: wall.shows(6) == 4, 20)
+    store = wall.tmp / "evidence"
+    snap = run("snapshot", *wall.endpoint, "--as", "desk", "6", "--store", str(store), "--case", "2026-117")
+    assert snap.returncode == 0, snap.stderr
+    taken = json.loads(snap.stdout.splitlines()[-1])
+    assert taken["camera"] == 4 and "audit trail" not in snap.stderr
+    shown = json.loads(run("evidence", "--store", str(store), "show", taken["evidence"], "--json").stdout)
+    assert shown["camera"]["place"] == ["嘉兴市", "南湖区", "site 4"] and shown["case_number"] == "2026-117"
+    pdf = run("evidence", "--store", str(store), "pdf", taken["evidence"], "-o", str(wall.tmp / "sheet.pdf"),
+              *wall.endpoint, "--as", "desk")
+    assert pdf.returncode == 0 and "audit trail" not in pdf.stderr, pdf.stderr
+    made = json.loads(pdf.stdout.splitlines()[-1])
+    audit = [json.loads(line) for line in (wall.tmp / "state" / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    notes = [e["detail"] for e in audit if e["action"] == "EvidenceNote" and e["outcome"] == "ok"]
+    assert {"action": "snapshot", "evidence": [taken["evidence"]], "sha256": taken["sha256"], "where": "MON 6"}.items() \
+        <= next(n for n in notes if n["action"] == "snapshot").items(), notes
+    assert any(n["action"] == "pdf" and n["sha256"] == made["sha256"] and n["where"] == "sheet.pdf" for n in notes), notes
+    # No host to tell: the sheet is still made, and the terminal says the audit trail lacks it.
+    wall.procs["host"].send_signal(signal.SIGTERM)
+    wall.procs["host"].wait(10)
+    alone = run("evidence", "--store", str(store), "pdf", taken["evidence"], "-o", str(wall.tmp / "again.pdf"),
+                "--host", "tcp://127.0.0.1:1", "--server-key", wall.host_key)
+    assert alone.returncode == 0 and (wall.tmp / "again.pdf").exists()
+    assert f"{taken['evidence']}: not in the host's audit trail" in alone.stderr, alone.stderr

@@ -16,7 +16,10 @@ from typing import Any
 DEFAULT_STORE = Path(os.environ.get("VIDEOWALL_EVIDENCE", Path.home() / ".local" / "share" / "videowall" / "evidence"))
 
 
-def add_arguments(subparsers: Any) -> None:
+def add_arguments(subparsers: Any) -> dict[str, Any]:
+    """Adds `evidence` and `snapshot`; returns the parsers that reach the host (snapshot, pdf,
+    print) for console/cli.py to give its host options (--host, --server-key, --centre, --as)."""
+    reaching: dict[str, Any] = {}
     evidence = subparsers.add_parser("evidence", help="stored evidence frames: list, show, verify, print")
     evidence.add_argument("--store", type=Path, default=DEFAULT_STORE, help=f"the evidence store (default {DEFAULT_STORE})")
     actions = evidence.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -38,6 +41,7 @@ def add_arguments(subparsers: Any) -> None:
         out.add_argument("--landscape", action="store_true")
         out.add_argument("--per-sheet", type=int, choices=[1, 2, 4], default=1)
         out.add_argument("--printed-by", default=os.environ.get("USER", "operator"))
+        reaching[name] = out
         if name == "pdf":
             out.add_argument("-o", "--output", type=Path, required=True)
         else:
@@ -54,16 +58,23 @@ def add_arguments(subparsers: Any) -> None:
     snap.add_argument("--operator", default=os.environ.get("USER", "operator"))
     snap.add_argument("--case", default="", help="case number")
     snap.add_argument("--note", default="")
+    reaching["snapshot"] = snap
+    return reaching
 
 
 def run(args: argparse.Namespace, connect: Any = None) -> int:
-    """`connect()`: a HostClient for `snapshot` (console/cli.py finds the host)."""
+    """`connect()`: a HostClient (console/cli.py finds the host), or raises ConnectionError with
+    why there is none: `snapshot` needs one; `pdf` and `print` use it for the audit trail."""
     from console.evidence.signing import SigningKeyError
     from console.evidence.store import EvidenceError
 
     try:
         if args.command == "snapshot":
             return _snapshot(args, connect)
+        if args.action == "pdf":
+            return _pdf(args, connect)
+        if args.action == "print":
+            return _print(args, connect)
         return int(_ACTIONS[args.action](args))
     except (EvidenceError, SigningKeyError) as exc:
         print(f"videowall {args.command}: {exc}", file=sys.stderr)
@@ -162,22 +173,75 @@ def _qt() -> Any:
     return QApplication.instance() or QApplication([sys.argv[0]])
 
 
-def _pdf(args: argparse.Namespace) -> int:
+def _note(action: str, numbers: list[str], digest: str, where: str, copies: int = 1) -> Any:
+    from console.matrix.commands import EvidenceNote
+
+    return EvidenceNote(action, tuple(numbers), digest, where[:64] or "-", copies)
+
+
+def _audit(command: str, client: Any, note: Any) -> bool:
+    """The host's audit trail records what this terminal made of the evidence, as a desk's
+    EvidenceNote does; said on stderr when it cannot."""
+    numbers = list(note.evidence)
+    try:
+        if client is None:
+            raise ConnectionError("no matrix host to tell")
+        reply = client.request("command", note.to_dict(), timeout=5).content
+    except (TimeoutError, ConnectionError) as exc:
+        print(f"videowall {command}: {' '.join(numbers)}: not in the host's audit trail: {exc}", file=sys.stderr)
+        return False
+    if not reply.get("ok"):
+        print(f"videowall {command}: {' '.join(numbers)}: the host's audit trail did not take it: "
+              f"{reply.get('answer', 'NA')}", file=sys.stderr)
+        return False
+    return True
+
+
+def _connected(connect: Any) -> tuple[Any, str]:
+    """(a HostClient or None, why none)."""
+    if connect is None:
+        return None, "no matrix host to tell"
+    try:
+        return connect(), ""
+    except ConnectionError as exc:
+        return None, str(exc)
+
+
+def _audited(connect: Any, note: Any) -> None:
+    client, why = _connected(connect)
+    try:
+        if client is None:
+            print(f"videowall evidence {note.action}: {' '.join(note.evidence)}: not in the host's audit trail: {why}",
+                  file=sys.stderr)
+            return
+        _audit(f"evidence {note.action}", client, note)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _pdf(args: argparse.Namespace, connect: Any = None) -> int:
     _app = _qt()
     store, sheet = _sheet(args)
     record = sheet.write_pdf(args.output, store)
     print(json.dumps({"sheet": record.sheet_id, "file": str(args.output), "sha256": record.pdf_sha256,
                       "numbers": record.numbers}))
+    _audited(connect, _note("pdf", list(record.numbers), record.pdf_sha256, args.output.name[-64:]))
     return 0
 
 
-def _print(args: argparse.Namespace) -> int:
+def _print(args: argparse.Namespace, connect: Any = None) -> int:
+    import hashlib
+
     from console.evidence.printing import print_sheet
+    from console.evidence.signing import canonical
 
     _app = _qt()
     store, sheet = _sheet(args)
     job = print_sheet(sheet, args.printer, copies=args.copies, store=store)
     print(json.dumps({"sheet": job.sheet_id, "printer": job.printer, "job": job.job_id, "copies": job.copies}))
+    digest = hashlib.sha256(canonical(sheet.manifest())).hexdigest()  # as the desk's print note: the sheet's frames
+    _audited(connect, _note("print", [e.number for e in sheet.evidence], digest, job.printer, job.copies))
     return 0
 
 
@@ -187,26 +251,32 @@ def _snapshot(args: argparse.Namespace, connect: Any) -> int:
     from console.evidence.capture import CameraInfo, capture_grab
     from console.evidence.store import Centre, EvidenceStore
 
-    client = connect()
+    client, why = _connected(connect)
+    if client is None:
+        print(f"videowall snapshot: {why}", file=sys.stderr)
+        return 2
     try:
-        answer = client.request("grab", {"monitor": args.monitor}, timeout=10).content
-        received = datetime.now(UTC)
-        cameras = client.request("snapshot_request", {}, timeout=5).content.get("cameras", {})
-    except TimeoutError as exc:
-        print(f"videowall snapshot: {exc}", file=sys.stderr)
-        return 1
+        try:
+            answer = client.request("grab", {"monitor": args.monitor}, timeout=10).content
+            received = datetime.now(UTC)
+            cameras = client.request("snapshot_request", {}, timeout=5).content.get("cameras", {})
+        except TimeoutError as exc:
+            print(f"videowall snapshot: {exc}", file=sys.stderr)
+            return 1
+        number = answer.get("camera")
+        info = cameras.get(str(number), {}) if isinstance(cameras, dict) else {}
+        camera = CameraInfo(int(number) if isinstance(number, int) else 0, str(info.get("name", "")),
+                            tuple(str(p) for p in info.get("place", ())))
+        capture = capture_grab(answer, camera, received_at=received)
+        existing = (args.store / "store.json").exists()
+        store = EvidenceStore(args.store, None if existing else Centre(args.centre_name, args.centre_id, args.prefix))
+        evidence = store.add(capture, desk=args.identity, operator=args.operator, case_number=args.case, note=args.note)
+        print(json.dumps({"evidence": evidence.number, "monitor": args.monitor, "camera": camera.number,
+                          "image": str(evidence.image_path), "sha256": evidence.sha256}))
+        _audit("snapshot", client, _note("snapshot", [evidence.number], evidence.sha256, f"MON {args.monitor}"))
+        return 0
     finally:
         client.close()
-    number = answer.get("camera")
-    info = cameras.get(str(number), {}) if isinstance(cameras, dict) else {}
-    camera = CameraInfo(int(number) if isinstance(number, int) else 0, str(info.get("name", "")), tuple(info.get("place", ())))
-    capture = capture_grab(answer, camera, received_at=received)
-    existing = (args.store / "store.json").exists()
-    store = EvidenceStore(args.store, None if existing else Centre(args.centre_name, args.centre_id, args.prefix))
-    evidence = store.add(capture, desk=args.identity, operator=args.operator, case_number=args.case, note=args.note)
-    print(json.dumps({"evidence": evidence.number, "monitor": args.monitor, "camera": camera.number,
-                      "image": str(evidence.image_path), "sha256": evidence.sha256}))
-    return 0
 
 
-_ACTIONS = {"list": _list, "show": _show, "verify": _verify, "key": _key, "pdf": _pdf, "print": _print}
+_ACTIONS = {"list": _list, "show": _show, "verify": _verify, "key": _key}
