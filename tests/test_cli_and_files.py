@@ -129,3 +129,34 @@ def test_no_password_in_any_log_line(tmp_path: Path, sim: SimSite, qtbot) -> Non
     assert "playing rtsp://operator:***@" in text  # the line is there, masked
     assert "401" in text
     assert SIM_PASSWORD not in text and SIM_PASSWORD[::-1] not in text
+
+
+def test_an_unforeseen_error_is_one_line_and_the_traceback_goes_to_the_log(tmp_path: Path) -> None:
+    """The last resort (console.cli.run): what no message foresaw is one line on the terminal,
+    the traceback in the log file only, and no password in either."""
+    import sys
+
+    crash = ("import sys, console.cli as c\n"
+             "def boom(args):\n"
+             "    raise RuntimeError('cannot reach rtsp://admin:s3cret@127.0.0.1/cam/1')\n"
+             "c.cmd_catalog = boom\n"
+             "sys.argv = ['videowall', 'catalog', 'search', 'x']\n"
+             "sys.exit(c.run())\n")
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"))
+    done = subprocess.run([sys.executable, "-c", crash], capture_output=True, text=True, timeout=60, env=env,
+                          check=False)
+    assert done.returncode == 70, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == "videowall: unexpected error: RuntimeError: cannot reach rtsp://admin:***@127.0.0.1/cam/1", lines
+    assert len(lines) == 2 and "details:" in lines[1] and "Traceback" not in done.stderr
+    logged = (tmp_path / "state" / "videowall" / "videowall.log").read_text(encoding="utf-8")
+    assert "Traceback" in logged and "boom" in logged and "s3cret" not in logged
+
+
+def test_a_file_that_is_not_a_catalog_is_named(tmp_path: Path) -> None:
+    not_db = tmp_path / "cameras.csv"
+    not_db.write_text("number,name\n1,a\n", encoding="utf-8")
+    done = subprocess.run(videowall_cmd("catalog", "search", "x", "--db", str(not_db)), capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 1 and f"{not_db}:1: not a camera catalog" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -74,7 +74,7 @@ RESTART_VIEWER_DELAY = 2.0
 NVR_LONGEST = 3600  # seconds of footage one playback request gets when it names no end
 
 
-class NvrFactory(GstRtspServer.RTSPMediaFactory):
+class NvrFactory(GstRtspServer.RTSPMediaFactory):  # type: ignore[misc]
     """The simulated NVR: footage of a camera at the time a playback URL asks for, in the
     Hikvision and Dahua URL forms (console/video/nvr.py).  It has recorded every camera at all
     times until now: the footage is the camera's picture with the asked time in its time strip,
