@@ -37,6 +37,18 @@ def test_list_show_verify_pdf(keyring_file: Path, tmp_path: Path) -> None:
     pdf = tmp_path / "sheet.pdf"
     made = videowall("evidence", "--store", root, "pdf", first.number, second.number, "--per-sheet", "2", "-o", str(pdf))
     assert made.returncode == 0, made.stderr
+    assert "not in the host's audit trail" in made.stderr  # no centre runs here: said, and the sheet is made
+    english = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    chinese_pdf = tmp_path / "sheet-zh.pdf"
+    from tests.conftest import videowall_cmd
+
+    done = subprocess.run(videowall_cmd("--lang", "zh_CN", "evidence", "--store", root, "pdf", first.number, "-o",
+                                        str(chinese_pdf), "--host", "tcp://127.0.0.1:1", "--server-key", "x" * 40),
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    chinese = subprocess.run(["pdftotext", str(chinese_pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "EVIDENCE SHEET" in english and "EVIDENCE SHEET" not in chinese and "证据" in chinese, chinese[:400]
     key = tmp_path / "centre.pem"
     exported = videowall("evidence", "--store", root, "key")
     assert exported.returncode == 0, exported.stderr

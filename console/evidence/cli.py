@@ -167,10 +167,18 @@ def _sheet(args: argparse.Namespace) -> Any:
     return store, EvidenceSheet(evidence, centre_name=store.centre.name, printed_by=args.printed_by, options=options)
 
 
-def _qt() -> Any:
+def _qt(args: argparse.Namespace | None = None) -> Any:
+    """Qt for drawing sheets, speaking the desk's language (`--lang`, else the system's), as
+    the console's sheets do."""
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication([sys.argv[0]])
+    from console.ui.i18n import install_translator
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0]])
+        install_translator(app, getattr(args, "lang", None))
+    return app
 
 
 def _note(action: str, numbers: list[str], digest: str, where: str, copies: int = 1) -> Any:
@@ -221,7 +229,7 @@ def _audited(connect: Any, note: Any) -> None:
 
 
 def _pdf(args: argparse.Namespace, connect: Any = None) -> int:
-    _app = _qt()
+    _app = _qt(args)
     store, sheet = _sheet(args)
     record = sheet.write_pdf(args.output, store)
     print(json.dumps({"sheet": record.sheet_id, "file": str(args.output), "sha256": record.pdf_sha256,
@@ -236,7 +244,7 @@ def _print(args: argparse.Namespace, connect: Any = None) -> int:
     from console.evidence.printing import print_sheet
     from console.evidence.signing import canonical
 
-    _app = _qt()
+    _app = _qt(args)
     store, sheet = _sheet(args)
     job = print_sheet(sheet, args.printer, copies=args.copies, store=store)
     print(json.dumps({"sheet": job.sheet_id, "printer": job.printer, "job": job.job_id, "copies": job.copies}))
