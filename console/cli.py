@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from console import __version__
 
@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--layout", default=str(Path(__file__).resolve().parents[1] / "layouts" / "town-xinjia.yaml"),
                       help="the wall (default: the town centre layout shipped in layouts/)")
     demo.add_argument("--role", dest="demo_role", choices=["operator", "supervisor"], default="supervisor")
+    demo.add_argument("--no-recorder", dest="recorder", action="store_false",
+                      help="no recorder (by default the demo records its cameras and tiles take them from its relay)")
     demo.add_argument("--no-domes", dest="domes", action="store_false",
                       help="no PTZ domes among the cameras (by default the last four are)")
     demo.add_argument("--screenshot", metavar="FILE", help="save a picture of the console and the wall, then exit")
@@ -990,7 +992,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"videowall demo: {exc}", file=sys.stderr)
         return 1
     state = Path(tempfile.mkdtemp(prefix="videowall-demo-"))
-    centre = published = None
+    centre = published = recorder = None
     try:
         build(demo_catalog_rows(site.cameras, args.city, f"rtsp://127.0.0.1:{port}/cam/"), state / "catalog.sqlite")
         app = _qt_app(args)
@@ -1007,7 +1009,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             log.warning("terminals cannot drive this demo: %s", exc)
             enrol_dir = None
         centre = start_local_centre(layout, state / "catalog.sqlite", state, role=args.demo_role, renderer=renderer,
-                                    settings=settings, arrange="demo", enrol_dir=enrol_dir)
+                                    settings=settings, arrange="demo", enrol_dir=enrol_dir, recorder=args.recorder)
+        if args.recorder:
+            recorder = _demo_recorder(state, centre, len(site.cameras))
         if enrol_dir is not None:
             published = _publish("demo", "demo", *centre.endpoints, centre.server_key, enrol=True)
         # Something to look at: the layout's first salvo, and its first tour on the big screen.
@@ -1032,10 +1036,55 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return int(app.exec())
     finally:
         _withdraw(published)
+        if recorder is not None:
+            _stop_process(recorder)
         if centre is not None:
             centre.close()
         site.close()
         shutil.rmtree(state, ignore_errors=True)
+
+
+def _self_command(*args: str) -> list[str]:
+    """This program again, as a process of its own: the installed bundle, or the source tree."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "console", *args]
+
+
+def _demo_recorder(state: Path, centre: Any, cameras: int) -> Any:
+    """The demo's recorder, a process of its own as at a centre: it records the simulated
+    cameras into the demo's folder and serves them to the tiles from its relay."""
+    import subprocess
+
+    from console.matrix.keys import to_json
+    from console.sim.site import free_port
+
+    config = state / "recorder.yaml"
+    config.write_text(
+        f"store: '{state / 'recordings'}'\ncatalog: '{state / 'catalog.sqlite'}'\n"
+        f"relay: 'tcp://127.0.0.1:{free_port()}'\n"
+        f"host: {{router: '{centre.endpoints[0]}', server_key: '{centre.server_key.decode()}'}}\n"
+        f"segment_seconds: 10\nrecord: 1-{cameras}\nretention: {{keep_days: 1, min_free_gb: 1}}\n", encoding="utf-8")
+    log_file = (state / "recorder.log").open("ab")
+    process = subprocess.Popen(_self_command("recorder", "--config", str(config), "--key-stdin"),
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log_file)
+    assert process.stdin is not None
+    process.stdin.write((to_json(*centre.keys["recorder"]) + "\n").encode())
+    process.stdin.close()
+    log.info("the demo's recorder records cameras 1-%d into %s (pid %d)", cameras, state / "recordings", process.pid)
+    return process
+
+
+def _stop_process(process: Any, grace: float = 10.0) -> None:
+    import subprocess
+
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
 
 
 def cmd_console(args: argparse.Namespace) -> int:

@@ -194,6 +194,23 @@ def test_the_demo_is_driven_from_another_terminal(demo: tuple[subprocess.Popen[s
     expected = camera_colour(3)
     assert max(abs(a - b) for a, b in zip((centre_pixel.red(), centre_pixel.green(), centre_pixel.blue()), expected,
                                            strict=True)) < 40
+    # The demo's recorder, a process of its own: it records the cameras, the host offers its
+    # relay, and the wall takes camera 3 from it (one RTSP session on the camera, whoever watches).
+    def recorded() -> dict:  # type: ignore[type-arg]
+        status = json.loads(run("status", "--json").stdout)
+        report = (status.get("recorders") or {}).get("recorder") or {}
+        return {"relay": status.get("relay"), "recording": sorted(int(n) for n, c in (report.get("cameras") or {}).items()
+                                                                  if c.get("recording")),
+                "viewers": ((report.get("relay") or {}).get("viewers") or {})}
+
+    deadline = time.monotonic() + 30
+    while (seen := recorded())["recording"] != [1, 2, 3, 4] or not any("/cam/3" in k for k in seen["viewers"]):
+        assert time.monotonic() < deadline, seen
+        time.sleep(0.5)
+    assert seen["relay"] and seen["relay"]["endpoint"].startswith("tcp://127.0.0.1:")
+    recorder_pid = json.loads(run("status", "--json").stdout)["recorders"]["recorder"].get("pid")
     proc.send_signal(signal.SIGTERM)
     proc.wait(30)
     assert not centre.file.exists() and not centre.enrol_dir.exists()
+    if recorder_pid:  # the demo stops its recorder with it
+        assert not Path(f"/proc/{recorder_pid}").exists()

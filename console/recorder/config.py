@@ -11,7 +11,6 @@
     schedules:                               # the rest record around the clock
       - cameras: 101-140
         windows: ["07:00-19:00"]             # local time; "off" records only on demand
-    on_demand_minutes: 10                    # RecordCamera without a duration
 
 Every problem is listed with its line, as the host's configuration is.
 """
@@ -28,8 +27,8 @@ from typing import Any
 from console.matrix.config import _ENDPOINT, _NAME, _Z85_KEY, ConfigError
 from console.matrix.yamlfile import Limits, NotTextError, Reader, TooBig, decode
 
-KEYS = {"store", "catalog", "key", "host", "relay", "segment_seconds", "retention", "record", "schedules",
-        "on_demand_minutes", "viewers"}
+# How long an on-demand recording lasts is the host's to say (RecordCamera), not the recorder's.
+KEYS = {"store", "catalog", "key", "host", "relay", "segment_seconds", "retention", "record", "schedules", "viewers"}
 GB = 1 << 30
 _WINDOW = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
 _RANGE = re.compile(r"([0-9]{1,10})(?:-([0-9]{1,10}))?")
@@ -87,7 +86,6 @@ class RecorderConfig:
     retention: Retention = field(default_factory=Retention)
     record: tuple[tuple[int, int], ...] | None = None  # None: every camera of the catalog
     schedules: tuple[tuple[tuple[tuple[int, int], ...], Schedule], ...] = ()
-    on_demand_minutes: float = 10.0
     viewers: dict[bytes, str] = field(default_factory=dict)  # relay viewers let in besides the host's
 
     def records(self, number: int) -> bool:
@@ -184,10 +182,6 @@ def _read(reader: Reader, root: Any, path: Path) -> RecorderConfig | None:
             values["relay"] = text
     if "segment_seconds" in top and (value := reader.number(top["segment_seconds"], "segment_seconds", 1, 3600)) is not None:
         values["segment_seconds"] = value
-    if "on_demand_minutes" in top:
-        value = reader.number(top["on_demand_minutes"], "on_demand_minutes", 1, 24 * 60)
-        if value is not None:
-            values["on_demand_minutes"] = value
     if "retention" in top:
         values["retention"] = _retention(reader, top["retention"])
     if "record" in top:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -198,7 +199,7 @@ class RecorderService:
                 entry["on_demand_until"] = self.on_demand[number]
             cameras[str(number)] = entry
         disk = self.store.disk_usage()
-        return {"cameras": cameras, "disk": disk, "store": str(self.config.store),
+        return {"cameras": cameras, "disk": disk, "store": str(self.config.store), "pid": os.getpid(),
                 "relay": {"endpoint": self.relay.bound, "public_key": self.public_key.decode(),
                           "viewers": self.relay.viewers()} if self.relay and self.relay.bound else None,
                 "retention": self.retention.describe() if hasattr(self.retention, "describe") else {}}

@@ -87,14 +87,16 @@ class LocalCentre:
 def start_local_centre(layout: Layout, catalog_path: Path, state_dir: Path, *, role: str = "operator",
                        renderer: str = "callbacks", settings: QSettings | None = None,
                        arrange: str = "screens", extra_desks: tuple[str, ...] = (),
-                       enrol_dir: Path | None = None) -> LocalCentre:
+                       enrol_dir: Path | None = None, recorder: bool = False) -> LocalCentre:
     """Host, agents and console.  `arrange`: "screens" puts each wall screen full screen on a
     local display after the first (windowed if there are too few); "demo" tiles small wall
     windows beside the console so one picture shows everything.  `enrol_dir`: also let in the
-    desks whose public keys are dropped there (the demo's, for terminals on this machine)."""
+    desks whose public keys are dropped there (the demo's, for terminals on this machine).
+    `recorder`: a key pair "recorder" the host lets in, for a recorder process of the centre."""
     catalog = Catalog(catalog_path)
     ctx: zmq.Context[Any] = zmq.Context.instance()
-    names = ["host", "desk", *extra_desks, *(f"agent-{s.name}" for s in layout.wall.screens)]
+    names = ["host", "desk", *extra_desks, *(f"agent-{s.name}" for s in layout.wall.screens),
+             *(["recorder"] if recorder else [])]
     keys: dict[str, tuple[bytes, bytes]] = {name: zmq.curve_keypair() for name in names}
     router, pub = f"tcp://127.0.0.1:{free_port()}", f"tcp://127.0.0.1:{free_port()}"
     authorized = {keys[n][0]: n for n in names if n != "host"}
