@@ -253,6 +253,11 @@ def one_camera(**fields: str) -> str:
     ({"streams": '{main: "http://127.0.0.1/video.cgi?usr=admin&pwd=Sup3r-s3cret"}'}, "in its query"),
     ({"streams": '{main: "rtsp//admin:Sup3r-s3cret@127.0.0.1/7"}'}, "carries a password"),
     ({"ptz": "{protocol: pelco-x, line: 'socket://127.0.0.1:4001', address: 3}"}, "ptz protocol 'pelco-x'"),
+    ({"ptz": "{protocol: pelco-d, line: 'socket://127.0.0.1:4001', address: 256}"}, "address"),
+    ({"ptz": "{protocol: visca, line: 'socket://127.0.0.1:4001', address: 8}"}, "address"),
+    ({"ptz": "{protocol: pelco-d, address: 3}"}, "line"),
+    ({"ptz": "{protocol: onvif, credential: dome}"}, "url"),
+    ({"ptz": "{protocol: onvif, url: 'http://admin:pw@127.0.0.1/onvif/device_service'}"}, "password"),
 ])
 def test_catalog_surprises_are_refused_with_file_line_and_no_secret(tmp_path: Path, fields: dict[str, str],
                                                                     message: str) -> None:

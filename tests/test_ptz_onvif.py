@@ -28,10 +28,13 @@ def namespace_available() -> str:
 @pytest.fixture(scope="module")
 def observations(keyring_file: Path) -> dict[str, object]:
     why_not = namespace_available()
+    # ./run installs all of it (iproute2, util-linux, ipycam in the test extras): a missing
+    # peer is a broken rig, not a pass.
     if why_not:
-        pytest.skip(why_not)
-    pytest.importorskip("ipycam")
+        pytest.fail(why_not)
     import secrets
+
+    import ipycam  # noqa: F401
 
     password = "Pw-" + secrets.token_hex(6)
     credentials.store("onvif-peer", USER, password)
@@ -48,7 +51,8 @@ def observations(keyring_file: Path) -> dict[str, object]:
 def test_continuous_move_and_stop(observations: dict[str, object]) -> None:
     start, moving, stopped, still = (observations[k] for k in ("start", "moving", "stopped", "still"))
     assert start == [0.0, 0.0, 0.0]
-    assert moving[0] > 0.1 and moving[1] > 0.0 and moving[3] is True  # right and up, and it says so
+    # right and up, and it says so (the peer waited for pan > 0.1; rounded to 3 places it may read 0.1)
+    assert moving[0] >= 0.1 and moving[1] > 0.0 and moving[3] is True
     assert stopped[3] is False
     assert still == stopped[:3], "a stopped dome stays put"
 

@@ -114,7 +114,10 @@ def test_every_second_is_recorded_and_decodes_frame_for_frame(recording: Recordi
             assert len(segments) >= 4, segments
             assert all(not s.open for s in segments)
             holes = [b.start_utc - a.end_utc for a, b in itertools.pairwise(segments)]
-            assert all(-0.05 < hole <= 0.2 for hole in holes), holes
+            # Back to back.  A segment may start a little before the last one ended: when a
+            # packet arrives earlier than the session's anchor says it was sent (its first
+            # packets were late, on a loaded machine), the next segment re-anchors earlier.
+            assert all(-0.15 < hole <= 0.2 for hole in holes), holes
             assert segments[-1].end_utc - segments[0].start_utc >= 12.5
             assert len(store.coverage(n)) == 1
             assert store.gaps(n) == []

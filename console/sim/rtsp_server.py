@@ -228,6 +228,8 @@ class SimServer:
         last = dome.last()
         return "ok " + json.dumps({"pan": where.pan, "tilt": where.tilt, "zoom": where.zoom, "moving": dome.moving,
                                    "last": last.action.kind if last else None,
+                                   # CLOCK_MONOTONIC is the machine's: a test compares it with its own
+                                   "last_at": last.at if last else None,
                                    "presets": sorted(dome.presets)})
 
     def dome_line(self, action: str, number: int) -> str:
