@@ -46,7 +46,7 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float = 15.0, step: f
 class Centre:
     """A host in this process, the catalog, the recorder's config, and its process."""
 
-    def __init__(self, site: SimSite, root: Path) -> None:
+    def __init__(self, site: SimSite, root: Path, extra: list[dict[str, Any]] | None = None) -> None:
         self.site, self.root = site, root
         self.keys = {n: zmq.curve_keypair() for n in ("host", "desk", "agent", "recorder")}
         entries = [c.to_catalog(None) for c in site.cameras]
@@ -56,6 +56,7 @@ class Centre:
             {"number": NOT_FOUND, "id": "missing", "name": "wrong path",
              "streams": {"main": f"rtsp://127.0.0.1:{site.port}/cam/404"}},
             {"number": SPARE, "id": "spare", "name": "spare", "streams": {"main": site.url(CAMERAS + 1)}},
+            *(extra or []),
         ]
         self.catalog = root / "catalog.sqlite"
         catalog_db.build([camera_from_entry(e) for e in entries], self.catalog)
@@ -73,7 +74,8 @@ class Centre:
             f"store: {self.store}\ncatalog: {self.catalog}\nrelay: {self.relay}\n"
             # Quoted: a Z85 key may hold any of YAML's flow indicators ({ } [ ] , :).
             f"host: {{router: '{self.router}', server_key: '{self.keys['host'][0].decode()}'}}\n"
-            f"segment_seconds: 5\nrecord: 1-{CAMERAS}, {REFUSED}, {NOT_FOUND}\n"
+            f"segment_seconds: 5\nrecord: 1-{CAMERAS}, {REFUSED}, {NOT_FOUND}"
+            f"{''.join(', ' + str(e['number']) for e in extra or [])}\n"
             "retention: {min_free_gb: 0}\n", encoding="utf-8")
         self.process: subprocess.Popen[str] | None = None
 
@@ -289,3 +291,38 @@ def test_a_bad_config_names_the_file_and_line(tmp_path: Path) -> None:
     assert f"{config}:5" in err and "1-x" in err
     assert f"{config}:8" in err and "25:00-26:00" in err
     assert "Traceback" not in err
+
+
+def test_a_camera_that_says_401_or_never_answers_is_a_gap_with_its_reason(site: SimSite, sim: SimSite, tmp_path: Path,
+                                                                          keyring_file: Path) -> None:
+    """Beside the refused and 404 cameras of the first test: a wrong password and a server that
+    takes the connection and says nothing; the others record all the while."""
+    import socket
+
+    from console import credentials
+
+    credentials.store("wrong-password", "operator", "not-the-password")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections are taken by the kernel, and nobody ever answers them
+    unauthorized, mute = 94, 95
+    extra = [{"number": unauthorized, "id": "wrong-pw", "name": "wrong password", "credential": "wrong-password",
+              "streams": {"main": f"rtsp://127.0.0.1:{sim.port}/cam/1"}},
+             {"number": mute, "id": "mute", "name": "never answers",
+              "streams": {"main": f"rtsp://127.0.0.1:{silent.getsockname()[1]}/cam/1"}}]
+    centre = Centre(site, tmp_path, extra)
+    try:
+        centre.start_recorder()
+        def reasons() -> dict[int, str]:
+            cameras = centre.report().get("cameras", {})
+            return {n: str(cameras.get(str(n), {}).get("reason", "")) for n in (unauthorized, mute)}
+        wait_for("both reasons", lambda: "401" in reasons()[unauthorized] and "timed out" in reasons()[mute], 40)
+        assert len(centre.recording() & set(range(1, CAMERAS + 1))) == CAMERAS
+        centre.kill_recorder(signal.SIGTERM)
+        with Store(centre.store) as store:
+            assert any("401" in g.reason for g in store.gaps(unauthorized)), store.gaps(unauthorized)
+            assert any("timed out" in g.reason for g in store.gaps(mute)), store.gaps(mute)
+            assert not store.segments(unauthorized) and not store.segments(mute)
+    finally:
+        centre.close()
+        silent.close()

@@ -367,13 +367,27 @@ class SimServer:
         self.server.get_mount_points().remove_factory(path)
         self.stopped.add(number)
 
-        def drop_client(_server: object, client: object, *_: object) -> GstRtspServer.RTSPFilterResult:
+        viewers: list[Any] = []
+
+        def find_client(_server: object, client: object, *_: object) -> GstRtspServer.RTSPFilterResult:
             paths = self.client_paths.get(client, set())
             if any(p == path or p.startswith(path + "/") for p in paths):
-                return GstRtspServer.RTSPFilterResult.REMOVE
+                viewers.append(client)
             return GstRtspServer.RTSPFilterResult.KEEP
 
-        self.server.client_filter(drop_client)
+        # Closed a moment after the walk, and only if still open, not removed from inside it: a
+        # client removed by the filter while it was itself closing (a viewer that had just sent
+        # TEARDOWN) left the server spinning on a dead stream ("g_pollable_input_stream_read_
+        # nonblocking: assertion failed") after a few dozen stops, and no camera answered.
+        self.server.client_filter(find_client)
+
+        def close_viewers() -> bool:
+            for client in viewers:
+                if client in self.client_paths:  # its "closed" signal has not come
+                    client.close()
+            return False
+
+        GLib.timeout_add(100, close_viewers)
 
         def drop_session(_pool: object, session: GstRtspServer.RTSPSession, *_: object) -> GstRtspServer.RTSPFilterResult:
             media, _matched = session.get_media(path)
