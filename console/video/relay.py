@@ -140,7 +140,10 @@ class _Feed:
             elif self.gop:
                 self.gop.append((self.seq, packet))
             meta = META.pack(self.sid, self.seq, packet.pts, packet.dts, 1 if packet.keyframe else 0)
-        self._push([b"p", self.key.encode(), meta, packet.data])
+        # Most cameras a recorder records are watched by nobody at a given moment: their packets
+        # stay here (the GOP a new viewer starts from) and cost the relay thread nothing.
+        if self.key in self.relay.watched:
+            self._push([b"p", self.key.encode(), meta, packet.data])
 
     def on_session_end(self, session: Session) -> None:
         with self.lock:
@@ -178,6 +181,9 @@ class RelayServer:
         self.inbox = f"inproc://relay-{id(self)}"
         self.feeds: dict[str, _Feed] = {}
         self.peers: dict[bytes, _Peer] = {}
+        # The cameras some viewer takes, for the feeds' threads to read: replaced whole by the
+        # relay thread, never changed in place, so a reader sees one set or the other.
+        self.watched: frozenset[str] = frozenset()
         self.refused = 0
         self.sent_packets = 0
         self._sockets: list[zmq.Socket[Any]] = []
@@ -269,16 +275,23 @@ class RelayServer:
                             self._request(router, frames)
                         except Exception:  # one viewer's odd message must not stop the relay
                             log.exception("relay: a viewer's message failed")
+                    self._rewatch()
                 now = time.monotonic()
                 if now - reaped > 1.0:
                     reaped = now
                     for identity, peer in list(self.peers.items()):
                         if now - peer.seen > PEER_TIMEOUT:
                             del self.peers[identity]
+                    self._rewatch()
         finally:
             router.close(0)
             auth.stop()
             self._pull.close(0)
+
+    def _rewatch(self) -> None:
+        watched = frozenset(key for peer in self.peers.values() for key in peer.subs)
+        if watched != self.watched:
+            self.watched = watched
 
     # ZAP's credentials provider interface
     def callback(self, domain: str, key: bytes) -> bool:
@@ -334,6 +347,10 @@ class RelayServer:
         if feed is None:
             self._send(router, identity, [b"none", frames[2]])
             return
+        if key not in self.watched:
+            # Before the snapshot: every packet after it must reach the inbox (the sequence
+            # numbers drop what the GOP already carried).
+            self.watched = self.watched | {key}
         if not self._start(router, identity, peer, frames[2], feed):
             ingest = feed.ingest
             state = {"state": ingest.state.value, "reason": ingest.reason, "code": ingest.code,
