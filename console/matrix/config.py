@@ -7,12 +7,15 @@ key that leaves every desk locked out; every problem is listed at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from console.matrix.yamlfile import Limits, NotTextError, Reader, TooBig, decode
 from console.video.urls import mask_url
+
+T = TypeVar("T")
 
 ROLES = ("operator", "supervisor")
 KEYS = {"layout", "catalog", "router", "pub", "key", "authorized", "roles", "state_dir", "role", "ptz"}
@@ -44,7 +47,9 @@ class HostConfig:
     ptz: Any = None  # console.matrix.ptz_control.PtzPolicy: leases, dead-man, priorities per role
 
 
-def read_host_config(path: str | Path) -> HostConfig:
+def read_config_file(path: str | Path, read: Callable[[Reader, Any, Path], T | None], what: str) -> T:
+    """A configuration file read strictly (the host's, the recorder's): every problem with its
+    line in one ConfigError, or what `read` made of the file."""
     path = Path(path)
     try:
         text = decode(path, path.read_bytes())
@@ -57,12 +62,16 @@ def read_host_config(path: str | Path) -> HostConfig:
     if root is None:
         raise ConfigError(reader.problems)
     try:
-        config = _read(reader, root, path)
+        config = read(reader, root, path)
     except TooBig as exc:
         raise ConfigError([str(exc)]) from None
     if reader.problems or config is None:
-        raise ConfigError(reader.problems or [f"{path}:1: not a host configuration"])
+        raise ConfigError(reader.problems or [f"{path}:1: not {what}"])
     return config
+
+
+def read_host_config(path: str | Path) -> HostConfig:
+    return read_config_file(path, _read, "a host configuration")
 
 
 def _read(reader: Reader, root: object, path: Path) -> HostConfig | None:

@@ -24,8 +24,8 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
-from console.matrix.config import _ENDPOINT, _NAME, _Z85_KEY, ConfigError
-from console.matrix.yamlfile import Limits, NotTextError, Reader, TooBig, decode
+from console.matrix.config import _ENDPOINT, _NAME, _Z85_KEY, read_config_file
+from console.matrix.yamlfile import Reader
 
 # How long an on-demand recording lasts is the host's to say (RecordCamera), not the recorder's.
 KEYS = {"store", "catalog", "key", "host", "relay", "segment_seconds", "retention", "record", "schedules", "viewers"}
@@ -103,24 +103,7 @@ def _within(number: int, ranges: tuple[tuple[int, int], ...]) -> bool:
 
 
 def read_recorder_config(path: str | Path) -> RecorderConfig:
-    path = Path(path)
-    try:
-        text = decode(path, path.read_bytes())
-    except OSError as exc:
-        raise ConfigError([f"{path}:1: cannot read: {exc.strerror or exc}"]) from exc
-    except NotTextError as exc:
-        raise ConfigError([exc.problem]) from None
-    reader = Reader(str(path), Limits(max_bytes=1 << 20, max_nodes=100_000, max_text=512))
-    root = reader.compose(text)
-    if root is None:
-        raise ConfigError(reader.problems)
-    try:
-        config = _read(reader, root, path)
-    except TooBig as exc:
-        raise ConfigError([str(exc)]) from None
-    if reader.problems or config is None:
-        raise ConfigError(reader.problems or [f"{path}:1: not a recorder configuration"])
-    return config
+    return read_config_file(path, _read, "a recorder configuration")
 
 
 def _ranges(reader: Reader, node: Any, what: str) -> tuple[tuple[int, int], ...]:

@@ -140,7 +140,33 @@ def classify_error(exc: BaseException) -> tuple[str, bool]:
     return found.text, found.transient
 
 
-class Ingest:
+class Sinks:
+    """The players (or recorders, or a relay) fed by one source of packets: an `Ingest`, or a
+    relayed one (console/video/relay.py).  The owner sets `_lock`, `_sinks` and `session`."""
+
+    _lock: Any
+    _sinks: list[PacketSink]
+    session: Session | None
+
+    def attach(self, sink: PacketSink) -> tuple[Session | None, list[CachedPacket]]:
+        """Subscribe; returns the current session and its GOP cache, atomically with the live feed."""
+        with self._lock:
+            self._sinks.append(sink)
+            session = self.session
+            return session, list(session.gop) if session else []
+
+    def detach(self, sink: PacketSink) -> None:
+        with self._lock:
+            if sink in self._sinks:
+                self._sinks.remove(sink)
+
+    @property
+    def sink_count(self) -> int:
+        with self._lock:
+            return len(self._sinks)
+
+
+class Ingest(Sinks):
     """Reads one source on its own thread; players subscribe to its packets."""
 
     def __init__(
@@ -202,23 +228,6 @@ class Ingest:
     def add_listener(self, listener: Callable[[Ingest], None]) -> None:
         """Called (on the ingest thread) whenever state or reason changes."""
         self._listeners.append(listener)
-
-    def attach(self, sink: PacketSink) -> tuple[Session | None, list[CachedPacket]]:
-        """Subscribe; returns the current session and its GOP cache, atomically with the live feed."""
-        with self._lock:
-            self._sinks.append(sink)
-            session = self.session
-            return session, list(session.gop) if session else []
-
-    def detach(self, sink: PacketSink) -> None:
-        with self._lock:
-            if sink in self._sinks:
-                self._sinks.remove(sink)
-
-    @property
-    def sink_count(self) -> int:
-        with self._lock:
-            return len(self._sinks)
 
     def stats(self) -> dict[str, float]:
         now = self.clock()

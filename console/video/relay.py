@@ -41,7 +41,7 @@ import av
 import zmq
 import zmq.auth.thread
 
-from console.video.ingest import CachedPacket, Ingest, IngestState, PacketSink, Session
+from console.video.ingest import CachedPacket, Ingest, IngestState, PacketSink, Session, Sinks
 from console.video.urls import mask_url
 
 log = logging.getLogger("videowall.relay")
@@ -485,7 +485,7 @@ class RelayClient:
             log.exception("relay client: a message for %s failed", mask_url(ingest.url))
 
 
-class RelayedIngest:
+class RelayedIngest(Sinks):
     """An `Ingest` for players that takes its packets from the relay, or from the camera itself
     when the relay does not hold it or has gone away."""
 
@@ -537,21 +537,6 @@ class RelayedIngest:
 
     def add_listener(self, listener: Callable[[Any], None]) -> None:
         self._listeners.append(listener)
-
-    def attach(self, sink: PacketSink) -> tuple[Session | None, list[CachedPacket]]:
-        with self._lock:
-            self._sinks.append(sink)
-            return self.session, list(self.session.gop) if self.session else []
-
-    def detach(self, sink: PacketSink) -> None:
-        with self._lock:
-            if sink in self._sinks:
-                self._sinks.remove(sink)
-
-    @property
-    def sink_count(self) -> int:
-        with self._lock:
-            return len(self._sinks)
 
     def stats(self) -> dict[str, float]:
         now = time.monotonic()
