@@ -297,3 +297,27 @@ def test_print_preview_paints_every_page(store: EvidenceStore, cups: CupsRig, tm
     assert re.search(r"^Pages:\s+2$", info, re.MULTILINE), info
     assert "612 x 792 pts (letter)" in info
     dialog.deleteLater()
+
+
+def test_the_previews_print_button_takes_the_desks_audited_path(store: EvidenceStore, qapp: QApplication) -> None:
+    """Qt's preview would print straight onto the printer, past the queue check, the store's
+    record and the audit trail: its Print action hands over to the desk instead."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QAction
+
+    evidence = store.add(capture_of(1), desk="d", operator="o")
+    sheet = EvidenceSheet([evidence], centre_name="C", printed_by="p")
+    printing = EvidencePrinting(store, default_printer="evidence")
+    asked: list[bool] = []
+    dialog = printing.preview(sheet, on_print=lambda: asked.append(True))
+    label = QCoreApplication.translate("QPrintPreviewDialog", "Print")
+    [action] = [a for a in dialog.findChildren(QAction) if a.text() == label]
+    painted: list[object] = []
+    dialog.paintRequested.connect(painted.append)
+    action.trigger()
+    assert asked == [True] and painted == []  # handed over, nothing painted on a printer here
+    dialog.deleteLater()
+    bare = printing.preview(sheet)  # no desk to hand over to: no Print button
+    [action] = [a for a in bare.findChildren(QAction) if a.text() == label]
+    assert not action.isVisible()
+    bare.deleteLater()

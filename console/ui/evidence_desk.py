@@ -261,15 +261,10 @@ class EvidenceDesk(QObject):
             if choice.output == "quick":
                 self._printed(sheet, printing.quick_print(sheet, copies=choice.copies))
             elif choice.output == "print":
-                printer = printing.printer(sheet)
-                printer.setCopyCount(choice.copies)
-                dialog = printing.print_dialog(sheet, printer)
-                if dialog.exec() == QDialog.DialogCode.Accepted:
-                    from console.evidence.printing import print_sheet
-
-                    self._printed(sheet, print_sheet(sheet, printer, store=self.store))
+                self.carry_out_print(sheet, choice.copies)
             elif choice.output == "preview":
-                preview = printing.preview(sheet)
+                # The preview's Print comes back here: the print dialog, then the same audited path.
+                preview = printing.preview(sheet, on_print=lambda: self.carry_out_print(sheet, choice.copies))
                 self.last_preview = preview
                 preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
                 preview.open()
@@ -277,6 +272,22 @@ class EvidenceDesk(QObject):
                 path = self.ask_pdf_path(sheet) if self.ask_pdf_path is not None else self._pdf_path(sheet)
                 if path is not None:
                     self._saved(sheet, printing.save_pdf(sheet, path))
+        except EvidenceError as exc:
+            self._fail(printing.message(exc))
+
+    def carry_out_print(self, sheet: EvidenceSheet, copies: int) -> None:
+        """Qt's print dialog (printer, copies, paper), then the queue check, the store's record
+        and the host's audit trail."""
+        from console.evidence.printing import print_sheet
+
+        printing = self.printing()
+        printer = printing.printer(sheet)
+        printer.setCopyCount(copies)
+        dialog = printing.print_dialog(sheet, printer)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            self._printed(sheet, print_sheet(sheet, printer, store=self.store))
         except EvidenceError as exc:
             self._fail(printing.message(exc))
 

@@ -7,9 +7,11 @@ says it in the operator's language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QAction
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -48,11 +50,22 @@ class EvidencePrinting(QObject):
             return None
         return print_sheet(sheet, printer, store=self.store)
 
-    def preview(self, sheet: EvidenceSheet, printer: QPrinter | None = None) -> QPrintPreviewDialog:
-        """A print preview of the sheet (its Print button prints through the same path)."""
+    def preview(self, sheet: EvidenceSheet, printer: QPrinter | None = None,
+                on_print: Callable[[], None] | None = None) -> QPrintPreviewDialog:
+        """A print preview of the sheet.  Its own Print button would paint straight onto the
+        printer, past the queue check, the store's record and the host's audit trail: it calls
+        `on_print` instead (the desk's print path), or is removed when there is none."""
         dialog = QPrintPreviewDialog(printer or self.printer(sheet), self.parent_widget)
         dialog.setWindowTitle(self.tr("Evidence sheet preview"))
         dialog.paintRequested.connect(sheet.paint)
+        label = QCoreApplication.translate("QPrintPreviewDialog", "Print")
+        for action in dialog.findChildren(QAction):
+            if action.text() == label:
+                action.triggered.disconnect()
+                if on_print is None:
+                    action.setVisible(False)
+                else:
+                    action.triggered.connect(lambda _checked=False: (dialog.close(), on_print()))
         return dialog
 
     def quick_print(self, sheet: EvidenceSheet, copies: int = 1) -> PrintJob:
