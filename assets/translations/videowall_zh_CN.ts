@@ -616,27 +616,27 @@
         <translation>打印已取消：未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_desk.py" line="302"/>
+        <location filename="../../console/ui/evidence_desk.py" line="313"/>
         <source>Save evidence sheet as PDF</source>
         <translation>将证据单保存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_desk.py" line="303"/>
+        <location filename="../../console/ui/evidence_desk.py" line="314"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_desk.py" line="309"/>
+        <location filename="../../console/ui/evidence_desk.py" line="320"/>
         <source>Evidence %1 sent to printer %2 (%3 copies, job %4)</source>
         <translation>证据 %1 已发送到打印机 %2（%3 份，作业 %4）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_desk.py" line="317"/>
+        <location filename="../../console/ui/evidence_desk.py" line="328"/>
         <source>Evidence sheet saved: %1</source>
         <translation>证据单已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_desk.py" line="329"/>
+        <location filename="../../console/ui/evidence_desk.py" line="340"/>
         <source>Evidence %1: the host&apos;s audit trail did not take it: %2</source>
         <translation>证据 %1：主机的审计记录未接收：%2</translation>
     </message>
@@ -742,72 +742,72 @@
 <context>
     <name>EvidencePrinting</name>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="41"/>
+        <location filename="../../console/ui/evidence_print.py" line="43"/>
         <source>Print evidence %1</source>
         <translation>打印证据 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="54"/>
+        <location filename="../../console/ui/evidence_print.py" line="59"/>
         <source>Evidence sheet preview</source>
         <translation>证据单预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="67"/>
+        <location filename="../../console/ui/evidence_print.py" line="80"/>
         <source>Save evidence sheet as PDF</source>
         <translation>将证据单保存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="68"/>
+        <location filename="../../console/ui/evidence_print.py" line="81"/>
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="75"/>
+        <location filename="../../console/ui/evidence_print.py" line="88"/>
         <source>This desk has no printer to print to.</source>
         <translation>本座席没有可用的打印机。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="76"/>
+        <location filename="../../console/ui/evidence_print.py" line="89"/>
         <source>There is no printer %1 on this desk.</source>
         <translation>本座席没有打印机 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="77"/>
+        <location filename="../../console/ui/evidence_print.py" line="90"/>
         <source>Printer %1 is paused: the sheet was not sent. Resume it or choose another printer.</source>
         <translation>打印机 %1 已暂停：证据单未发送。请恢复该打印机或选择其他打印机。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="79"/>
+        <location filename="../../console/ui/evidence_print.py" line="92"/>
         <source>Printer %1 refuses jobs: the sheet was not sent.</source>
         <translation>打印机 %1 拒绝接收任务：证据单未发送。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="80"/>
+        <location filename="../../console/ui/evidence_print.py" line="93"/>
         <source>The printer did not take the sheet.</source>
         <translation>打印机未接收证据单。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="81"/>
+        <location filename="../../console/ui/evidence_print.py" line="94"/>
         <source>The evidence disk is full: nothing was stored.</source>
         <translation>证据磁盘已满：未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="82"/>
+        <location filename="../../console/ui/evidence_print.py" line="95"/>
         <source>This monitor shows no picture: there is nothing to take.</source>
         <translation>该监视器没有画面：无法截取。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="83"/>
+        <location filename="../../console/ui/evidence_print.py" line="96"/>
         <source>That file exists already: choose another name.</source>
         <translation>该文件已存在：请换一个文件名。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="84"/>
+        <location filename="../../console/ui/evidence_print.py" line="97"/>
         <source>The picture could not be read.</source>
         <translation>无法读取画面。</translation>
     </message>
     <message>
-        <location filename="../../console/ui/evidence_print.py" line="86"/>
+        <location filename="../../console/ui/evidence_print.py" line="99"/>
         <source>Evidence could not be handled.</source>
         <translation>无法处理证据。</translation>
     </message>
@@ -1589,6 +1589,14 @@
         <location filename="../../console/ui/ptz.py" line="457"/>
         <source>supervisor</source>
         <translation>值班长</translation>
+    </message>
+</context>
+<context>
+    <name>QPrintPreviewDialog</name>
+    <message>
+        <location filename="../../console/ui/evidence_print.py" line="61"/>
+        <source>Print</source>
+        <translation>打印</translation>
     </message>
 </context>
 <context>
