@@ -6,32 +6,15 @@ dome; a dome another desk holds is refused once, in words, and nothing repeats."
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from console.matrix.ptz_control import PtzPolicy
-from console.sim.site import SimSite, free_port
+from console.sim.site import SimSite
 from console.ui.ptz import RAMP_START, PtzControl, joystick_speeds
-from tests.test_ptz_host import DOMES, Centre
 
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[SimSite]:
-    port = free_port()
-    sim = SimSite(3, port=port, control_port=free_port({port}), domes=DOMES)
-    sim.start()
-    yield sim
-    sim.close()
-
-
-@pytest.fixture
-def centre(site: SimSite, tmp_path: Path) -> Iterator[Centre]:
-    made = Centre(site, tmp_path, PtzPolicy(lease=3.0))
-    yield made
-    made.close()
+# The same rig as the host's PTZ tests: a module's three domes, a host per test.
+from tests.test_ptz_host import Centre, centre, site  # noqa: F401 (fixtures)
 
 
 def pad_of(centre: Centre, desk: str, role: str) -> tuple[PtzControl, list[Any]]:
