@@ -17,6 +17,7 @@ from console.matrix.commands import CommandError
 from console.matrix.ptz_commands import (
     PTZ_COMMANDS,
     PtzAux,
+    PtzCentre,
     PtzFocus,
     PtzIris,
     PtzLock,
@@ -85,7 +86,7 @@ def audit(outcome: Outcome, action: str) -> Audit:
     PtzMove(12, pan=0.5, tilt=-1.0, zoom=0.25), PtzStop(12), PtzFocus(12, -0.5), PtzIris(12, 1.0),
     PtzPreset(12, "set", 3, "东门 gate"), PtzPreset(12, "goto", 0), PtzAux(12, 2, False), PtzLock(12),
     PtzRelease(12), PtzSaveTour(12, "round", (1, 2), (5.0, 7.5), (0.5, 1.0)), PtzStartTour(12, "round"),
-    PtzStopTour(12), PtzPark(12, 1, 300.0),
+    PtzStopTour(12), PtzPark(12, 1, 300.0), PtzCentre(12, 0.5, -0.25),
 ])
 def test_every_ptz_command_round_trips_through_json(command: Any) -> None:
     data = json.loads(json.dumps(command.to_dict()))
@@ -110,6 +111,7 @@ def test_every_ptz_command_round_trips_through_json(command: Any) -> None:
     ({"command": "PtzSaveTour", "camera": 12, "tour": " ", "presets": [1], "dwells": [1]}, r"tour must be a non-empty"),
     ({"command": "PtzPark", "camera": 12, "preset": 1, "after": -1}, r"PtzPark\.after must be from 0"),
     ({"command": "PtzAux", "camera": 12, "output": 1, "on": 1}, r"PtzAux\.on must be true or false"),
+    ({"command": "PtzCentre", "camera": 12, "x": 1.5, "y": 0}, r"PtzCentre\.x must be from -1 to 1, not 1\.5"),
     ({"command": "PtzWarp", "camera": 12}, r"unknown PTZ command 'PtzWarp'"),
     (["PtzStop", 12], r"a command is an object, not list"),
 ])

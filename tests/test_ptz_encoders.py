@@ -54,6 +54,7 @@ from console.ptz.commands import (
     AutoIris,
     Aux,
     AuxOutput,
+    Centre,
     Focus,
     Iris,
     Move,
@@ -103,6 +104,10 @@ def pelco(raw: int) -> float:
     (Move(zoom=-1.0), "FF 01 00 40 00 00 41"),  # [D3] Zoom Out
     (AutoFocus(True), "FF 01 00 2B 00 01 2D"),  # [D3] Auto Focus
     (AutoFocus(False), "FF 01 00 2B 00 02 2E"),  # [D3] Manual Focus
+    # [D2] "Set Auto Iris 00 2D 00 0x", 01 auto and 02 manual as [D3] gives them for focus;
+    # sum 01+2D+01 = 2F, 01+2D+02 = 30.
+    (AutoIris(True), "FF 01 00 2D 00 01 2F"),
+    (AutoIris(False), "FF 01 00 2D 00 02 30"),
     (Preset(PresetAction.SET, 1), "FF 01 00 03 00 01 05"),  # [D2]
     (Preset(PresetAction.CLEAR, 1), "FF 01 00 05 00 01 07"),  # [D2]
     (Preset(PresetAction.GOTO, 1), "FF 01 00 07 00 01 09"),  # [D2]
@@ -142,6 +147,15 @@ def test_pelco_d_full_speed_and_turbo() -> None:
     (Preset(PresetAction.SET, 1), "A0 00 00 03 00 01 AF 0D"),  # [P2] set preset 1
     (Preset(PresetAction.GOTO, 1), "A0 00 00 07 00 01 AF 09"),  # [P2] go to preset 1
     (Preset(PresetAction.CLEAR, 1), "A0 00 00 05 00 01 AF 0B"),  # [P2] clear preset 1
+    # The extended commands of [D2] in Pelco-P's frame ([P2]: the same data bytes), the XOR of
+    # bytes 1-7 worked by hand: A0^2B^01^AF = 25, A0^2B^02^AF = 26, A0^2D^01^AF = 23,
+    # A0^2D^02^AF = 20, A0^09^01^AF = 07, A0^0B^01^AF = 05.
+    (AutoFocus(True), "A0 00 00 2B 00 01 AF 25"),
+    (AutoFocus(False), "A0 00 00 2B 00 02 AF 26"),
+    (AutoIris(True), "A0 00 00 2D 00 01 AF 23"),
+    (AutoIris(False), "A0 00 00 2D 00 02 AF 20"),
+    (AuxOutput(1, True), "A0 00 00 09 00 01 AF 07"),
+    (AuxOutput(Aux.WIPER, False), "A0 00 00 0B 00 01 AF 05"),
 ])
 def test_pelco_p_matches_the_documents(command: object, frame: str) -> None:
     assert PelcoP(0).encode(command) == (hx(frame),)  # type: ignore[arg-type]
@@ -309,6 +323,9 @@ def test_gb28181_twelve_bit_address() -> None:
     (lambda: Visca(1).encode(AuxOutput(Aux.WIPER, True)), "VISCA has no aux command"),
     (lambda: Gb28181().encode(AutoFocus(True)), "GB/T 28181 has no auto-focus command"),
     (lambda: Gb28181().encode(AuxOutput(Aux.LIGHT, True)), "GB/T 28181 has no aux command"),
+    (lambda: PelcoD(1).encode(Centre(0.5, 0.5)), "Pelco-D has no centre-on-a-point command"),
+    (lambda: Visca(1).encode(Centre(0.5, 0.5)), "VISCA has no centre-on-a-point command"),
+    (lambda: Centre(1.5, 0), "x 1.5 is out of range"),
     (lambda: Move(pan=1.5), "pan speed 1.5 is out of range (-1 to 1)"),
     (lambda: Move(tilt=float("nan")), "tilt speed must be a number from -1 to 1"),
     (lambda: Focus(-2), "focus speed -2 is out of range"),
@@ -321,7 +338,7 @@ def test_bad_input_is_a_clear_ptz_error(make: object, message: str) -> None:
 
 @pytest.mark.parametrize("command", [
     Move(0.5, -0.25, 1.0), Stop(), Focus(-1.0), Iris(0.5), AutoFocus(False), AutoIris(True),
-    Preset(PresetAction.SET, 12), AuxOutput(Aux.WIPER, True), AuxOutput(3, False),
+    Preset(PresetAction.SET, 12), AuxOutput(Aux.WIPER, True), AuxOutput(3, False), Centre(-0.5, 0.25),
 ])
 def test_commands_round_trip_through_dicts(command: object) -> None:
     data = command.to_dict()  # type: ignore[attr-defined]

@@ -204,7 +204,10 @@ def test_bad_ptz_input_gets_a_clear_answer(centre: Centre) -> None:
     for fields, text in (({"command": "PtzMove", "camera": 1, "pan": 7}, "pan"),
                          ({"command": "PtzPreset", "camera": 1, "action": "goto", "preset": 900}, "preset"),
                          ({"command": "PtzMove", "camera": 99, "pan": 0.1}, "unknown camera 99"),
-                         ({"command": "PtzMove", "camera": 1, "pan": float("nan")}, "pan")):
+                         ({"command": "PtzMove", "camera": 1, "pan": float("nan")}, "pan"),
+                         # A double-click on a Pelco dome's picture: its protocol takes no point.
+                         ({"command": "PtzCentre", "camera": 1, "x": 0.5, "y": 0.2},
+                          "Pelco-D has no centre-on-a-point command")):
         answer = centre.desks["desk-1"].request("command", fields).content
         assert not answer["ok"] and answer["answer"].startswith("NA") and text in answer["answer"], (fields, answer)
     assert centre.host.alive

@@ -66,6 +66,20 @@ def test_absolute_relative_and_presets(observations: dict[str, object]) -> None:
         assert flag in str(observations["capabilities"])
 
 
+def test_a_double_click_centres_a_point_where_the_dome_takes_one(observations: dict[str, object]) -> None:
+    # ipycam as it is lists no field-of-view space: refused in words, nothing moves.
+    assert "cannot centre a point" in str(observations["centre_refused"])
+    assert "TranslationSpaceFov" in str(observations["centre_refused"])
+    # Given the space, the point goes over the wire in the picture's terms, and the dome turns
+    # right and up towards a point right of and above the centre.
+    assert "CENTRE" in str(observations["centre_capabilities"])
+    request = str(observations["centre_request"])
+    assert 'space="http://www.onvif.org/ver10/tptz/PanTiltSpaces/TranslationSpaceFov"' in request
+    assert 'x="0.5"' in request and 'y="0.25"' in request
+    before, after = observations["centre"]  # type: ignore[misc]
+    assert after[0] > before[0] and after[1] > before[1]
+
+
 def test_a_flood_of_moves_coalesces(observations: dict[str, object]) -> None:
     # The newest speed is always sent; the ones it overtook in the queue are "replaced".
     assert observations["flood_last"] is True

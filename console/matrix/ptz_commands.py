@@ -99,6 +99,17 @@ class PtzPreset(PtzMatrixCommand):
 
 
 @dataclass(frozen=True)
+class PtzCentre(PtzMatrixCommand):
+    """Bring the point (x, y) of the camera's picture to its centre: each in [-1, 1] from the
+    picture's centre, +x right, +y up (a double-click on a tile).  Domes that take a point in
+    the picture's terms do it (ONVIF TranslationSpaceFov); the others answer NA."""
+
+    name: ClassVar[str] = "PtzCentre"
+    x: float = 0.0
+    y: float = 0.0
+
+
+@dataclass(frozen=True)
 class PtzAux(PtzMatrixCommand):
     """Switch an auxiliary output of the dome (wiper, light: the dome's relay number)."""
 
@@ -154,7 +165,7 @@ class PtzPark(PtzMatrixCommand):
 
 
 PTZ_COMMANDS: dict[str, type[PtzMatrixCommand]] = {
-    cls.name: cls for cls in (PtzMove, PtzStop, PtzFocus, PtzIris, PtzPreset, PtzAux, PtzLock, PtzRelease,
+    cls.name: cls for cls in (PtzMove, PtzStop, PtzFocus, PtzIris, PtzPreset, PtzCentre, PtzAux, PtzLock, PtzRelease,
                               PtzSaveTour, PtzStartTour, PtzStopTour, PtzPark)
 }
 
@@ -206,7 +217,7 @@ def _list(command: str, field: str, value: object) -> list[object]:
 def _coerce(command: str, field: str, value: object) -> object:
     if field == "camera":
         return bounded_integer(command, field, value, 1, MAX_NUMBER)
-    if field in ("pan", "tilt", "zoom", "speed"):
+    if field in ("pan", "tilt", "zoom", "speed", "x", "y"):
         return _number(command, field, value, -1.0, 1.0)
     if field == "preset":
         return bounded_integer(command, field, value, 0, MAX_PRESET)

@@ -51,6 +51,7 @@ from typing import Any
 from console.matrix.commands import CommandError
 from console.matrix.ptz_commands import (
     PtzAux,
+    PtzCentre,
     PtzFocus,
     PtzIris,
     PtzLock,
@@ -65,7 +66,7 @@ from console.matrix.ptz_commands import (
     PtzStopTour,
     ptz_command_from_dict,
 )
-from console.ptz.commands import AuxOutput, Focus, Iris, Move, Preset, PresetAction, PtzCommand, PtzError, Stop
+from console.ptz.commands import AuxOutput, Centre, Focus, Iris, Move, Preset, PresetAction, PtzCommand, PtzError, Stop
 
 Clock = Callable[[], float]
 Validator = Callable[[int, PtzCommand], None]
@@ -432,7 +433,7 @@ class PtzArbiter:
             self._touched(state, now)
             return _Result(True, "AK", actions, persist=persist)
         assert device is not None
-        if isinstance(command, PtzMove | PtzStop | PtzPreset) and not (
+        if isinstance(command, PtzMove | PtzStop | PtzPreset | PtzCentre) and not (
                 isinstance(command, PtzPreset) and command.action != "goto"):
             persist = self._end_tour(camera, state, who, actions)
         if isinstance(command, PtzMove) and not command.is_stop:
@@ -467,6 +468,9 @@ class PtzArbiter:
             else:
                 persist = state.presets.pop(command.preset, None) is not None or persist
                 actions.append(Audit(who, "PtzPresetClear", {"camera": camera, "preset": command.preset}))
+        elif isinstance(command, PtzCentre):
+            state.motion = None
+            actions.append(Drive(camera, device))
         elif isinstance(command, PtzAux):
             actions.append(Drive(camera, device))
         self._touched(state, now)
@@ -793,6 +797,8 @@ def _device_command(command: PtzMatrixCommand) -> PtzCommand | None:
         return Preset(action, command.preset)
     if isinstance(command, PtzAux):
         return AuxOutput(command.output, command.on)
+    if isinstance(command, PtzCentre):
+        return Centre(command.x, command.y)
     return None
 
 

@@ -1,7 +1,7 @@
 """PTZ control: one interface, protocol encoders, transports by URL.
 
 - `commands`: what a dome is asked (`Move`, `Stop`, `Focus`, `Iris`, `AutoFocus`, `AutoIris`,
-  `Preset`, `AuxOutput`, `MoveTo`, `MoveBy`), speeds in [-1, 1]; `PtzError` for anything
+  `Preset`, `AuxOutput`, `MoveTo`, `MoveBy`, `Centre`), speeds in [-1, 1]; `PtzError` for anything
   a dome or protocol cannot take.
 - `controller`: `PtzController`, `Capability`, `LineStatus`, `PtzPosition`.
 - `pelco`, `visca`, `gb28181`: pure encoders, command → bytes (or the PTZCmd string).
@@ -17,6 +17,7 @@ from console.ptz.commands import (
     AutoIris,
     Aux,
     AuxOutput,
+    Centre,
     Focus,
     Iris,
     Move,
@@ -37,6 +38,7 @@ __all__ = [
     "Aux",
     "AuxOutput",
     "Capability",
+    "Centre",
     "Focus",
     "Iris",
     "LineStatus",

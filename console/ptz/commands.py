@@ -178,8 +178,23 @@ class MoveBy(PtzCommand):
             _check_position(f"{what} translation", getattr(self, what), -1.0)
 
 
+@dataclass(frozen=True)
+class Centre(PtzCommand):
+    """Bring a point of the picture to its centre: x, y in [-1, 1] from the centre of the picture
+    (+x right, +y up), as ONVIF's field-of-view translation space has them.  Only the dome knows
+    its field of view at its present zoom, so only a dome that takes the point itself can do this."""
+
+    name: ClassVar[str] = "centre"
+    x: float = 0.0
+    y: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_position("x", self.x, -1.0)
+        _check_position("y", self.y, -1.0)
+
+
 COMMANDS: dict[str, type[PtzCommand]] = {
-    cls.name: cls for cls in (Move, Stop, Focus, Iris, AutoFocus, AutoIris, Preset, AuxOutput, MoveTo, MoveBy)
+    cls.name: cls for cls in (Move, Stop, Focus, Iris, AutoFocus, AutoIris, Preset, AuxOutput, MoveTo, MoveBy, Centre)
 }
 
 

@@ -29,6 +29,7 @@ class Capability(Flag):
     AUX = auto()
     ABSOLUTE = auto()  # absolute pan/tilt/zoom positions
     RELATIVE = auto()  # relative moves by a translation
+    CENTRE = auto()  # relative moves in the picture's own terms (ONVIF TranslationSpaceFov)
     STATUS = auto()  # the device reports its position
     MOVE_TIMEOUT = auto()  # the device stops a continuous move by itself after a timeout
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from console.ptz.commands import AutoFocus, AutoIris, Focus, Iris, Move, PtzCommand, PtzError, Stop
+from console.ptz.commands import AutoFocus, AutoIris, Centre, Focus, Iris, Move, PtzCommand, PtzError, Stop
 from console.ptz.controller import Capability
 
 MOTION = "motion"
@@ -58,7 +58,7 @@ def coalescing_slot(command: PtzCommand) -> str | None:
 
 
 def unsupported(protocol: str, command: PtzCommand) -> PtzError:
-    what = {AutoFocus: "auto-focus", AutoIris: "auto-iris"}.get(type(command), command.name)
+    what = {AutoFocus: "auto-focus", AutoIris: "auto-iris", Centre: "centre-on-a-point"}.get(type(command), command.name)
     return PtzError(f"{protocol} has no {what} command")
 
 

@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from console.ptz.commands import (
+    Centre,
     Move,
     MoveBy,
     MoveTo,
@@ -48,6 +49,10 @@ from console.ptz.controller import Capability, LineStatus, PtzPosition, StatusCa
 from console.ptz.encoding import MOTION, coalescing_slot
 from console.ptz.lines import describe
 from console.video.urls import mask_url
+
+# ONVIF's relative pan/tilt space in the picture's own terms: [-1, 1] across the field of view,
+# what a click on the picture is (ONVIF PTZ Service Specification, 5.7.4).
+FOV_SPACE = "http://www.onvif.org/ver10/tptz/PanTiltSpaces/TranslationSpaceFov"
 
 log = logging.getLogger("videowall.ptz")
 
@@ -142,7 +147,7 @@ class OnvifDome:
             self._worker.cancel()
 
     def _check(self, command: PtzCommand) -> None:
-        if as_move(command) is None and not isinstance(command, Preset | MoveTo | MoveBy):
+        if as_move(command) is None and not isinstance(command, Preset | MoveTo | MoveBy | Centre):
             raise PtzError(f"ONVIF domes take moves, stops and presets here, not {command.name}")
         if isinstance(command, Preset) and command.number < 1:
             raise PtzError(f"ONVIF preset {command.number} is out of range (1 and up)")
@@ -152,6 +157,10 @@ class OnvifDome:
         if isinstance(command, MoveBy) and not self._capabilities & Capability.RELATIVE \
                 and self._profile is not None:
             raise PtzError(f"camera {self.where} offers no relative moves")
+        if isinstance(command, Centre) and not self._capabilities & Capability.CENTRE \
+                and self._profile is not None:
+            raise PtzError(f"camera {self.where} cannot centre a point: it offers no field-of-view moves "
+                           "(ONVIF TranslationSpaceFov); drag the picture to steer it")
 
     def _submit(self, command: PtzCommand | None) -> concurrent.futures.Future[Any]:
         if self._closed:
@@ -261,6 +270,9 @@ class OnvifDome:
                     capabilities |= Capability.ABSOLUTE
                 if spaces is None or getattr(spaces, "RelativePanTiltTranslationSpace", None):
                     capabilities |= Capability.RELATIVE
+                if spaces is not None and any(getattr(space, "URI", None) == FOV_SPACE
+                                              for space in spaces.RelativePanTiltTranslationSpace or ()):
+                    capabilities |= Capability.CENTRE
                 if not nodes or (nodes[0].MaximumNumberOfPresets or 0) > 0:
                     capabilities |= Capability.PRESETS
             except Exception as exc:
@@ -321,6 +333,14 @@ class OnvifDome:
         if isinstance(command, MoveBy):
             translation = {"PanTilt": {"x": command.pan, "y": command.tilt}, "Zoom": {"x": command.zoom}}
             return await self._call(ptz.RelativeMove({"ProfileToken": token, "Translation": translation}))
+        if isinstance(command, Centre):
+            if not self._capabilities & Capability.CENTRE:
+                raise PtzError(f"camera {self.where} cannot centre a point: it offers no field-of-view moves "
+                               "(ONVIF TranslationSpaceFov); drag the picture to steer it")
+            # The dome knows its field of view at its present zoom; we only say where in the
+            # picture the point is.
+            point: dict[str, Any] = {"PanTilt": {"x": command.x, "y": command.y, "space": FOV_SPACE}}
+            return await self._call(ptz.RelativeMove({"ProfileToken": token, "Translation": point}))
         if isinstance(command, Preset):
             return await self._preset(command)
         raise PtzError(f"ONVIF domes take moves, stops and presets here, not {command.name}")
