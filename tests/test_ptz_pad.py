@@ -77,3 +77,91 @@ def test_a_drag_is_a_speed_that_follows_the_distance() -> None:
     further = joystick_speeds(120, 0, 640, 480)[0]
     assert 0 < right < further <= 1.0
     assert joystick_speeds(400, 400, 640, 480) == (1.0, -1.0)  # full speed beyond a third of the picture
+
+
+def mouse(widget: Any, kind: Any, x: float, y: float, *, held: bool = True) -> None:
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    left = Qt.MouseButton.LeftButton
+    buttons = left if held else Qt.MouseButton.NoButton
+    button = Qt.MouseButton.NoButton if kind == QMouseEvent.Type.MouseMove else left
+    point = QPointF(x, y)
+    QApplication.sendEvent(widget, QMouseEvent(kind, point, widget.mapToGlobal(point), button, buttons,
+                                               Qt.KeyboardModifier.NoModifier))
+
+
+def test_the_picture_steers_by_drag_and_a_double_click_asks_to_centre(qtbot, centre: Centre, site: SimSite) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QLabel
+
+    from console.ui.ptz import PictureJoystick
+
+    pad, sent = pad_of(centre, "desk-1", "operator")
+    tile = QLabel()
+    tile.resize(400, 300)
+    qtbot.addWidget(tile)
+    tile.camera_number = 1  # type: ignore[attr-defined]
+    joystick = PictureJoystick(pad, lambda widget: getattr(widget, "camera_number", None))
+    joystick.attach(tile)
+    assert "Drag to steer" in tile.toolTip() and "not on this dome" in tile.toolTip()  # a Pelco-D dome
+    start = site.dome(1)["pan"]
+    mouse(tile, QEvent.Type.MouseButtonPress, 200, 150)
+    mouse(tile, QEvent.Type.MouseMove, 330, 150)  # right, a third of the picture: full speed
+    assert sent[-1].name == "PtzMove" and sent[-1].pan == pytest.approx(1.0) and sent[-1].tilt == 0
+    qtbot.wait(1200)
+    assert site.dome(1)["pan"] > start + 5
+    mouse(tile, QEvent.Type.MouseMove, 200, 100)  # back to the middle, then up: tilts up, pan stops
+    assert sent[-1].name == "PtzMove" and sent[-1].pan == 0 and sent[-1].tilt > 0
+    mouse(tile, QEvent.Type.MouseButtonRelease, 200, 100, held=False)
+    assert sent[-1].name == "PtzStop"
+    # A double-click sends the point (right of and above the centre); this dome's protocol has
+    # no such move, and the host says so in words.
+    with qtbot.waitSignal(pad.answered, timeout=3000) as answered:
+        mouse(tile, QEvent.Type.MouseButtonDblClick, 300, 75)
+    assert sent[-1].name == "PtzCentre" and sent[-1].x == pytest.approx(0.5) and sent[-1].y == pytest.approx(0.5)
+    assert "centre-on-a-point" in answered.args[1], answered.args
+
+
+def test_the_setup_dialog_names_presets_saves_a_tour_parks_and_switches_aux(qtbot, centre: Centre) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from console.ui.ptz_setup import PtzSetupDialog, parse_steps
+
+    pad, sent = pad_of(centre, "desk-2", "supervisor")
+
+    def refresh() -> None:
+        pad.load(centre.desks["desk-2"].request("snapshot_request", {}).content["ptz"])
+
+    dialog = PtzSetupDialog(pad, refresh_host=refresh)
+    qtbot.addWidget(dialog)
+    dialog.preset_number.setValue(4)
+    dialog.preset_name.setText("East gate 东门")
+    dialog.store_preset()
+    assert [dialog.preset_list.item(i).text() for i in range(dialog.preset_list.count())] == ["4  East gate 东门"]
+    dialog.tour_name.setEditText("night")
+    dialog.tour_steps.setText("4:2, 1:3")
+    dialog.save_tour()
+    assert sent[-1].name == "PtzSaveTour" and sent[-1].presets == (4, 1) and sent[-1].dwells == (2.0, 3.0)
+    assert pad.dome(1)["tours"] == ["night"]
+    dialog.tour_steps.setText("4:2, x")
+    dialog.save_tour()
+    assert "preset:seconds" in dialog.answer.text() and "x" in dialog.answer.text()
+    dialog.start_tour()
+    refresh()
+    assert pad.dome(1).get("touring") == "night" and "touring: night" in dialog.heading.text()
+    dialog.stop_tour()
+    dialog.park_preset.setValue(4)
+    dialog.park_minutes.setValue(2.5)
+    dialog.set_park()
+    assert pad.dome(1)["park"] == {"preset": 4, "after": 150.0}
+    dialog.aux_output.setValue(2)
+    with qtbot.waitSignal(pad.answered, timeout=3000) as answered:
+        dialog.findChild(QPushButton, "ptz_aux_on").click()
+    assert sent[-1].name == "PtzAux" and sent[-1].output == 2 and sent[-1].on and answered.args[1] == "AK"
+    dialog.preset_list.setCurrentRow(0)
+    dialog.clear_preset()
+    assert dialog.preset_list.count() == 0
+    assert parse_steps("1:10; 2 15\n3/7.5") == ([1, 2, 3], [10.0, 15.0, 7.5])
+    centre.send("desk-2", "PtzPark", camera=1, preset=4, after=0)

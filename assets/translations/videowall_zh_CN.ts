@@ -95,485 +95,495 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="749"/>
+        <location filename="../../console/ui/console.py" line="750"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="765"/>
+        <location filename="../../console/ui/console.py" line="766"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="766"/>
+        <location filename="../../console/ui/console.py" line="767"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="768"/>
+        <location filename="../../console/ui/console.py" line="769"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="769"/>
+        <location filename="../../console/ui/console.py" line="770"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="789"/>
+        <location filename="../../console/ui/console.py" line="790"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="979"/>
+        <location filename="../../console/ui/console.py" line="991"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="982"/>
+        <location filename="../../console/ui/console.py" line="994"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1004"/>
+        <location filename="../../console/ui/console.py" line="1016"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="989"/>
+        <location filename="../../console/ui/console.py" line="1001"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="986"/>
+        <location filename="../../console/ui/console.py" line="998"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="987"/>
+        <location filename="../../console/ui/console.py" line="999"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="812"/>
+        <location filename="../../console/ui/console.py" line="813"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="951"/>
+        <location filename="../../console/ui/console.py" line="963"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="951"/>
+        <location filename="../../console/ui/console.py" line="963"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1264"/>
+        <location filename="../../console/ui/console.py" line="1238"/>
+        <source>Picture as joystick: drag on the main monitor (Ctrl+drag on a wall-preview tile), further is faster; the wheel (Ctrl+wheel) zooms; a double-click centres the point on an ONVIF dome</source>
+        <translation>画面即摇杆：在主监视器上拖动（电视墙预览窗格上按住 Ctrl 拖动），拖得越远越快；滚轮（Ctrl+滚轮）变倍；在 ONVIF 球机上双击可将该点居中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1283"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1265"/>
+        <location filename="../../console/ui/console.py" line="1284"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1329"/>
+        <location filename="../../console/ui/console.py" line="1348"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1329"/>
+        <location filename="../../console/ui/console.py" line="1348"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1392"/>
+        <location filename="../../console/ui/console.py" line="1411"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="907"/>
-        <location filename="../../console/ui/console.py" line="1152"/>
-        <location filename="../../console/ui/console.py" line="1160"/>
-        <location filename="../../console/ui/console.py" line="1180"/>
-        <location filename="../../console/ui/console.py" line="1398"/>
+        <location filename="../../console/ui/console.py" line="919"/>
+        <location filename="../../console/ui/console.py" line="1170"/>
+        <location filename="../../console/ui/console.py" line="1178"/>
+        <location filename="../../console/ui/console.py" line="1198"/>
+        <location filename="../../console/ui/console.py" line="1417"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1406"/>
+        <location filename="../../console/ui/console.py" line="1425"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1408"/>
+        <location filename="../../console/ui/console.py" line="1427"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1408"/>
+        <location filename="../../console/ui/console.py" line="1427"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1192"/>
-        <location filename="../../console/ui/console.py" line="1444"/>
+        <location filename="../../console/ui/console.py" line="1210"/>
+        <location filename="../../console/ui/console.py" line="1463"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="900"/>
+        <location filename="../../console/ui/console.py" line="912"/>
         <source>videowall centre</source>
         <translation>videowall 中心</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="934"/>
-        <location filename="../../console/ui/console.py" line="941"/>
+        <location filename="../../console/ui/console.py" line="946"/>
+        <location filename="../../console/ui/console.py" line="953"/>
         <source>The main monitor shows no camera: nothing to take</source>
         <translation>主监视器未显示摄像机：无可截取的画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="948"/>
+        <location filename="../../console/ui/console.py" line="960"/>
         <source>EVIDENCE</source>
         <translation>取证</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="985"/>
+        <location filename="../../console/ui/console.py" line="997"/>
         <source>Only supervisors do this</source>
         <translation>仅值班主管可执行此操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="991"/>
+        <location filename="../../console/ui/console.py" line="1003"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="994"/>
+        <location filename="../../console/ui/console.py" line="1006"/>
         <source>Find camera</source>
         <translation>查找摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="995"/>
+        <location filename="../../console/ui/console.py" line="1007"/>
         <source>Search cameras by number, name or place</source>
         <translation>按编号、名称或地点搜索摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="996"/>
+        <location filename="../../console/ui/console.py" line="1008"/>
         <source>Keyboard line</source>
         <translation>键盘命令行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="997"/>
+        <location filename="../../console/ui/console.py" line="1009"/>
         <source>Type a whole keyboard line</source>
         <translation>输入整行键盘命令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="998"/>
+        <location filename="../../console/ui/console.py" line="1010"/>
         <source>Wall preview</source>
         <translation>电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="999"/>
+        <location filename="../../console/ui/console.py" line="1011"/>
         <source>The keyboard focus to the wall preview</source>
         <translation>将键盘焦点移到电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1000"/>
+        <location filename="../../console/ui/console.py" line="1012"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1006"/>
+        <location filename="../../console/ui/console.py" line="1018"/>
         <source>Recall salvo…</source>
         <translation>调用预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1007"/>
+        <location filename="../../console/ui/console.py" line="1019"/>
         <source>Start tour on the selected monitor…</source>
         <translation>在所选监视器上启动轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1009"/>
+        <location filename="../../console/ui/console.py" line="1021"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1011"/>
+        <location filename="../../console/ui/console.py" line="1023"/>
         <source>Clear the selected monitor</source>
         <translation>清除所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1013"/>
+        <location filename="../../console/ui/console.py" line="1025"/>
         <source>Maximise or restore the selected monitor</source>
         <translation>最大化或还原所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1015"/>
-        <location filename="../../console/ui/console.py" line="1212"/>
+        <location filename="../../console/ui/console.py" line="1027"/>
+        <location filename="../../console/ui/console.py" line="1230"/>
         <source>Keyboard and keypad</source>
         <translation>键盘与小键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1019"/>
-        <location filename="../../console/ui/console.py" line="1235"/>
+        <location filename="../../console/ui/console.py" line="1031"/>
+        <location filename="../../console/ui/console.py" line="1254"/>
         <source>About videowall</source>
         <translation>关于 videowall</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1020"/>
+        <location filename="../../console/ui/console.py" line="1032"/>
         <source>Snapshot of the selected monitor</source>
         <translation>抓拍所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1022"/>
+        <location filename="../../console/ui/console.py" line="1034"/>
         <source>Store the selected monitor&apos;s picture as evidence (SNAP)</source>
         <translation>将所选监视器的画面存为证据（SNAP）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1023"/>
+        <location filename="../../console/ui/console.py" line="1035"/>
         <source>Snapshot of the main monitor</source>
         <translation>抓拍主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1025"/>
+        <location filename="../../console/ui/console.py" line="1037"/>
         <source>Print evidence of the selected monitor…</source>
         <translation>打印所选监视器的证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1028"/>
+        <location filename="../../console/ui/console.py" line="1040"/>
         <source>Case number, note, then print, preview or save as PDF (PRINT)</source>
         <translation>填写案件编号、备注，然后打印、预览或存为 PDF（PRINT）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1031"/>
+        <location filename="../../console/ui/console.py" line="1043"/>
         <source>Print evidence of the main monitor…</source>
         <translation>打印主监视器的证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1033"/>
+        <location filename="../../console/ui/console.py" line="1045"/>
         <source>Quick print of the selected monitor</source>
         <translation>快速打印所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1035"/>
+        <location filename="../../console/ui/console.py" line="1047"/>
         <source>Store and print at once on the desk&apos;s default printer</source>
         <translation>立即存证并在本席位默认打印机上打印</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1036"/>
+        <location filename="../../console/ui/console.py" line="1048"/>
         <source>Lock the dome</source>
         <translation>锁定球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1037"/>
+        <location filename="../../console/ui/console.py" line="1049"/>
         <source>Hold the dome until released</source>
         <translation>占用球机直至释放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1038"/>
+        <location filename="../../console/ui/console.py" line="1050"/>
         <source>Only supervisors lock a dome</source>
         <translation>只有值班长可以锁定球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1039"/>
+        <location filename="../../console/ui/console.py" line="1051"/>
         <source>Release the dome</source>
         <translation>释放球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1044"/>
+        <location filename="../../console/ui/console.py" line="1053"/>
+        <source>Presets, tours and park…</source>
+        <translation>预置位、巡航与归位…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1055"/>
+        <source>Name presets, define the dome&apos;s PTZ tour, park it, switch its wiper or light</source>
+        <translation>命名预置位、设置球机巡航、归位、开关雨刷或灯光</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/console.py" line="1060"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1051"/>
+        <location filename="../../console/ui/console.py" line="1067"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1065"/>
+        <location filename="../../console/ui/console.py" line="1081"/>
         <source>&amp;Wall</source>
         <translation>电视墙(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1076"/>
+        <location filename="../../console/ui/console.py" line="1092"/>
         <source>&amp;Evidence</source>
         <translation>取证(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1084"/>
+        <location filename="../../console/ui/console.py" line="1100"/>
         <source>&amp;PTZ</source>
         <translation>云台(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1089"/>
+        <location filename="../../console/ui/console.py" line="1107"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1171"/>
+        <location filename="../../console/ui/console.py" line="1189"/>
         <source>The host has no salvos</source>
         <translation>主机上没有预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1173"/>
+        <location filename="../../console/ui/console.py" line="1191"/>
         <source>Recall salvo</source>
         <translation>调用预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1173"/>
+        <location filename="../../console/ui/console.py" line="1191"/>
         <source>Salvo:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1183"/>
+        <location filename="../../console/ui/console.py" line="1201"/>
         <source>The host has no tours</source>
         <translation>主机上没有轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1185"/>
+        <location filename="../../console/ui/console.py" line="1203"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1185"/>
+        <location filename="../../console/ui/console.py" line="1203"/>
         <source>Tour:</source>
         <translation>轮巡：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1216"/>
+        <location filename="../../console/ui/console.py" line="1234"/>
         <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
         <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1217"/>
+        <location filename="../../console/ui/console.py" line="1235"/>
         <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
         <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1218"/>
+        <location filename="../../console/ui/console.py" line="1236"/>
         <source>PTZ (the selected monitor&apos;s dome): hold a PTZ key; keypad with NumLock off: 8 2 4 6 and 7 9 1 3 steer, 0 zoom wide, . zoom tele; Ctrl+arrows steer, Ctrl+PgUp/PgDn zoom</source>
         <translation>云台（所选监视器的球机）：按住云台键；小键盘关闭 NumLock 时：8 2 4 6 与 7 9 1 3 控制方向，0 拉远，. 拉近；Ctrl+方向键控制方向，Ctrl+PgUp/PgDn 变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1220"/>
-        <source>Picture as joystick: drag on the main monitor (Ctrl+drag on a wall-preview tile), further is faster; the wheel (Ctrl+wheel) zooms</source>
-        <translation>画面即摇杆：在主监视器上拖动（在电视墙预览画面上 Ctrl+拖动），拖得越远越快；滚轮（Ctrl+滚轮）变倍</translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/console.py" line="1222"/>
+        <location filename="../../console/ui/console.py" line="1240"/>
         <source>n PRESET calls preset n, n SET stores it; SNAP stores the picture as evidence, PRINT prints it</source>
         <translation>n PRESET 调用预置位 n，n SET 保存预置位；SNAP 将画面存为证据，PRINT 打印</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1236"/>
+        <location filename="../../console/ui/console.py" line="1255"/>
         <source>videowall %1: the software video matrix and video-wall console</source>
         <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1293"/>
+        <location filename="../../console/ui/console.py" line="1312"/>
         <source>recorder: none</source>
         <translation>录像机：无</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1294"/>
+        <location filename="../../console/ui/console.py" line="1313"/>
         <source>No recorder reports to the matrix host: nothing is recorded</source>
         <translation>没有录像机向矩阵主机报告：没有任何录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1297"/>
+        <location filename="../../console/ui/console.py" line="1316"/>
         <source>recorder: DOWN</source>
         <translation>录像机：离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1298"/>
+        <location filename="../../console/ui/console.py" line="1317"/>
         <source>Not heard for over 5 s: %1</source>
         <translation>超过 5 秒无响应：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1301"/>
+        <location filename="../../console/ui/console.py" line="1320"/>
         <source>recording: %1/%2</source>
         <translation>录像：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1303"/>
+        <location filename="../../console/ui/console.py" line="1322"/>
         <source>%1 cameras scheduled are not being recorded</source>
         <translation>%1 路计划录像的摄像机未在录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1304"/>
+        <location filename="../../console/ui/console.py" line="1323"/>
         <source>Every scheduled camera is being recorded</source>
         <translation>所有计划录像的摄像机都在录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1321"/>
+        <location filename="../../console/ui/console.py" line="1340"/>
         <source>MON %1: tour %2 skipped camera %3 (%4)</source>
         <translation>监视器 %1：轮巡 %2 跳过了摄像机 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1416"/>
+        <location filename="../../console/ui/console.py" line="1435"/>
         <source>salvo %1 kept as it was</source>
         <translation>预案 %1 保持不变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1425"/>
+        <location filename="../../console/ui/console.py" line="1444"/>
         <source>Replace salvo</source>
         <translation>替换预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1426"/>
+        <location filename="../../console/ui/console.py" line="1445"/>
         <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
         <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1429"/>
+        <location filename="../../console/ui/console.py" line="1448"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1453"/>
+        <location filename="../../console/ui/console.py" line="1472"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1455"/>
+        <location filename="../../console/ui/console.py" line="1474"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1456"/>
+        <location filename="../../console/ui/console.py" line="1475"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1475"/>
+        <location filename="../../console/ui/console.py" line="1494"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1478"/>
+        <location filename="../../console/ui/console.py" line="1497"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1483"/>
+        <location filename="../../console/ui/console.py" line="1502"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1485"/>
+        <location filename="../../console/ui/console.py" line="1504"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1486"/>
+        <location filename="../../console/ui/console.py" line="1505"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1497"/>
+        <location filename="../../console/ui/console.py" line="1516"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
     </message>
@@ -1438,32 +1448,32 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="347"/>
+        <location filename="../../console/ui/console.py" line="348"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="348"/>
+        <location filename="../../console/ui/console.py" line="349"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="353"/>
+        <location filename="../../console/ui/console.py" line="354"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="354"/>
+        <location filename="../../console/ui/console.py" line="355"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="409"/>
+        <location filename="../../console/ui/console.py" line="410"/>
         <source>Snapshot as evidence</source>
         <translation>抓拍存证</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="410"/>
+        <location filename="../../console/ui/console.py" line="411"/>
         <source>Print evidence…</source>
         <translation>打印证据…</translation>
     </message>
@@ -1471,124 +1481,348 @@
 <context>
     <name>PictureJoystick</name>
     <message>
-        <location filename="../../console/ui/ptz.py" line="494"/>
+        <location filename="../../console/ui/ptz.py" line="568"/>
         <source>Drag to steer the dome (further is faster), wheel to zoom</source>
         <translation>拖动以控制球机（越远越快），滚轮变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="496"/>
-        <source>Double-click to centre a point: not available (the matrix host carries no relative move yet)</source>
-        <translation>双击居中某点：暂不可用（矩阵主机尚不支持相对移动）</translation>
+        <location filename="../../console/ui/ptz.py" line="570"/>
+        <source>Double-click to centre that point</source>
+        <translation>双击将该点居中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="572"/>
+        <source>Double-click centring: not on this dome (its protocol takes no point of the picture)</source>
+        <translation>双击居中：此球机不支持（其协议无法按画面位置转动）</translation>
     </message>
 </context>
 <context>
     <name>PtzControl</name>
     <message>
-        <location filename="../../console/ui/ptz.py" line="132"/>
+        <location filename="../../console/ui/ptz.py" line="153"/>
         <source>main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="133"/>
+        <location filename="../../console/ui/ptz.py" line="154"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="318"/>
-        <location filename="../../console/ui/ptz.py" line="346"/>
-        <location filename="../../console/ui/ptz.py" line="360"/>
+        <location filename="../../console/ui/ptz.py" line="340"/>
+        <location filename="../../console/ui/ptz.py" line="368"/>
+        <location filename="../../console/ui/ptz.py" line="382"/>
+        <location filename="../../console/ui/ptz.py" line="429"/>
         <source>PTZ CAM %1 %2</source>
         <translation>云台 摄像机 %1 %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="359"/>
+        <location filename="../../console/ui/ptz.py" line="389"/>
+        <source>CENTRE</source>
+        <translation>居中</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="392"/>
+        <source>AUX %1 ON</source>
+        <translation>辅助 %1 开</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="392"/>
+        <source>AUX %1 OFF</source>
+        <translation>辅助 %1 关</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="399"/>
+        <source>%1 CLEAR</source>
+        <translation>%1 清除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="403"/>
+        <source>SAVE TOUR %1</source>
+        <translation>保存巡航 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="406"/>
+        <source>TOUR %1</source>
+        <translation>巡航 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="409"/>
+        <source>STOP TOUR</source>
+        <translation>停止巡航</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="412"/>
+        <source>PARK %1 AFTER %2 MIN</source>
+        <translation>%2 分钟后归位到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="413"/>
+        <source>NO PARK</source>
+        <translation>不归位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz.py" line="428"/>
         <source>LOCK</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="359"/>
+        <location filename="../../console/ui/ptz.py" line="428"/>
         <source>RELEASE</source>
         <translation>释放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="415"/>
+        <location filename="../../console/ui/ptz.py" line="489"/>
         <source>PTZ: select a monitor that shows a dome</source>
         <translation>云台：请选择显示球机的监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="418"/>
+        <location filename="../../console/ui/ptz.py" line="492"/>
         <source>CAM %1</source>
         <translation>摄像机 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="420"/>
+        <location filename="../../console/ui/ptz.py" line="494"/>
         <source>%1: no PTZ</source>
         <translation>%1：无云台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="421"/>
+        <location filename="../../console/ui/ptz.py" line="495"/>
         <source>This camera cannot be steered (no ptz: in the catalog)</source>
         <translation>此摄像机无法控制（目录中没有 ptz:）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="426"/>
+        <location filename="../../console/ui/ptz.py" line="500"/>
         <source>line %1: %2</source>
         <translation>线路 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="431"/>
+        <location filename="../../console/ui/ptz.py" line="505"/>
         <source>%1: free</source>
         <translation>%1：空闲</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="432"/>
+        <location filename="../../console/ui/ptz.py" line="506"/>
         <source>Nobody steers this dome: the first move takes it</source>
         <translation>无人控制此球机：第一个操作者获得控制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="434"/>
+        <location filename="../../console/ui/ptz.py" line="508"/>
         <source>%1: locked by you until released</source>
         <translation>%1：已被您锁定，直至释放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="434"/>
+        <location filename="../../console/ui/ptz.py" line="508"/>
         <source>%1: yours</source>
         <translation>%1：由您控制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="435"/>
+        <location filename="../../console/ui/ptz.py" line="509"/>
         <source>This desk steers the dome</source>
         <translation>本席位正在控制该球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="439"/>
+        <location filename="../../console/ui/ptz.py" line="513"/>
         <source>%1: locked by %2</source>
         <translation>%1：已被 %2 锁定</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="441"/>
+        <location filename="../../console/ui/ptz.py" line="515"/>
         <source>%1: held by %2</source>
         <translation>%1：由 %2 控制</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="443"/>
+        <location filename="../../console/ui/ptz.py" line="517"/>
         <source>Held by %1: a move takes it over (your priority is higher)</source>
         <translation>由 %1 控制：操作即可接管（您的优先级更高）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="444"/>
+        <location filename="../../console/ui/ptz.py" line="518"/>
         <source>Held by %1: the pad works again when it lets go</source>
         <translation>由 %1 控制：对方释放后云台键盘恢复可用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="457"/>
+        <location filename="../../console/ui/ptz.py" line="531"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/ptz.py" line="457"/>
+        <location filename="../../console/ui/ptz.py" line="531"/>
         <source>supervisor</source>
         <translation>值班长</translation>
+    </message>
+</context>
+<context>
+    <name>PtzSetupDialog</name>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="62"/>
+        <source>Dome presets and tours</source>
+        <translation>球机预置位与巡航</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="68"/>
+        <source>Presets</source>
+        <translation>预置位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="80"/>
+        <source>Name, e.g. East gate</source>
+        <translation>名称，例如：东门</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="87"/>
+        <source>Go to</source>
+        <translation>调用</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="87"/>
+        <source>Call the preset (n PRESET)</source>
+        <translation>调用预置位（n PRESET）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="88"/>
+        <source>Store here</source>
+        <translation>存于此处</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="89"/>
+        <source>Store where the dome points now under this number and name (n SET)</source>
+        <translation>以此编号和名称保存球机当前位置（n SET）</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="90"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="90"/>
+        <source>Forget the preset</source>
+        <translation>删除该预置位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="100"/>
+        <source>PTZ tour</source>
+        <translation>云台巡航</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="105"/>
+        <source>Tour</source>
+        <translation>巡航</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="108"/>
+        <source>preset:seconds, e.g. 1:10, 2:15, 3:10</source>
+        <translation>预置位:秒，例如 1:10, 2:15, 3:10</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="109"/>
+        <source>Steps</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="111"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="112"/>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="113"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="121"/>
+        <source>Park</source>
+        <translation>归位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="130"/>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="131"/>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="132"/>
+        <source>Set</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="134"/>
+        <source>Send the dome to this preset after so many minutes with nobody steering it</source>
+        <translation>无人操作达到设定分钟数后，球机回到此预置位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="136"/>
+        <source>Preset</source>
+        <translation>预置位</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="138"/>
+        <source>after</source>
+        <translation>之后</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="143"/>
+        <source>Auxiliary outputs</source>
+        <translation>辅助输出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="148"/>
+        <source>The dome&apos;s relay: often 1 is the wiper, 2 the light</source>
+        <translation>球机的继电器：通常 1 为雨刷，2 为灯光</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="149"/>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="151"/>
+        <source>On</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="151"/>
+        <source>Off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="197"/>
+        <source>Select a monitor that shows a dome</source>
+        <translation>请选择显示球机的监视器</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="200"/>
+        <source>CAM %1</source>
+        <translation>摄像机 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="202"/>
+        <source>touring: %1</source>
+        <translation>巡航中：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="229"/>
+        <source>Name the tour first</source>
+        <translation>请先为巡航命名</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="234"/>
+        <source>A tour step is preset:seconds, e.g. 1:10; not %1</source>
+        <translation>巡航步骤格式为 预置位:秒，例如 1:10；而不是 %1</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/ptz_setup.py" line="235"/>
+        <source>A tour needs at least one step, e.g. 1:10, 2:15</source>
+        <translation>巡航至少需要一个步骤，例如 1:10, 2:15</translation>
     </message>
 </context>
 <context>
@@ -1738,42 +1972,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="448"/>
+        <location filename="../../console/ui/console.py" line="449"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="453"/>
+        <location filename="../../console/ui/console.py" line="454"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="455"/>
+        <location filename="../../console/ui/console.py" line="456"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="460"/>
+        <location filename="../../console/ui/console.py" line="461"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="465"/>
+        <location filename="../../console/ui/console.py" line="466"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="467"/>
+        <location filename="../../console/ui/console.py" line="468"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="476"/>
+        <location filename="../../console/ui/console.py" line="477"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="478"/>
+        <location filename="../../console/ui/console.py" line="479"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -1839,67 +2073,67 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="561"/>
+        <location filename="../../console/ui/console.py" line="562"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="564"/>
+        <location filename="../../console/ui/console.py" line="565"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="566"/>
+        <location filename="../../console/ui/console.py" line="567"/>
         <source>Find a camera: number, name or place; Enter adds it</source>
         <translation>查找摄像机：编号、名称或地点；按 Enter 添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="583"/>
+        <location filename="../../console/ui/console.py" line="584"/>
         <source>Add camera:</source>
         <translation>添加摄像机：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="589"/>
+        <location filename="../../console/ui/console.py" line="590"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="589"/>
+        <location filename="../../console/ui/console.py" line="590"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="589"/>
+        <location filename="../../console/ui/console.py" line="590"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="590"/>
+        <location filename="../../console/ui/console.py" line="591"/>
         <source>Drag cameras here from the camera tree or the matches above</source>
         <translation>从摄像机树或上方的搜索结果把摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="599"/>
+        <location filename="../../console/ui/console.py" line="600"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="601"/>
+        <location filename="../../console/ui/console.py" line="602"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="670"/>
+        <location filename="../../console/ui/console.py" line="671"/>
         <source>unknown camera</source>
         <translation>未知摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="692"/>
+        <location filename="../../console/ui/console.py" line="693"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="695"/>
+        <location filename="../../console/ui/console.py" line="696"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>

@@ -88,6 +88,7 @@ from console.ui.evidence_desk import EvidenceDesk
 from console.ui.host_reasons import answer_text, note_texts
 from console.ui.keyboard_panel import KeyboardPanel
 from console.ui.ptz import PictureJoystick, PtzControl
+from console.ui.ptz_setup import PtzSetupDialog
 from console.ui.reasons import reason_text
 from console.ui.tile import TileWidget
 from console.ui.wall_preview import WallPreview
@@ -888,6 +889,17 @@ class ConsoleWindow(QMainWindow):
     def release_dome(self) -> None:
         self.ptz.lock(False)
 
+    def dome_setup(self) -> PtzSetupDialog:
+        """Presets with names, the dome's PTZ tour, park and auxiliaries (non-modal: the pad and
+        the picture keep steering while it is open)."""
+        dialog = getattr(self, "_dome_setup", None)
+        if dialog is None:
+            dialog = self._dome_setup = PtzSetupDialog(self.ptz, self, refresh_host=self.link.refresh)
+        dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        return dialog
+
     # -- evidence ---------------------------------------------------------------------------
     def _wire_evidence(self) -> None:
         self.keyboard.evidence_requested.connect(self.evidence_key)
@@ -1038,6 +1050,10 @@ class ConsoleWindow(QMainWindow):
                                             else self.tr("Only supervisors lock a dome"))
         self.ptz_release_action = self._action(self.tr("Release the dome"), self.release_dome, "Ctrl+Shift+K",
                                                name="ptz_release", enabled=False)
+        self.ptz_setup_action = self._action(self.tr("Presets, tours and park…"), self.dome_setup, "Ctrl+Shift+D",
+                                             name="ptz_setup",
+                                             tip=self.tr("Name presets, define the dome's PTZ tour, park it, "
+                                                         "switch its wiper or light"))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -1085,6 +1101,8 @@ class ConsoleWindow(QMainWindow):
         ptz.setObjectName("menu_ptz")
         ptz.addAction(self.ptz_lock_action)
         ptz.addAction(self.ptz_release_action)
+        ptz.addSeparator()
+        ptz.addAction(self.ptz_setup_action)
 
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("menu_help")
@@ -1218,13 +1236,14 @@ class ConsoleWindow(QMainWindow):
             self.tr("PTZ (the selected monitor's dome): hold a PTZ key; keypad with NumLock off: 8 2 4 6 and 7 9 1 3 "
                     "steer, 0 zoom wide, . zoom tele; Ctrl+arrows steer, Ctrl+PgUp/PgDn zoom"),
             self.tr("Picture as joystick: drag on the main monitor (Ctrl+drag on a wall-preview tile), further is "
-                    "faster; the wheel (Ctrl+wheel) zooms"),
+                    "faster; the wheel (Ctrl+wheel) zooms; a double-click centres the point on an ONVIF dome"),
             self.tr("n PRESET calls preset n, n SET stores it; SNAP stores the picture as evidence, PRINT prints it"),
         ]
         for action in (self.find_action, self.command_line_action, self.preview_action, self.undo_action,
                        self.redo_action, self.clear_action, self.maximise_action, self.recall_salvo_action,
                        self.save_salvo_action, self.start_tour_action, self.snapshot_action, self.snapshot_main_action,
-                       self.print_action, self.quick_print_action, self.ptz_lock_action, self.ptz_release_action):
+                       self.print_action, self.quick_print_action, self.ptz_lock_action, self.ptz_release_action,
+                       self.ptz_setup_action):
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             rows.append(f"{keys}\t{action.text().replace('&', '')}")
         return "\n".join(rows)

@@ -14,8 +14,12 @@ operator steers there (a drag on its picture); a new target stops the old one fi
 Locks come from the host's snapshot (`ptz.locks`) and its "ptz" topic, lines from
 `ptz.lines`; `status()` says what the pad shows, in the desk's language.
 
-Double-click centring (a relative move to a point of the picture) needs a bus command the
-host does not have yet: the picture says so in its tooltip instead of pretending.
+A double-click on the picture asks the dome to centre that point (`PtzCentre`): only a dome
+that takes a point in the picture's own terms can (ONVIF's field-of-view space; it alone knows
+its field of view at its present zoom), so the picture offers it for ONVIF domes and the host
+answers NA, in words, for the others.  Named presets, PTZ tours, park and auxiliary outputs are
+one-shot commands (`PtzSetupDialog` in console/ui/ptz_setup.py); what the host keeps for each
+dome (presets with names, tours, park) comes from its snapshot (`ptz.cameras`).
 """
 
 from __future__ import annotations
@@ -32,7 +36,22 @@ from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from console.matrix.catalog import Catalog
-from console.matrix.ptz_commands import PtzFocus, PtzIris, PtzLock, PtzMove, PtzPreset, PtzRelease, PtzStop
+from console.matrix.ptz_commands import (
+    PtzAux,
+    PtzCentre,
+    PtzFocus,
+    PtzIris,
+    PtzLock,
+    PtzMatrixCommand,
+    PtzMove,
+    PtzPark,
+    PtzPreset,
+    PtzRelease,
+    PtzSaveTour,
+    PtzStartTour,
+    PtzStop,
+    PtzStopTour,
+)
 from console.ui.host_reasons import answer_text
 from console.ui.reasons import reason_text
 from console.video.urls import mask_url
@@ -91,6 +110,7 @@ class PadStatus:
 
 class PtzControl(QObject):
     status_changed = Signal()
+    domes_changed = Signal()  # presets, tours or park of some dome changed (from the host's snapshot)
     answered = Signal(str, str)  # what was asked ("PTZ CAM 13 ↑"), the host's answer in the desk's language
 
     def __init__(self, command: Callable[[Any], dict[str, Any]], catalog: Catalog, *, desk: str, role: str,
@@ -108,6 +128,7 @@ class PtzControl(QObject):
         self.on_main = False
         self.locks: dict[int, dict[str, Any]] = {}
         self.lines: dict[str, dict[str, Any]] = {}
+        self.domes: dict[int, dict[str, Any]] = {}  # what the host keeps per dome: presets, tours, park
         self.last_refusal = ""
         self._holds: dict[str, _Hold] = {}
         self._lens: dict[str, float] = {}  # focus / iris -> speed held
@@ -175,8 +196,9 @@ class PtzControl(QObject):
         return data if isinstance(data, dict) else {}
 
     def can_centre(self, camera: int | None) -> bool:
-        """Whether a double-click may centre a point: not yet for any dome (see the module)."""
-        return False
+        """Whether a double-click may centre a point: ONVIF domes (see the module); the host
+        has the last word (an ONVIF dome without the field-of-view space answers NA)."""
+        return str(self.spec(camera).get("protocol", "")).lower() == "onvif"
 
     # -- holds --------------------------------------------------------------------------
     def press(self, name: str, source: str = "pad") -> None:
@@ -348,6 +370,53 @@ class PtzControl(QObject):
         self.status_changed.emit()
         return reply
 
+    def one_shot(self, command: Callable[[int], PtzMatrixCommand], what: str) -> dict[str, Any] | None:
+        """A command that is sent once (centre, aux, named preset, tour, park) for the target
+        dome; its answer goes where every PTZ answer goes."""
+        camera = self.target
+        if not self.is_dome(camera):
+            return None
+        assert camera is not None
+        reply = self._command(command(camera))
+        self.last_refusal = "" if reply.get("ok") else answer_text(reply)
+        self.answered.emit(self.tr("PTZ CAM %1 %2").replace("%1", str(camera)).replace("%2", what), answer_text(reply))
+        self.status_changed.emit()
+        return reply
+
+    def centre(self, x: float, y: float) -> dict[str, Any] | None:
+        """Bring the point (x, y) of the picture (each -1..1 from its centre, +y up) to the centre."""
+        x, y = max(-1.0, min(1.0, x)), max(-1.0, min(1.0, y))
+        return self.one_shot(lambda camera: PtzCentre(camera, round(x, 3), round(y, 3)), self.tr("CENTRE"))
+
+    def aux(self, output: int, on: bool) -> dict[str, Any] | None:
+        word = self.tr("AUX %1 ON") if on else self.tr("AUX %1 OFF")
+        return self.one_shot(lambda camera: PtzAux(camera, output, on), word.replace("%1", str(output)))
+
+    def store_preset(self, number: int, title: str) -> dict[str, Any] | None:
+        return self.one_shot(lambda camera: PtzPreset(camera, "set", number, title.strip()), f"{number} SET")
+
+    def clear_preset(self, number: int) -> dict[str, Any] | None:
+        return self.one_shot(lambda camera: PtzPreset(camera, "clear", number), self.tr("%1 CLEAR").replace("%1", str(number)))
+
+    def save_tour(self, name: str, presets: list[int], dwells: list[float]) -> dict[str, Any] | None:
+        return self.one_shot(lambda camera: PtzSaveTour(camera, name, tuple(presets), tuple(dwells)),
+                             self.tr("SAVE TOUR %1").replace("%1", name))
+
+    def start_tour(self, name: str) -> dict[str, Any] | None:
+        return self.one_shot(lambda camera: PtzStartTour(camera, name), self.tr("TOUR %1").replace("%1", name))
+
+    def stop_tour(self) -> dict[str, Any] | None:
+        return self.one_shot(PtzStopTour, self.tr("STOP TOUR"))
+
+    def park(self, preset: int, after: float) -> dict[str, Any] | None:
+        what = self.tr("PARK %1 AFTER %2 MIN").replace("%1", str(preset)).replace("%2", f"{after / 60:g}") if after \
+            else self.tr("NO PARK")
+        return self.one_shot(lambda camera: PtzPark(camera, preset, after), what)
+
+    def dome(self, camera: int | None) -> dict[str, Any]:
+        """What the host keeps for the dome: {"presets": {"3": "gate"}, "tours": [...], "touring", "park"}."""
+        return self.domes.get(camera, {}) if camera is not None else {}
+
     def lock(self, take: bool) -> dict[str, Any] | None:
         """A supervisor's explicit lock (take) or its release."""
         camera = self.target
@@ -366,7 +435,12 @@ class PtzControl(QObject):
         """The snapshot's `ptz` part: {locks: {camera: {holder, role, explicit, left}}, lines: {...}}."""
         if not isinstance(ptz, dict):
             return
-        locks, lines = ptz.get("locks"), ptz.get("lines")
+        locks, lines, domes = ptz.get("locks"), ptz.get("lines"), ptz.get("cameras")
+        new_domes = {int(k): dict(v) for k, v in domes.items() if str(k).isdigit() and isinstance(v, dict)} \
+            if isinstance(domes, dict) else {}
+        if new_domes != self.domes:
+            self.domes = new_domes
+            self.domes_changed.emit()
         new_locks = {int(k): dict(v) for k, v in locks.items() if str(k).isdigit() and isinstance(v, dict)} \
             if isinstance(locks, dict) else {}
         new_lines = {str(k): dict(v) for k, v in lines.items() if isinstance(v, dict)} if isinstance(lines, dict) else {}
@@ -492,9 +566,11 @@ class PictureJoystick(QObject):
         if self.control.is_dome(camera):
             widget.setCursor(Qt.CursorShape.SizeAllCursor)
             tip = self.tr("Drag to steer the dome (further is faster), wheel to zoom")
-            if not self.control.can_centre(camera):
-                tip += "\n" + self.tr("Double-click to centre a point: not available (the matrix host carries no "
-                                      "relative move yet)")
+            if self.control.can_centre(camera):
+                tip += "\n" + self.tr("Double-click to centre that point")
+            else:
+                tip += "\n" + self.tr("Double-click centring: not on this dome (its protocol takes no point of "
+                                      "the picture)")
             widget.setToolTip(tip)
         else:
             widget.unsetCursor()
@@ -527,8 +603,14 @@ class PictureJoystick(QObject):
                 self._origin = self._widget = None
                 self.control.release("drag")
             return True
-        if kind == QEvent.Type.MouseButtonDblClick and self.control.is_dome(self.camera_of(watched)):
-            return True  # no centring yet (see the tooltip); the press above already took the dome
+        if kind == QEvent.Type.MouseButtonDblClick and isinstance(event, QMouseEvent) \
+                and self.control.is_dome(self.camera_of(watched)):
+            if event.button() == Qt.MouseButton.LeftButton and watched.width() > 0 and watched.height() > 0:
+                # The point from the picture's centre, in halves of its width and height; +y is
+                # up, as the dome has it (Qt's y grows downwards).
+                at = event.position()
+                self.control.centre(2 * at.x() / watched.width() - 1, 1 - 2 * at.y() / watched.height())
+            return True
         if kind == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
             camera = self.camera_of(watched)
             if not self.control.is_dome(camera):
