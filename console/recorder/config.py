@@ -11,6 +11,11 @@
     schedules:                               # the rest record around the clock
       - cameras: 101-140
         windows: ["07:00-19:00"]             # local time; "off" records only on demand
+    serve:                                   # recordings over HTTP to desks holding a host's token
+      listen: 127.0.0.1:8554                 # (the default; "off" for none)
+      centre_key: <the centre's public key>  # 43 characters of base64url, as evidence sidecars
+                                             # carry it; or centre: <id> to read it from this
+                                             # machine's keyring
 
 Every problem is listed with its line, as the host's configuration is.
 """
@@ -28,9 +33,12 @@ from console.matrix.config import _ENDPOINT, _NAME, _Z85_KEY, read_config_file
 from console.matrix.yamlfile import Reader
 
 # How long an on-demand recording lasts is the host's to say (RecordCamera), not the recorder's.
-KEYS = {"store", "catalog", "key", "host", "relay", "segment_seconds", "retention", "record", "schedules", "viewers"}
+KEYS = {"store", "catalog", "key", "host", "relay", "segment_seconds", "retention", "record", "schedules", "viewers",
+        "serve"}
 GB = 1 << 30
 _WINDOW = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
+_LISTEN = re.compile(r"(?P<host>[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):(?P<port>[0-9]{1,5})")
+DEFAULT_SERVE_PORT = 8554
 _RANGE = re.compile(r"([0-9]{1,10})(?:-([0-9]{1,10}))?")
 MAX_CAMERA = 2**31 - 1
 
@@ -74,6 +82,30 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class Serve:
+    """Where the recorder serves recordings over HTTP, and whose tokens it believes.
+
+    The centre's public key is either written here (`centre_key`, public: no secret in the
+    file) or read from this machine's keyring by centre id (`centre`), where the host and the
+    recorder share a PC."""
+
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_SERVE_PORT
+    centre_key: str | None = None  # the public key's base64url text
+    centre: str | None = None  # or the centre id whose key is in this machine's keyring
+
+    def public_key(self) -> Any:
+        """The key tokens must be signed with (console.evidence.signing.PublicKey);
+        SigningKeyError when the keyring has none."""
+        from console.evidence.signing import PublicKey, SigningKey
+
+        if self.centre_key is not None:
+            return PublicKey.from_text(self.centre_key)
+        assert self.centre is not None
+        return SigningKey.load(self.centre).public
+
+
+@dataclass(frozen=True)
 class RecorderConfig:
     path: Path
     store: Path
@@ -87,6 +119,7 @@ class RecorderConfig:
     record: tuple[tuple[int, int], ...] | None = None  # None: every camera of the catalog
     schedules: tuple[tuple[tuple[tuple[int, int], ...], Schedule], ...] = ()
     viewers: dict[bytes, str] = field(default_factory=dict)  # relay viewers let in besides the host's
+    serve: Serve | None = None  # None: recordings are not served over HTTP
 
     def records(self, number: int) -> bool:
         return self.record is None or _within(number, self.record)
@@ -195,9 +228,49 @@ def _read(reader: Reader, root: Any, path: Path) -> RecorderConfig | None:
             elif key is not None:
                 viewers[key.encode()] = name
         values["viewers"] = viewers
+    if "serve" in top:
+        values["serve"] = _serve(reader, top["serve"])
     if "store" not in values or "catalog" not in values:
         return None
     return RecorderConfig(path, **values)
+
+
+def _serve(reader: Reader, node: Any) -> Serve | None:
+    import yaml
+
+    if isinstance(node, yaml.ScalarNode) and node.value == "off":
+        return None
+    fields = reader.mapping(node, "serve", {"listen", "centre_key", "centre"})
+    if fields is None:
+        return None
+    values: dict[str, Any] = {}
+    if "listen" in fields and (text := reader.text(fields["listen"], "serve listen")) is not None:
+        if text == "off":
+            return None
+        found = _LISTEN.fullmatch(text)
+        if not found or not 0 <= int(found["port"]) < 65536:  # 0: any free port (tests)
+            reader.problem(fields["listen"], f"serve listen: {text!r} is not an address and port such as "
+                                             f"127.0.0.1:{DEFAULT_SERVE_PORT} (or off)")
+        else:
+            values["host"], values["port"] = found["host"].strip("[]"), int(found["port"])
+    if ("centre_key" in fields) == ("centre" in fields):
+        reader.problem(node, "serve: name the centre's public key (centre_key: <key>, its base64url text) "
+                             "or the centre whose key this machine's keyring holds (centre: <id>), one of the two")
+        return None
+    if "centre_key" in fields and (text := reader.text(fields["centre_key"], "serve centre_key",
+                                                        max_length=1024)) is not None:
+        from console.evidence.signing import PublicKey, SigningKeyError
+
+        try:
+            PublicKey.from_text(text)
+        except SigningKeyError as exc:
+            reader.problem(fields["centre_key"], f"serve centre_key: {exc}")
+        values["centre_key"] = text
+    if "centre" in fields and (text := reader.text(fields["centre"], "serve centre")) is not None:
+        if not _NAME.fullmatch(text):
+            reader.problem(fields["centre"], f"serve centre: {text!r} is not a centre id (letters, digits, . _ @ -)")
+        values["centre"] = text
+    return Serve(**values)
 
 
 def _windows(reader: Reader, node: Any) -> Schedule | None:

@@ -24,6 +24,7 @@ from typing import Any
 from console.matrix.model import Camera
 from console.recorder.config import RecorderConfig
 from console.recorder.retention import Retention
+from console.recorder.serve import RecordingServer
 from console.recorder.store import CameraRecorder, Store
 from console.video.ingest import Ingest, IngestState
 from console.video.relay import RelayServer
@@ -70,6 +71,7 @@ class RecorderService:
         self.relay: RelayServer | None = None
         if config.relay:
             self.relay = RelayServer(config.relay, self.public_key, self.secret_key, lambda: self.viewers)
+        self.server: RecordingServer | None = None  # recordings over HTTP (config serve:)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="recorder", daemon=True)
         self.ready = threading.Event()
@@ -81,12 +83,31 @@ class RecorderService:
         self._report()
         if self.relay is not None:
             self.relay.start()
+        self._start_server()
         self._apply_schedules(time.time())
         self._thread.start()
         self.ready.set()
         log.info("recording %d cameras into %s%s", sum(1 for c in self.channels.values() if c.recorder),
                  self.config.store, f"; relay on {self.relay.bound}" if self.relay else "")
         return self
+
+    def _start_server(self) -> None:
+        serve = self.config.serve
+        if serve is None:
+            return
+        from console.evidence.signing import SigningKeyError
+        from console.recorder.tokens import TokenVerifier
+
+        # Recording matters more than serving: a recorder whose key or port is wrong still
+        # records, says why it serves nothing, and the host hears it in the health report.
+        try:
+            verifier = TokenVerifier(serve.public_key())
+            self.server = RecordingServer(self.store, verifier, serve.host, serve.port, name=self.name).start()
+        except SigningKeyError as exc:
+            log.error("recordings are not served: the centre's key: %s", exc)
+        except OSError as exc:
+            log.error("recordings are not served: cannot listen on %s:%d: %s", serve.host, serve.port,
+                      exc.strerror or exc)
 
     def stop(self) -> None:
         self._stop.set()
@@ -102,6 +123,8 @@ class RecorderService:
                 channel.ingest = None
         if self.relay is not None:
             self.relay.stop()
+        if self.server is not None:
+            self.server.stop()
         self.store.close()
 
     def _run(self) -> None:
@@ -202,6 +225,9 @@ class RecorderService:
         return {"cameras": cameras, "disk": disk, "store": str(self.config.store), "pid": os.getpid(),
                 "relay": {"endpoint": self.relay.bound, "public_key": self.public_key.decode(),
                           "viewers": self.relay.viewers()} if self.relay and self.relay.bound else None,
+                # Where desks read recordings with the host's tokens, and the key they must be signed with.
+                "playback": {"url": self.server.url, "key_id": self.server.verifier.public_key.key_id}
+                if self.server is not None else None,
                 "retention": self.retention.describe() if hasattr(self.retention, "describe") else {}}
 
     def _report(self) -> None:
