@@ -20,7 +20,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -344,6 +344,21 @@ class Store:
             self._ops.append(("DELETE FROM protected WHERE id = ?", (protection_id,)))
             self.flush()
             return found is not None
+
+    def sync_protections(self, wanted: Iterable[Mapping[str, Any]], prefix: str) -> tuple[int, int]:
+        """Make the protections whose ref starts with `prefix` exactly `wanted` (each with ref,
+        camera, start, end, note): what the matrix host says its bookmarks keep.  Returns
+        (added, removed).  Protections of other owners (an export's, one set by hand) stay."""
+        target = {(str(w["ref"]), None if w.get("camera") is None else int(w["camera"]), float(w["start"]),
+                   float(w["end"])): str(w.get("note", "")) for w in wanted if str(w.get("ref", "")).startswith(prefix)}
+        have = {(p.ref, p.camera, p.start_utc, p.end_utc): p.id for p in self.protections() if p.ref.startswith(prefix)}
+        removed = sum(1 for key, pid in have.items() if key not in target and self.unprotect(pid))
+        added = 0
+        for key, note in target.items():
+            if key not in have and key[3] > key[2]:
+                self.protect(key[1], key[2], key[3], key[0], note)
+                added += 1
+        return added, removed
 
     def protections(self) -> list[Protection]:
         with self._lock:
