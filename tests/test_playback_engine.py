@@ -114,6 +114,16 @@ def test_a_seek_shows_the_frame_recorded_at_that_moment_with_its_recorded_time(
                 assert playback.current is frame
                 # A second seek to the frame's own time finds the same picture.
                 assert burned(playback.seek(frame.utc).video)[1] == captured
+            # A seek may show the keyframe it decodes from first (a dragged timeline does).
+            for _ in range(5):
+                previews: list = []
+                moment = rng.uniform(*spans[0])
+                if abs(moment - frame.utc) < 3:
+                    continue
+                frame = playback.request_seek(moment, previews.append).result(10)
+                assert len(previews) == 1 and previews[0].keyframe
+                assert frame.utc - 1.0 - FRAME < previews[0].utc <= frame.utc
+                assert burned(previews[0].video)[1] == ref.burned_ms[ref.index_of(previews[0].utc)]
 
 
 def test_frame_steps_move_exactly_one_frame_across_gop_and_segment_boundaries(

@@ -260,6 +260,7 @@ class _Command:
     kind: str  # seek, step, span
     arg: float
     future: Future[PlaybackFrame]
+    preview: Callable[[PlaybackFrame], None] | None = None
 
 
 # -- one camera -----------------------------------------------------------------------------
@@ -296,9 +297,15 @@ class CameraPlayback:
         self._thread.start()
 
     # -- the API (any thread; never waits for a decode) ------------------------------------
-    def request_seek(self, moment: float) -> Future[PlaybackFrame]:
-        """The frame shown at `moment`: the last one recorded at or before it."""
-        return self._post("seek", moment)
+    def request_seek(self, moment: float, preview: Callable[[PlaybackFrame], None] | None = None
+                     ) -> Future[PlaybackFrame]:
+        """The frame shown at `moment`: the last one recorded at or before it.
+
+        `preview`, if given, is called (in the decoder thread) with the keyframe the decode
+        starts from as soon as it is decoded, before the frames up to `moment`: a timeline
+        being dragged can show it at once, as players that seek to keyframes do.  It is not
+        called when the frame is already decoded."""
+        return self._post("seek", moment, preview)
 
     def request_step(self, frames: int = 1) -> Future[PlaybackFrame]:
         """Exactly `frames` frames forward (positive) or back (negative) from the frame shown."""
@@ -394,13 +401,14 @@ class CameraPlayback:
         self.close()
 
     # -- inside: posting and finding ---------------------------------------------------------
-    def _post(self, kind: str, arg: float) -> Future[PlaybackFrame]:
+    def _post(self, kind: str, arg: float, preview: Callable[[PlaybackFrame], None] | None = None
+              ) -> Future[PlaybackFrame]:
         future: Future[PlaybackFrame] = Future()
         with self._cond:
             if self._closed:
                 future.set_exception(PlaybackError(f"camera {self.camera}: playback closed"))
                 return future
-            self._commands.append(_Command(kind, arg, future))
+            self._commands.append(_Command(kind, arg, future, preview))
             self._cond.notify()
         return future
 
@@ -456,7 +464,7 @@ class CameraPlayback:
             return
         try:
             if command.kind == "seek":
-                frame = self._seek(command.arg)
+                frame = self._seek(command.arg, command.preview)
             elif command.kind == "step":
                 frame = self._step(int(command.arg))
             else:
@@ -621,7 +629,8 @@ class CameraPlayback:
             self._run = None
 
     def _decode_gop(self, segment: SegmentRow, key: KeyframeRow, *, until_pts: int | None = None,
-                    until_utc: float | None = None) -> tuple[list[_Slot], _Run | None]:
+                    until_utc: float | None = None, preview: Callable[[PlaybackFrame], None] | None = None
+                    ) -> tuple[list[_Slot], _Run | None]:
         """Frames from `key` on: up to (not including) `until_pts`, or up to and including the
         first frame after `until_utc`, or to the end of the segment.  The run is returned open
         when it may go on."""
@@ -634,6 +643,11 @@ class CameraPlayback:
                     break
                 if slots:
                     slots[-1].end = frame.utc
+                elif preview is not None:
+                    try:
+                        preview(frame)
+                    except Exception:  # the caller's code must not end the decode
+                        log.exception("camera %d: a seek's preview callback failed", self.camera)
                 slots.append(_Slot(frame, None))
                 if until_utc is not None and frame.utc > until_utc:
                     return slots, run
@@ -647,7 +661,7 @@ class CameraPlayback:
         run.close()
         return slots, None
 
-    def _seek(self, moment: float) -> PlaybackFrame:
+    def _seek(self, moment: float, preview: Callable[[PlaybackFrame], None] | None = None) -> PlaybackFrame:
         with self._cond:
             index = self._find(self._buffer, moment)
             if index is not None:  # already decoded (the look-ahead, the current GOP)
@@ -672,7 +686,7 @@ class CameraPlayback:
             if not keys:
                 raise RecordingFailedError(f"camera {self.camera}: the recording at {format_utc(moment)} has no "
                                            "keyframe in the index")
-        slots, run = self._decode_gop(segment, keys[-1], until_utc=moment)
+        slots, run = self._decode_gop(segment, keys[-1], until_utc=moment, preview=preview)
         shown = [i for i, slot in enumerate(slots) if slot.frame.utc <= moment]
         if not slots:
             if run is not None:
