@@ -297,7 +297,8 @@ def cmd_host(args: argparse.Namespace) -> int:
         layout = load_layout(config.layout)
         catalog = Catalog(config.catalog)
         key_pair = keys.from_json(sys.stdin.readline()) if args.key_stdin else keys.load(config.key)
-        host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, config.authorized, config.roles),
+        host = MatrixHost(layout, catalog.get, HostKeys(*key_pair, config.authorized, config.roles,
+                                                        rights=config.rights, centre=config.centre),
                           router=config.router, pub=config.pub, state_dir=config.state_dir, ptz=config.ptz)
     except (ConfigError, LayoutError, CatalogError) as exc:
         print(f"videowall host: {exc}", file=sys.stderr)

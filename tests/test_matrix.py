@@ -15,6 +15,7 @@ from console.matrix.commands import (
     HoldTour,
     RecallSalvo,
     RecordCamera,
+    RecordingToken,
     RouteCamera,
     SaveSalvo,
     SaveTour,
@@ -106,7 +107,7 @@ def test_commands_round_trip_and_reject_bad_input() -> None:
     samples = [RouteCamera(3, 1042), ClearTile(1), SetGrid("left", "9"), SaveSalvo("5", (1, 2)),
                RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1), SaveTour("7", (4, 9), (10.0, 2.5)),
                EvidenceNote("print", ("EV-20260101-0001", "EV-20260101-0002"), "ab" * 32, "evidence", 2),
-               RecordCamera(1042, 30)]
+               RecordCamera(1042, 30), RecordingToken((1, 1042), "export")]
     assert {c.name for c in samples} == set(COMMANDS)
     for command in samples:
         assert command_from_dict(command.to_dict()) == command
@@ -128,6 +129,9 @@ def test_commands_round_trip_and_reject_bad_input() -> None:
          "printable"),
         ({"command": "EvidenceNote", "action": "pdf", "evidence": ["EV-1"], "sha256": "AB" * 32, "where": "x"},
          "hex digits"),
+        ({"command": "RecordingToken", "cameras": [1], "right": "delete"}, "right must be one of"),
+        ({"command": "RecordingToken", "cameras": list(range(1, 66))}, "1 to 64 cameras"),
+        ({"command": "RecordingToken", "cameras": [0]}, "list of integers from 1"),
     ]
     for data, message in bad:
         with pytest.raises(CommandError, match=message):

@@ -9,6 +9,7 @@ import http.client
 import io
 import json
 import logging
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,13 +26,18 @@ import zmq
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from console.evidence.signing import SigningKey, b64, canonical, unb64
-from console.matrix.config import ConfigError
-from console.recorder.config import DEFAULT_SERVE_PORT, Serve, read_recorder_config
-from console.recorder.remote import RemoteSource
+from console.matrix.config import ConfigError, read_host_config
+from console.matrix.host import HostClient, HostKeys, MatrixHost
+from console.matrix.layouts import load_layout
+from console.matrix.model import Camera
+from console.recorder.config import DEFAULT_SERVE_PORT, RecorderConfig, Serve, read_recorder_config
+from console.recorder.remote import RemoteSource, TokenRefusedError
 from console.recorder.serve import RecordingServer, parse_range
+from console.recorder.service import RecorderService
 from console.recorder.source import LocalSource, RecordingSource, RecordingUnavailableError
 from console.recorder.store import Store
 from console.recorder.tokens import MAX_LIFETIME, TokenError, TokenVerifier, mint_token, peek_claims
+from console.sim.site import free_port
 from tests.conftest import ROOT
 from tests.test_recorder_store import STOPPED, Recording, burned, decoded, recording  # noqa: F401 (fixture)
 
@@ -416,6 +422,15 @@ def test_a_recorder_killed_mid_read_is_said_in_words_and_nothing_hangs(store: St
         remote.close()
 
 
+def stopped(pid: int) -> None:
+    """Wait until the kernel has stopped the process (a signal is delivered asynchronously:
+    under load its threads may answer one more request first)."""
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("T", "t"):
+        assert time.monotonic() < deadline, "the recorder process did not stop"
+        time.sleep(0.01)
+
+
 def test_a_frozen_recorder_times_out(store: Store, centre_key: SigningKey, recorder_process: Any) -> None:
     segment = max(store.segments(1), key=lambda s: s.bytes)
     process, url = recorder_process()
@@ -423,6 +438,7 @@ def test_a_frozen_recorder_times_out(store: Store, centre_key: SigningKey, recor
     try:
         f = remote.open(segment)
         process.send_signal(signal.SIGSTOP)
+        stopped(process.pid)
         started = time.monotonic()
         with pytest.raises(RecordingUnavailableError, match=r"no answer within 1 s"):
             read_all(f)
@@ -450,9 +466,6 @@ def test_a_stopping_server_cuts_its_readers_off(store: Store, centre_key: Signin
 
 
 def test_the_recorder_service_serves_its_store(tmp_path: Path, centre_key: SigningKey) -> None:
-    from console.recorder.config import RecorderConfig
-    from console.recorder.service import RecorderService
-
     config = RecorderConfig(tmp_path / "recorder.yaml", tmp_path / "store", tmp_path / "catalog.sqlite", relay=None,
                             serve=Serve("127.0.0.1", 0, centre=CENTRE))
     service = RecorderService(config, [], keys=zmq.curve_keypair()).start()
@@ -466,3 +479,105 @@ def test_the_recorder_service_serves_its_store(tmp_path: Path, centre_key: Signi
         service.stop()
     with pytest.raises(RecordingUnavailableError, match="refuses connections"):
         RemoteSource(playback["url"], lambda: token_for(centre_key, [1]), timeout=1).segments(1)
+
+
+# -- the matrix host grants the tokens -------------------------------------------------------
+HOST_CAMERAS = {n: Camera(n, f"c{n}", f"camera {n}", main_stream=f"rtsp://127.0.0.1/{n}") for n in range(1, 9)}
+
+
+@pytest.fixture
+def centre(recording: Recording, centre_key: SigningKey, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """A matrix host, two desks (an operator, a supervisor) and a recorder service serving a
+    copy of the recording (its own store: the recorder takes the writer's lock)."""
+    keys = {n: zmq.curve_keypair() for n in ("host", "operator", "supervisor", "recorder")}
+    ctx = zmq.Context()
+    router = f"tcp://127.0.0.1:{free_port()}"
+    authorized = {keys["operator"][0]: "desk-op", keys["supervisor"][0]: "desk-sup", keys["recorder"][0]: "recorder"}
+    host = MatrixHost(load_layout(ROOT / "layouts" / "town-xinjia.yaml"), HOST_CAMERAS.get,
+                      HostKeys(*keys["host"], authorized, {"desk-op": "operator", "desk-sup": "supervisor"},
+                               centre=CENTRE),
+                      router=router, pub=f"tcp://127.0.0.1:{free_port()}", state_dir=tmp_path / "host", context=ctx).start()
+    clients = {name: HostClient(router, keys["host"][0], *keys[name], name=name, context=ctx)
+               for name in ("operator", "supervisor", "recorder")}
+    shutil.copytree(recording.root, tmp_path / "store", ignore=shutil.ignore_patterns("writer.lock"))
+    config = RecorderConfig(tmp_path / "recorder.yaml", tmp_path / "store", tmp_path / "catalog.sqlite", relay=None,
+                            serve=Serve("127.0.0.1", 0, centre_key=centre_key.public.text()))
+    service = RecorderService(config, [], keys=keys["recorder"], host=clients["recorder"]).start()
+    try:
+        yield {"host": host, "service": service, **clients, "audit": tmp_path / "host" / "audit.jsonl"}
+    finally:
+        service.stop()
+        for client in clients.values():
+            client.close()
+        host.stop()
+
+
+def test_a_desk_reads_recordings_with_the_rights_its_role_has(centre: dict[str, Any], store: Store,
+                                                              centre_key: SigningKey, loopback_only: None) -> None:
+    operator, supervisor = centre["operator"], centre["supervisor"]
+    remote = RemoteSource.from_host(operator, [1, 2])
+    try:
+        assert remote.shown == centre["service"].server.url
+        assert remote.segments(1) == store.segments(1)
+        segment = store.segments(2)[0]
+        with remote.open(segment) as f:
+            assert f.read() == store.path_of(segment).read_bytes()
+        with pytest.raises(RecordingUnavailableError, match="camera 3 is not granted to desk desk-op"):
+            remote.segments(3)
+    finally:
+        remote.close()
+
+    reply = operator.request("command", {"command": "RecordingToken", "cameras": [1], "right": "wall-playback"}).content
+    claims = TokenVerifier(centre_key.public).verify(reply["token"])  # signed with the centre's key from the keyring
+    assert (claims.desk, claims.role, claims.rights, claims.cameras) == \
+        ("desk-op", "operator", frozenset({"wall-playback"}), frozenset({1}))
+    assert reply["recorder"]["key_id"] == centre_key.key_id and abs(reply["expires"] - claims.expires_at) < 1e-3
+
+    # Export is a supervisor's: refused to the operator in words and with a code, granted to the supervisor.
+    with pytest.raises(TokenRefusedError) as refused:
+        RemoteSource.from_host(operator, [1], "export")
+    assert str(refused.value) == "NA desk-op (operator) has no export right (operators have: playback, wall-playback, bookmark)"
+    assert refused.value.reason == {"code": "no-right", "args": {"desk": "desk-op", "role": "operator", "right": "export"}}
+    exporter = RemoteSource.from_host(supervisor, [1], "export")
+    try:
+        assert exporter.segments(1) == store.segments(1)
+    finally:
+        exporter.close()
+    # A token the host gave for bookmarks reads no byte.
+    bookmark = operator.request("command", {"command": "RecordingToken", "cameras": [1], "right": "bookmark"}).content
+    assert get(centre["service"].server.url, "/v1/cameras/1/index", bookmark["token"])[0] == 403
+
+    unknown = operator.request("command", {"command": "RecordingToken", "cameras": [1, 99], "right": "playback"}).content
+    assert (unknown["ok"], unknown["answer"]) == (False, "NA unknown camera 99")
+    bad = operator.request("command", {"command": "RecordingToken", "cameras": [], "right": "playback"}).content
+    assert not bad["ok"] and "cameras must name 1 to 64" in bad["answer"]
+    bad = operator.request("command", {"command": "RecordingToken", "cameras": [1], "right": "delete"}).content
+    assert not bad["ok"] and "right must be one of" in bad["answer"]
+
+    # Every grant and refusal is in the audit trail, the token never.
+    lines = [json.loads(line) for line in centre["audit"].read_text(encoding="utf-8").splitlines()]
+    grants = [(e["actor"], e["detail"]["right"], e["outcome"]) for e in lines if e["action"] == "RecordingToken"]
+    assert ("desk-op", "playback", "ok") in grants and ("desk-sup", "export", "ok") in grants
+    assert ("desk-op", "export", "refused: desk-op (operator) has no export right "
+                                 "(operators have: playback, wall-playback, bookmark)") in grants
+    assert ("desk-op", "playback", "refused: unknown camera 99") in grants
+    assert all(e["detail"].get("token_id") for e in lines if e["action"] == "RecordingToken" and e["outcome"] == "ok")
+    text = centre["audit"].read_text(encoding="utf-8")
+    assert reply["token"].split(".")[2] not in text and "vwt1." not in text
+
+
+def test_the_host_reads_recording_rights_from_its_configuration(tmp_path: Path) -> None:
+    def host_config(extra: str) -> Path:
+        path = tmp_path / "host.yaml"
+        path.write_text(f"layout: layout.yaml\ncatalog: catalog.sqlite\n{extra}", encoding="utf-8")
+        return path
+
+    config = read_host_config(host_config(""))
+    assert (config.rights, config.centre) == (None, "centre")
+    config = read_host_config(host_config("centre: xinjia\nrights:\n  operator: [playback]\n"))
+    assert config.centre == "xinjia"
+    assert config.rights == {"operator": ("playback",), "supervisor": ("playback", "export", "bookmark", "wall-playback")}
+    with pytest.raises(ConfigError) as caught:
+        read_host_config(host_config("rights:\n  operator: [playback, delete]\n  commander: []\n"))
+    assert "host.yaml:4: rights: operator: 'delete' is not a right" in str(caught.value)
+    assert "host.yaml:5: rights: unknown key 'commander'" in str(caught.value)

@@ -135,9 +135,38 @@ class RecordCamera(Command):
                                f"not {short_repr(self.minutes)}")
 
 
+# What a desk may do with recordings, granted per role (the host configuration's `rights:`).
+RECORDING_RIGHTS = ("playback", "export", "bookmark", "wall-playback")
+# Without a `rights:` section: every operator watches recordings, on the desk and the wall, and
+# marks moments; exporting takes footage out of the centre as evidence, which is a supervisor's
+# (as releasing a bookmark's protection is, issue 15).
+DEFAULT_RIGHTS: dict[str, tuple[str, ...]] = {"operator": ("playback", "wall-playback", "bookmark"),
+                                              "supervisor": RECORDING_RIGHTS}
+MAX_TOKEN_CAMERAS = 64  # 16 synchronised tiles, a few times over
+
+
+@dataclass(frozen=True)
+class RecordingToken(Command):
+    """A desk asks for a token to read `cameras`' recordings from the recorder with `right`
+    (console/recorder/tokens.py); the host grants it if the desk's role has the right, and
+    audits the grant or the refusal.  It changes nothing on the wall."""
+
+    name: ClassVar[str] = "RecordingToken"
+    cameras: tuple[int, ...]
+    right: str = "playback"
+
+    def __post_init__(self) -> None:
+        if self.right not in RECORDING_RIGHTS:
+            raise CommandError(f"{self.name}.right must be one of {', '.join(RECORDING_RIGHTS)}, "
+                               f"not {short_repr(self.right)}")
+        if not 1 <= len(self.cameras) <= MAX_TOKEN_CAMERAS:
+            raise CommandError(f"{self.name}.cameras must name 1 to {MAX_TOKEN_CAMERAS} cameras, "
+                               f"not {len(self.cameras)}")
+
+
 COMMANDS: dict[str, type[Command]] = {
     cls.name: cls for cls in (RouteCamera, ClearTile, SetGrid, SaveSalvo, RecallSalvo, SaveTour, StartTour, HoldTour,
-                              StepTour, EvidenceNote, RecordCamera)
+                              StepTour, EvidenceNote, RecordCamera, RecordingToken)
 }
 
 

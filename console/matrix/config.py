@@ -18,7 +18,7 @@ from console.video.urls import mask_url
 T = TypeVar("T")
 
 ROLES = ("operator", "supervisor")
-KEYS = {"layout", "catalog", "router", "pub", "key", "authorized", "roles", "state_dir", "role", "ptz"}
+KEYS = {"layout", "catalog", "router", "pub", "key", "authorized", "roles", "state_dir", "role", "ptz", "rights", "centre"}
 _ENDPOINT = re.compile(r"(tcp://(\*|[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):[0-9]{1,5}|ipc://\S+|inproc://\S+)")
 _Z85_KEY = re.compile(r"[0-9a-zA-Z.\-:+=^!/*?&<>()\[\]{}@%$#]{40}")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
@@ -45,6 +45,9 @@ class HostConfig:
     state_dir: Path = Path("state")
     role: str = "operator"  # the console's own, with `videowall --config`
     ptz: Any = None  # console.matrix.ptz_control.PtzPolicy: leases, dead-man, priorities per role
+    # What each role may do with recordings (playback, export, …); None: DEFAULT_RIGHTS.
+    rights: dict[str, tuple[str, ...]] | None = None
+    centre: str = "centre"  # names the centre's key in the keyring (evidence, recording tokens)
 
 
 def read_config_file(path: str | Path, read: Callable[[Reader, Any, Path], T | None], what: str) -> T:
@@ -121,10 +124,34 @@ def _read(reader: Reader, root: object, path: Path) -> HostConfig | None:
         values["role"] = role
     if "ptz" in top:
         values["ptz"] = _ptz(reader, top["ptz"])
+    if "rights" in top:
+        values["rights"] = _rights(reader, top["rights"])
+    if "centre" in top and (text := reader.text(top["centre"], "centre")) is not None:
+        if not _NAME.fullmatch(text):
+            reader.problem(top["centre"], f"centre: {text!r} is not a centre id (letters, digits, . _ @ -)")
+        values["centre"] = text
     if "layout" not in values or "catalog" not in values:
         return None
     values.setdefault("state_dir", base / "state")
     return HostConfig(path, **values)  # type: ignore[arg-type]
+
+
+def _rights(reader: Reader, node: Any) -> dict[str, tuple[str, ...]]:
+    """`rights: {operator: [playback, wall-playback, bookmark], supervisor: [playback, export, …]}`;
+    a role left out keeps its defaults, `[]` gives it none."""
+    from console.matrix.commands import DEFAULT_RIGHTS, RECORDING_RIGHTS
+
+    rights = dict(DEFAULT_RIGHTS)
+    for role, entry in (reader.mapping(node, "rights", set(ROLES)) or {}).items():
+        granted = []
+        for item in reader.items(entry, f"rights of {role}"):
+            right = reader.text(item, f"a right of {role}")
+            if right is not None and right not in RECORDING_RIGHTS:
+                reader.problem(item, f"rights: {role}: {right!r} is not a right (rights are {', '.join(RECORDING_RIGHTS)})")
+            elif right is not None:
+                granted.append(right)
+        rights[role] = tuple(dict.fromkeys(granted))
+    return rights
 
 
 def _ptz(reader: Reader, node: Any) -> Any:

@@ -28,6 +28,7 @@ import zmq.auth.thread
 from console.atomic import write_atomic
 from console.matrix.audit import AuditLog
 from console.matrix.commands import (
+    DEFAULT_RIGHTS,
     ClearTile,
     Command,
     CommandError,
@@ -35,6 +36,7 @@ from console.matrix.commands import (
     HoldTour,
     RecallSalvo,
     RecordCamera,
+    RecordingToken,
     RouteCamera,
     SaveSalvo,
     SaveTour,
@@ -75,6 +77,8 @@ class HostKeys:
     # A folder of enrolled desks' public keys (`<name>.pub`), let in as `local-<name>`: the
     # demo's, so a terminal on the same machine can drive it (console/matrix/connection.py).
     enrol_dir: Path | None = None
+    rights: dict[str, tuple[str, ...]] | None = None  # role -> recording rights; None: DEFAULT_RIGHTS
+    centre: str = "centre"  # the centre's Ed25519 key in the keyring signs recording tokens
 
 
 # What only a supervisor may do: change what the centre has saved for everyone.
@@ -207,6 +211,7 @@ class MatrixHost:
         # PTZ: the arbiter's locks, dead-man stops, presets and tours, carried out on the lines.
         self.ptz = PtzService(cameras, self.audit, self._publish, ptz)
         self._ptz_axes: dict[tuple[str, int], dict[str, float]] = {}  # a keyboard's Pelco ASCII moves, per axis
+        self._token_key: Any = None  # the centre's SigningKey, loaded at the first recording token
         self._restore()
         # A new one at every start.  Update numbers continue from the state file, which holds
         # only what was acknowledged: a host killed between an update and its AK comes back
@@ -443,6 +448,8 @@ class MatrixHost:
             return
         if request.type == "snapshot_request":
             content = self.snapshot()
+        elif request.type == "command" and request.content.get("command") == RecordingToken.name:
+            content = self._recording_token(who, request.content)
         elif request.type == "command" and is_ptz_command(request.content):
             content = self._ptz_command(who, request.content)
         elif request.type == "command" and "keys" in request.content:
@@ -511,6 +518,61 @@ class MatrixHost:
         if not any(time.time() - float(r.get("at", 0)) < RECORDER_SILENT for r in self.recorders.values()):
             self._note(f"no recorder answers: camera {command.camera} is recorded once one does",
                        "no-recorder", camera=command.camera)
+
+    def playback(self) -> dict[str, Any] | None:
+        """Where desks read recordings: the HTTP server of the recorder heard most recently."""
+        best: dict[str, Any] | None = None
+        for name, report in self.recorders.items():
+            served = report.get("playback")
+            fresh = time.time() - float(report.get("at", 0)) < RECORDER_SILENT
+            if isinstance(served, dict) and served.get("url") and fresh and \
+                    (best is None or float(report["at"]) > best["at"]):
+                best = {"at": float(report["at"]), "recorder": name, "url": str(served["url"]),
+                        "key_id": str(served.get("key_id", ""))}
+        return best
+
+    def _recording_token(self, who: str, content: dict[str, Any]) -> dict[str, Any]:
+        """A token for the recorder (console/recorder/tokens.py) if `who`'s role has the right;
+        granted or refused, audited before the answer goes (the reply waits for the fsync)."""
+        from console.evidence.signing import SigningKey, SigningKeyError
+        from console.recorder.tokens import mint_token, peek_claims
+
+        try:
+            command = command_from_dict(content)
+        except CommandError as exc:
+            self.rejected["command"] += 1
+            return {"ok": False, "answer": f"NA {exc}"}
+        assert isinstance(command, RecordingToken)
+        role = self._role(who)
+        granted = self.rights_of(who)
+        detail: dict[str, Any] = {"cameras": list(command.cameras), "right": command.right, "role": role}
+        reply: dict[str, Any]
+        unknown = [c for c in command.cameras if self.cameras(c) is None]
+        if command.right not in granted:
+            self.rejected["not-allowed"] += 1
+            reply = {"ok": False, "answer": f"NA {who} ({role}) has no {command.right} right "
+                                            f"({role}s have: {', '.join(granted) or 'none'})",
+                     "reason": {"code": "no-right", "args": {"desk": who, "role": role, "right": command.right}}}
+        elif unknown:
+            reply = {"ok": False, "answer": f"NA unknown camera {unknown[0]}",
+                     "reason": {"code": "unknown-camera", "args": {"camera": unknown[0]}}}
+        else:
+            try:
+                key = self._token_key or SigningKey.load(self.keys.centre, create=True)
+            except SigningKeyError as exc:
+                log.error("no recording token for %s: %s", who, exc)
+                reply = {"ok": False, "answer": f"NA the host cannot sign recording tokens: {exc}",
+                         "reason": {"code": "token-key", "args": {}}}
+            else:
+                self._token_key = key  # the keyring once, not per request
+                token = mint_token(key, desk=who, role=role, rights=[command.right], cameras=command.cameras)
+                claims = peek_claims(token)
+                expires = claims.expires_at
+                detail["token_id"] = claims.token_id  # the token itself never goes into the trail
+                reply = {"ok": True, "answer": "AK", "token": token, "expires": expires, "key_id": key.key_id,
+                         "recorder": self.playback()}
+        self.audit.append(who, command.name, detail, "ok" if reply["ok"] else f"refused: {reply['answer'][3:]}")
+        return reply
 
     def _grab(self, identity: bytes, request: Envelope) -> None:
         monitor = request.content.get("monitor")
@@ -642,6 +704,10 @@ class MatrixHost:
     def _role(self, who: str) -> str:
         roles = self.keys.roles
         return "supervisor" if roles is None else roles.get(who, "operator")
+
+    def rights_of(self, who: str) -> tuple[str, ...]:
+        """What `who` may do with recordings: its role's rights (the configuration's `rights:`)."""
+        return tuple((self.keys.rights or DEFAULT_RIGHTS).get(self._role(who), ()))
 
     def _execute(self, who: str, commands: list[Command]) -> dict[str, Any]:
         """All of a line's commands, or none of them: a refused one takes the others back."""

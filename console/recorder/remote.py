@@ -24,7 +24,7 @@ import math
 import threading
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import urlencode, urlsplit
@@ -224,8 +224,55 @@ def _range_start(content_range: str) -> int | None:
     return int(first) if unit == "bytes" and first.isdigit() else None
 
 
+class TokenRefusedError(PermissionError):
+    """The matrix host refused a recording token; the message is its answer (`NA …`)."""
+
+    def __init__(self, answer: str, reason: dict[str, Any] | None = None) -> None:
+        super().__init__(answer)
+        self.reason = reason or {}  # the host's code and values, for the desk's own words
+
+
+def _grant(client: Any, command: dict[str, Any], timeout: float) -> dict[str, Any]:
+    content: dict[str, Any] = client.request("command", command, timeout=timeout).content
+    if not content.get("ok") or not isinstance(content.get("token"), str):
+        raise TokenRefusedError(str(content.get("answer", "NA")), content.get("reason"))
+    return content
+
+
+def host_token_provider(client: Any, cameras: Iterable[int], right: str = "playback",
+                        timeout: float = 5.0) -> Callable[[], str]:
+    """A `token_provider` asking the matrix host (`RecordingToken` through a HostClient).
+
+    HostClient's socket belongs to one thread: give a source read from a player thread a
+    client of its own."""
+    from console.matrix.commands import RecordingToken
+
+    command = RecordingToken(tuple(cameras), right).to_dict()
+    return lambda: str(_grant(client, command, timeout)["token"])
+
+
 class RemoteSource:
     """A recorder's recordings over HTTP, as a `RecordingSource`."""
+
+    @classmethod
+    def from_host(cls, client: Any, cameras: Iterable[int], right: str = "playback", **options: Any) -> RemoteSource:
+        """The source a desk reads `cameras` from with `right`: the host grants the first token
+        and names the recorder that serves recordings.  TokenRefusedError when the desk's role
+        lacks the right; RecordingUnavailableError when no recorder serves."""
+        from console.matrix.commands import RecordingToken
+
+        command = RecordingToken(tuple(cameras), right).to_dict()
+        content = _grant(client, command, 5.0)
+        served = content.get("recorder")
+        if not isinstance(served, dict) or not served.get("url"):
+            raise RecordingUnavailableError("no recorder serves recordings now (none reports to the matrix host, "
+                                            "or its configuration has no serve:)")
+        first: list[str] = [str(content["token"])]
+
+        def provider() -> str:
+            return first.pop() if first else str(_grant(client, command, 5.0)["token"])
+
+        return cls(str(served["url"]), provider, **options)
 
     def __init__(self, base_url: str, token_provider: Callable[[], str], *, timeout: float = DEFAULT_TIMEOUT,
                  read_ahead: int = READ_AHEAD, refresh_before: float = REFRESH_BEFORE,
@@ -265,8 +312,6 @@ class RemoteSource:
                     return self._token
             try:
                 token = self.token_provider()
-            except RecordingUnavailableError:
-                raise
             except Exception as exc:  # the provider is the host's client: timeouts, refusals, anything
                 raise RecordingUnavailableError(f"recorder {self.shown}: no token from the matrix host "
                                                 f"({exc})") from exc

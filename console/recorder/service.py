@@ -78,12 +78,13 @@ class RecorderService:
 
     # -- running --------------------------------------------------------------------------
     def start(self) -> RecorderService:
+        # Serving first, so the first report already tells the host where desks read recordings.
+        self._start_server()
         # Ask the host first which viewers it lets in: a relay that starts knowing no key refuses
         # the tiles that come back to it after a restart, until its first report.
         self._report()
         if self.relay is not None:
             self.relay.start()
-        self._start_server()
         self._apply_schedules(time.time())
         self._thread.start()
         self.ready.set()

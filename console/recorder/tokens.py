@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from console.evidence.signing import PublicKey, SigningKey, b64, canonical, unb64
+from console.matrix.commands import RECORDING_RIGHTS as RIGHTS
 
 PREFIX = "vwt1"
-RIGHTS = ("playback", "export", "bookmark", "wall-playback")
 # Rights that let a holder read recorded bytes from a recorder (bookmarks only name a span).
 READ_RIGHTS = frozenset({"playback", "export", "wall-playback"})
 DEFAULT_LIFETIME = 300.0

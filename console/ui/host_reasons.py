@@ -60,6 +60,8 @@ class HostReasons(QObject):
             "no-recorder": self.tr("no recorder answers: camera {camera} is recorded once one does"),
             "rec-no-camera": self.tr("monitor {monitor} shows no camera to record"),
             "rec-too-long": self.tr("REC for {minutes} minutes: at most {limit} (a day)"),
+            "no-right": self.tr("{desk} ({role}) has no {right} right"),
+            "token-key": self.tr("the host cannot sign recording tokens (the centre's key is missing from its keyring)"),
         }
 
     def text(self, reason: dict[str, Any] | None, fallback: str) -> str:
