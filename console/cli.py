@@ -1052,6 +1052,19 @@ def _self_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "console", *args]
 
 
+def _demo_serve(port: int) -> str:
+    """The demo recorder's `serve:`: recordings over HTTP to desks holding the demo host's
+    tokens, checked against the centre key the host signs them with (made here if new)."""
+    from console.evidence.signing import SigningKey, SigningKeyError
+
+    try:
+        key = SigningKey.load("centre", create=True).public.text()  # the host's default centre id
+    except SigningKeyError as exc:
+        log.warning("the demo's recorder serves no recordings to desks: %s", exc)
+        return ""
+    return f"serve: {{listen: '127.0.0.1:{port}', centre_key: '{key}'}}\n"
+
+
 def _demo_recorder(state: Path, centre: Any, cameras: int) -> Any:
     """The demo's recorder, a process of its own as at a centre: it records the simulated
     cameras into the demo's folder and serves them to the tiles from its relay."""
@@ -1065,7 +1078,8 @@ def _demo_recorder(state: Path, centre: Any, cameras: int) -> Any:
         f"store: '{state / 'recordings'}'\ncatalog: '{state / 'catalog.sqlite'}'\n"
         f"relay: 'tcp://127.0.0.1:{free_port()}'\n"
         f"host: {{router: '{centre.endpoints[0]}', server_key: '{centre.server_key.decode()}'}}\n"
-        f"segment_seconds: 10\nrecord: 1-{cameras}\nretention: {{keep_days: 1, min_free_gb: 1}}\n", encoding="utf-8")
+        f"segment_seconds: 10\nrecord: 1-{cameras}\nretention: {{keep_days: 1, min_free_gb: 1}}\n"
+        f"{_demo_serve(free_port())}", encoding="utf-8")
     log_file = (state / "recorder.log").open("ab")
     process = subprocess.Popen(_self_command("recorder", "--config", str(config), "--key-stdin"),
                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log_file)
