@@ -185,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     for reaching in evidence_arguments(sub).values():
         _host_arguments(reaching, identity="desk")
 
+    from console.recorder.export_cli import add_arguments as export_arguments
+
+    export_arguments(sub)
+
     cred = sub.add_parser("credential", help="camera and NVR credentials in the OS keyring")
     cred_sub = cred.add_subparsers(dest="action", required=True, metavar="ACTION")
     cset = cred_sub.add_parser("set", help="store (password read from the terminal or stdin)")
@@ -259,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                "credential": cmd_credential, "catalog": cmd_catalog, "audit": cmd_audit, "keys": cmd_keys,
                "host": cmd_host, "recorder": cmd_recorder, "key": cmd_key, "status": cmd_status, "agent": cmd_agent,
                "grab": cmd_grab,
-               "evidence": cmd_evidence, "snapshot": cmd_evidence, "layout": cmd_layout}[args.command]
+               "evidence": cmd_evidence, "snapshot": cmd_evidence, "layout": cmd_layout, "export": cmd_export}[args.command]
     try:
         return int(handler(args))
     except BrokenPipeError:
@@ -691,6 +695,12 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 
     if args.command == "snapshot" or args.action in ("pdf", "print"):
         return run(args, connect)
+    return run(args)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from console.recorder.export_cli import run
+
     return run(args)
 
 

@@ -28,7 +28,8 @@ def add_arguments(subparsers: Any) -> dict[str, Any]:
     show = actions.add_parser("show", help="one frame's record")
     show.add_argument("number")
     show.add_argument("--json", action="store_true")
-    verify = actions.add_parser("verify", help="an image, a sidecar, a sheet PDF, an evidence number or a scanned QR text")
+    verify = actions.add_parser("verify", help="an image, a sidecar, a sheet PDF, an export folder, an evidence number "
+                                               "or a scanned QR text")
     verify.add_argument("target", nargs="+")
     verify.add_argument("--public-key", type=Path, metavar="FILE", help="the centre's published public key (PEM or base64)")
     verify.add_argument("--json", action="store_true")

@@ -63,6 +63,10 @@ def qr_text(number: str, sha256: str, signature: str) -> str:
 
 def verify_path(path: Path, store: EvidenceStore | None = None, trusted: PublicKey | None = None) -> Verdict:
     path = Path(path)
+    from console.evidence.exports import is_export, verify_export  # it builds on this module
+
+    if is_export(path):  # an export folder (recordings as MP4 and their signed manifest)
+        return verify_export(path, trusted)
     try:
         head = path.open("rb").read(8)
     except OSError as exc:
