@@ -581,3 +581,23 @@ def test_the_host_reads_recording_rights_from_its_configuration(tmp_path: Path) 
         read_host_config(host_config("rights:\n  operator: [playback, delete]\n  commander: []\n"))
     assert "host.yaml:4: rights: operator: 'delete' is not a right" in str(caught.value)
     assert "host.yaml:5: rights: unknown key 'commander'" in str(caught.value)
+
+
+def test_an_index_naming_a_file_outside_the_store_serves_nothing(recording: Recording, centre_key: SigningKey,
+                                                                 tmp_path: Path) -> None:
+    import sqlite3
+
+    root = tmp_path / "store"
+    shutil.copytree(recording.root, root, ignore=shutil.ignore_patterns("writer.lock"))
+    (tmp_path / "secret.ts").write_bytes(b"G" + b"not a recording" * 100)
+    with sqlite3.connect(root / "index.sqlite") as db:
+        target = db.execute("SELECT id FROM segments ORDER BY id LIMIT 1").fetchone()[0]
+        db.execute("UPDATE segments SET path = '../secret.ts' WHERE id = ?", (target,))
+    with Store(root, readonly=True) as damaged:
+        srv = RecordingServer(damaged, TokenVerifier(centre_key.public), "127.0.0.1", 0).start()
+        try:
+            status, _, body = get(srv.url, f"/v1/segments/{target}/bytes", token_for(centre_key))
+        finally:
+            srv.stop()
+    assert status == 404 and b"not a recording" not in body
+    assert "its path leaves the store" in json.loads(body)["reason"]

@@ -132,6 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self, *, head: bool) -> None:
         url = urlsplit(self.path)
+        self._streaming = False
         claims: TokenClaims | None = None
         try:
             claims = self._authenticate()
@@ -155,6 +156,14 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError, TimeoutError) as exc:
             # The reader went away mid-answer (a player closed, a seek dropped a range).
             log.debug("%s %s from %s: the peer went away (%s)", self.command, url.path[:100], self.peer, exc)
+            self.close_connection = True
+        except Exception:
+            # The unforeseen (a damaged index, a disk error): one request fails in words, the
+            # server and the recording go on.
+            log.exception("%s %s from %s: internal error", self.command, url.path[:100], self.peer)
+            if not self._streaming:  # mid-body, an error answer would pass for segment bytes: just close
+                self._send_error(_RefusedError(HTTPStatus.INTERNAL_SERVER_ERROR, "internal-error",
+                                               "internal error in the recorder (logged)"), head)
             self.close_connection = True
 
     def _authenticate(self) -> TokenClaims:
@@ -263,7 +272,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.flush()
+            self._streaming = True
             if not head and count:
                 self.connection.sendfile(file, first, count)
 
