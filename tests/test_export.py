@@ -22,6 +22,7 @@ import pytest
 import vlc
 
 from console.evidence.exports import MANIFEST_NAME, verify_export
+from console.evidence.signing import SigningKey
 from console.recorder.export import (
     GAP_SLACK,
     Centre,
@@ -466,6 +467,52 @@ def test_a_recorder_that_goes_away_mid_read_is_named_and_nothing_is_left(recordi
     assert caught.value.kind == "unavailable" and "camera 2" in text and "segment 2/" in text, text
     assert "Connection reset by peer" in text
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_over_http_is_the_same_export_and_a_recorder_gone_mid_export_is_named(
+        recording: Recording, span: tuple[float, float], exported: Exported, keyring_file: Path,
+        tmp_path: Path) -> None:
+    """Through the recorder's HTTP server on 127.0.0.1 and a RemoteSource holding an export
+    token: the same files, byte for byte; then the server stops while the export reads."""
+    from console.recorder.remote import RemoteSource
+    from console.recorder.serve import RecordingServer
+    from console.recorder.tokens import TokenVerifier, mint_token
+
+    key = SigningKey.load(CENTRE.id, create=True)
+    cameras = _cameras(EXPORTED)
+    with Store(recording.root, readonly=True) as store:
+        server = RecordingServer(store, TokenVerifier(key.public), "127.0.0.1", 0).start()
+        try:
+            remote = RemoteSource(server.url, lambda: mint_token(key, desk="desk-1", role="supervisor",
+                                                                  rights=("export",), cameras=list(EXPORTED)),
+                                  timeout=2.0)
+            with _Closing(remote):
+                result = Exporter(remote, CENTRE).export(ExportRequest(cameras, exported.start, exported.end,
+                                                                        tmp_path / "over-http", "operator 7"))
+            assert [(f["file"], f["sha256"], f["frames"]) for f in result.manifest["files"]] == \
+                [(f["file"], f["sha256"], f["frames"]) for f in exported.manifest["files"]]
+            assert verify_export(result.folder).ok
+
+            remote = RemoteSource(server.url, lambda: mint_token(key, desk="desk-1", role="supervisor",
+                                                                  rights=("export",), cameras=list(EXPORTED)),
+                                  timeout=2.0)
+
+            def progress(fraction: float, text: str) -> None:
+                server.stop()  # the recorder goes away while the first file is being read
+
+            began = time.monotonic()
+            with _Closing(remote), pytest.raises(ExportError) as caught:
+                Exporter(remote, CENTRE).export(ExportRequest(cameras, exported.start, exported.end,
+                                                              tmp_path / "cut-off", "operator 7"), progress=progress)
+        finally:
+            server.stop()
+    assert time.monotonic() - began < 30
+    text = str(caught.value)
+    print("recorder gone mid-export:", text)
+    assert caught.value.kind == "unavailable" and "nothing was exported" in text, text
+    assert f"camera {STOPPED}" in text or f"camera {EXPORTED[0]}" in text, text
+    assert "segment " in text, text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["over-http"]
 
 
 def test_nothing_recorded_future_and_unknown_camera_are_refused_before_anything_is_written(
