@@ -27,6 +27,8 @@ import zmq.auth.thread
 
 from console.atomic import write_atomic
 from console.matrix.audit import AuditLog
+from console.matrix.bookmarks import Bookmarks, bookmark_command_from_dict, is_bookmark_command
+from console.matrix.bookmarks import answer as bookmark_answer
 from console.matrix.commands import (
     DEFAULT_RIGHTS,
     ClearTile,
@@ -186,6 +188,9 @@ class MatrixHost:
         self.state_dir = state_dir
         self.state_path = state_dir / "matrix-state.json"
         self.audit = AuditLog(state_dir / "audit.jsonl")
+        # Bookmarks of recordings: the host keeps them, the recorder protects their spans
+        # (console/matrix/bookmarks.py).
+        self.bookmarks = Bookmarks(state_dir / "bookmarks.sqlite")
         self.ctx = context or zmq.Context.instance()
         self.seq = 0
         self.rejected: Counter[str] = Counter()
@@ -340,6 +345,7 @@ class MatrixHost:
             pub.close(0)
             auth.stop()
             self.audit.close()
+            self.bookmarks.close()
 
     # -- the loop's guard -------------------------------------------------------------------
     # Whatever a desk sends or a timer meets, the loop goes on: every desk and wall agent of
@@ -452,6 +458,8 @@ class MatrixHost:
             content = self._recording_token(who, request.content)
         elif request.type == "command" and is_ptz_command(request.content):
             content = self._ptz_command(who, request.content)
+        elif request.type == "command" and is_bookmark_command(request.content):
+            content = self._bookmark_command(who, request.content)
         elif request.type == "command" and "keys" in request.content:
             content = self._keyboard(who, str(request.content["keys"]))
         elif request.type == "command":
@@ -488,7 +496,19 @@ class MatrixHost:
             del self.recordings[camera]
             self._dirty = True
         return {"ok": True, "clients": sorted(k.decode() for k in self.keys.authorized),
-                "record": {str(c): r["until"] for c, r in sorted(self.recordings.items())}}
+                "record": {str(c): r["until"] for c, r in sorted(self.recordings.items())},
+                # The spans the bookmarks keep from retention: the recorder makes its store's
+                # protections match (and so catches up by itself after being down).
+                "protect": self.bookmarks.protections()}
+
+    def _bookmark_command(self, who: str, content: dict[str, Any]) -> dict[str, Any]:
+        try:
+            command = bookmark_command_from_dict(content)
+        except CommandError as exc:
+            self.rejected["command"] += 1
+            return {"ok": False, "answer": f"NA {exc}"}
+        return bookmark_answer(self.bookmarks, command, who=who, role=self._role(who), rights=self.rights_of(who),
+                               audit=self.audit.append)
 
     def relay(self) -> dict[str, Any] | None:
         """The relay of the recorder heard most recently, if it is up."""

@@ -267,6 +267,22 @@ class RecorderService:
             else:
                 log.warning("camera %d: recording asked for, but it is not in this recorder's catalog", number)
         self.on_demand = demand
+        self._protect(content.get("protect"))
+
+    def _protect(self, wanted: object) -> None:
+        """The host's bookmarks, as protections of this store (console/matrix/bookmarks.py)."""
+        if not isinstance(wanted, list):
+            return  # an older host without bookmarks: leave what the store has
+        from console.matrix.bookmarks import PROTECTION_PREFIX
+
+        entries = [w for w in wanted if isinstance(w, dict) and {"ref", "start", "end"} <= w.keys()]
+        try:
+            added, removed = self.store.sync_protections(entries, PROTECTION_PREFIX)
+        except (ValueError, TypeError, OSError) as exc:
+            log.warning("bookmarks from the matrix host not applied: %s", exc)
+            return
+        if added or removed:
+            log.info("bookmarks: %d span(s) now kept from retention, %d released", added, removed)
 
 
 def describe(channel: Channel) -> str:

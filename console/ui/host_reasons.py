@@ -61,6 +61,8 @@ class HostReasons(QObject):
             "rec-no-camera": self.tr("monitor {monitor} shows no camera to record"),
             "rec-too-long": self.tr("REC for {minutes} minutes: at most {limit} (a day)"),
             "no-right": self.tr("{desk} ({role}) has no {right} right"),
+            "bookmark": self.tr("{text}"),
+            "bookmark-release-not-allowed": self.tr("a {role} may not release a bookmark: it needs a supervisor"),
             "token-key": self.tr("the host cannot sign recording tokens (the centre's key is missing from its keyring)"),
         }
 
