@@ -22,8 +22,8 @@ SYNC = (*CONTINUOUS, STOPPED)
 def workspace(qtbot, recording: Recording) -> Any:  # type: ignore[no-untyped-def]
     marks: list[tuple[list[int], float, float, str]] = []
 
-    def bookmark(cameras: list[int], start: float, end: float, note: str) -> dict[str, Any]:
-        marks.append((cameras, start, end, note))
+    def bookmark(cameras: list[int], start: float, end: float, note: str, case: str) -> dict[str, Any]:
+        marks.append((cameras, start, end, f"{note} #{case}"))
         return {"ok": True, "answer": f"AK bookmark {len(marks)}"}
 
     # A source per opening, as a desk gets one per token: the workspace closes it when done.
@@ -43,7 +43,7 @@ def showing(view: PlaybackWorkspace) -> bool:
 
 def test_four_cameras_play_in_sync_with_playback_and_the_recorded_time_on_each_tile(
         qtbot, workspace: PlaybackWorkspace, recording: Recording, source: LocalSource) -> None:  # type: ignore[no-untyped-def]
-    start, end = in_sync_span(recording, source)
+    start, _end = in_sync_span(recording, source)
     assert workspace.open(list(SYNC), start)
     qtbot.waitUntil(lambda: showing(workspace), timeout=10000)
     for number, tile in workspace.tiles.items():

@@ -66,6 +66,7 @@ from PySide6.QtWidgets import (
 
 from console import credentials
 from console.evidence.store import Centre
+from console.matrix.bookmarks import AddBookmark, FindBookmarks
 from console.matrix.catalog import Catalog
 from console.matrix.commands import (
     ClearTile,
@@ -82,11 +83,13 @@ from console.matrix.host import HostClient
 from console.matrix.layouts import Layout, save_layout
 from console.matrix.model import Salvo, Screen, Tour, Wall, grid
 from console.matrix.protocol import Envelope, HostEpoch, ProtocolError, decode, encode
+from console.recorder.source import RecordingSource
 from console.ui.agent import WallAgent
 from console.ui.camera_tree import CameraBrowser, CameraSearchModel, camera_numbers
 from console.ui.evidence_desk import EvidenceDesk
 from console.ui.host_reasons import answer_text, note_texts
 from console.ui.keyboard_panel import KeyboardPanel
+from console.ui.playback import INSTANT_REPLAY, PlaybackWorkspace, RefusedError, desk_source
 from console.ui.ptz import PictureJoystick, PtzControl
 from console.ui.ptz_setup import PtzSetupDialog
 from console.ui.reasons import reason_text
@@ -900,6 +903,72 @@ class ConsoleWindow(QMainWindow):
         dialog.raise_()
         return dialog
 
+    # -- playback ---------------------------------------------------------------------------
+    def playback_workspace(self) -> PlaybackWorkspace:
+        """The desk's playback window (one, reused): recordings read from the recorder with
+        tokens the matrix host grants this desk, bookmarks through the host."""
+        view = getattr(self, "_playback", None)
+        if view is None:
+            view = self._playback = PlaybackWorkspace(self._recording_source, titles=self._camera_title,
+                                                      bookmark=self._add_bookmark, bookmarks=self._find_bookmarks)
+            view.setWindowFlag(Qt.WindowType.Window, True)
+            view.resize(1100, 760)
+            view.answered.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            view.live_requested.connect(lambda _cameras: view.hide())
+            self._token_timer = QTimer(self)
+            self._token_timer.setInterval(60_000)  # tokens live 5 min; one a minute keeps reads going
+            self._token_timer.timeout.connect(self._refresh_recording_tokens)
+            self._token_timer.start()
+        return view
+
+    def open_playback(self, cameras: list[int] | None = None, moment: float | None = None, *,
+                      play: bool = False) -> PlaybackWorkspace:
+        view = self.playback_workspace()
+        view.show()
+        view.raise_()
+        if cameras:
+            view.open(cameras, moment if moment is not None else time.time() - 300, play=play)
+        return view
+
+    def instant_replay(self, seconds: float = INSTANT_REPLAY) -> PlaybackWorkspace | None:
+        """The selected monitor's camera (else the main monitor's) from `seconds` ago, playing."""
+        camera = self._route(self.keyboard.monitor) if self.keyboard.monitor is not None else None
+        if camera is None:
+            camera = next((t.camera_number for t in self.main_monitor.tiles if t.camera_number is not None), None)
+        if camera is None:
+            self.statusBar().showMessage(self.tr("Instant replay: select a monitor that shows a camera"), 6000)
+            return None
+        return self.open_playback([camera], time.time() - seconds, play=True)
+
+    def _recording_source(self, cameras: list[int]) -> RecordingSource:
+        try:
+            source, self._recording_tokens = desk_source(self.link.command, cameras)
+        except RefusedError as exc:
+            raise PermissionError(answer_text(exc.reply)) from None
+        except OSError:
+            raise OSError(self.tr("No recorder serves recordings now (none reports to the matrix host)")) from None
+        return source
+
+    def _refresh_recording_tokens(self) -> None:
+        tokens = getattr(self, "_recording_tokens", None)
+        view = getattr(self, "_playback", None)
+        if tokens is not None and view is not None and view.group is not None:
+            tokens.refresh()
+
+    def _camera_title(self, number: int) -> str:
+        camera = self.catalog.get(number)
+        return camera.name if camera is not None else ""
+
+    def _add_bookmark(self, cameras: list[int], start: float, end: float, note: str, case: str) -> dict[str, Any]:
+        reply = self.link.command(AddBookmark(tuple(cameras), start, end, note, case))
+        return {**reply, "answer": answer_text(reply)}
+
+    def _find_bookmarks(self, start: float, end: float) -> list[tuple[float, float, str]]:
+        reply = self.link.command(FindBookmarks(start=max(0.0, start), end=max(0.0, end)))
+        marks = reply.get("bookmarks") if reply.get("ok") else None
+        return [(float(b["start"]), float(b["end"]), (f"{b['case']} " if b.get("case") else "") + str(b.get("note", "")))
+                for b in marks or [] if isinstance(b, dict)]
+
     # -- evidence ---------------------------------------------------------------------------
     def _wire_evidence(self) -> None:
         self.keyboard.evidence_requested.connect(self.evidence_key)
@@ -1050,6 +1119,12 @@ class ConsoleWindow(QMainWindow):
                                             else self.tr("Only supervisors lock a dome"))
         self.ptz_release_action = self._action(self.tr("Release the dome"), self.release_dome, "Ctrl+Shift+K",
                                                name="ptz_release", enabled=False)
+        self.playback_action = self._action(self.tr("Playback…"), self.open_playback, "F7",
+                                            name="playback",
+                                            tip=self.tr("Recordings of up to 16 cameras in sync, frame by frame"))
+        self.replay_action = self._action(self.tr("Instant replay (30 s)"), self.instant_replay, "Shift+F7",
+                                          name="instant_replay",
+                                          tip=self.tr("The selected monitor's camera from 30 seconds ago"))
         self.ptz_setup_action = self._action(self.tr("Presets, tours and park…"), self.dome_setup, "Ctrl+Shift+D",
                                              name="ptz_setup",
                                              tip=self.tr("Name presets, define the dome's PTZ tour, park it, "
@@ -1096,6 +1171,11 @@ class ConsoleWindow(QMainWindow):
         evidence.addSeparator()
         for action in (self.print_action, self.print_main_action, self.quick_print_action):
             evidence.addAction(action)
+
+        playback = bar.addMenu(self.tr("Play&back"))
+        playback.setObjectName("menu_playback")
+        playback.addAction(self.playback_action)
+        playback.addAction(self.replay_action)
 
         ptz = bar.addMenu(self.tr("&PTZ"))
         ptz.setObjectName("menu_ptz")
@@ -1243,7 +1323,7 @@ class ConsoleWindow(QMainWindow):
                        self.redo_action, self.clear_action, self.maximise_action, self.recall_salvo_action,
                        self.save_salvo_action, self.start_tour_action, self.snapshot_action, self.snapshot_main_action,
                        self.print_action, self.quick_print_action, self.ptz_lock_action, self.ptz_release_action,
-                       self.ptz_setup_action):
+                       self.ptz_setup_action, self.playback_action, self.replay_action):
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
             rows.append(f"{keys}\t{action.text().replace('&', '')}")
         return "\n".join(rows)

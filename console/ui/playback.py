@@ -302,11 +302,13 @@ class HostTokens:
         self.expires = 0.0
         self.recorder_url = ""
         self.refusal = ""
+        self.refused: dict[str, Any] = {}  # the host's whole refusal (its reason translates)
 
     def refresh(self) -> bool:
         reply = self._ask()
         if not reply.get("ok") or not isinstance(reply.get("token"), str):
             self.refusal = str(reply.get("answer") or "NA")
+            self.refused = reply
             return False
         recorder = reply.get("recorder") if isinstance(reply.get("recorder"), dict) else {}
         with self._lock:
@@ -321,13 +323,37 @@ class HostTokens:
             return self._token
 
 
+class RefusedError(PermissionError):
+    """The matrix host refused this desk the recordings; `reply` is its answer."""
+
+    def __init__(self, reply: dict[str, Any]) -> None:
+        super().__init__(str(reply.get("answer") or "NA"))
+        self.reply = reply
+
+
+def desk_source(command: Callable[[Any], dict[str, Any]], cameras: list[int], right: str = "playback"
+                ) -> tuple[RecordingSource, HostTokens]:
+    """The recordings of `cameras` as a desk reads them: a token from the matrix host (through
+    the desk's `command` sender, on this thread), the recorder it names, read over HTTP.
+    RefusedError with the host's refusal; OSError when no recorder serves."""
+    from console.matrix.commands import RecordingToken
+    from console.recorder.remote import RemoteSource
+
+    tokens = HostTokens(lambda: command(RecordingToken(tuple(cameras), right)))
+    if not tokens.refresh():
+        raise RefusedError(tokens.refused)
+    if not tokens.recorder_url:
+        raise OSError("no recorder serves recordings now (none reports to the matrix host)")
+    return RemoteSource(tokens.recorder_url, tokens), tokens
+
+
 # -- the workspace -----------------------------------------------------------------------------
 class PlaybackWorkspace(QWidget):
     """`open(cameras, moment)` and the operator takes it from there.
 
     `source_for(cameras)` gives the `RecordingSource` to read them from (raising an error whose
     text the operator reads: no right, no recorder); `titles(camera)` names a camera;
-    `bookmark(cameras, start, end, note)` (optional) marks a moment through the host and returns
+    `bookmark(cameras, start, end, note, case)` (optional) marks a moment through the host and returns
     its answer; `bookmarks(start, end)` lists (start, end, label) for the timeline.
     """
 
@@ -337,7 +363,7 @@ class PlaybackWorkspace(QWidget):
 
     def __init__(self, source_for: Callable[[list[int]], RecordingSource], *,
                  titles: Callable[[int], str] = lambda _n: "",
-                 bookmark: Callable[[list[int], float, float, str], dict[str, Any]] | None = None,
+                 bookmark: Callable[[list[int], float, float, str, str], dict[str, Any]] | None = None,
                  bookmarks: Callable[[float, float], list[tuple[float, float, str]]] | None = None,
                  parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
@@ -686,7 +712,7 @@ class PlaybackWorkspace(QWidget):
                 note, case = (part.strip() for part in note.split("#", 1))
         moment = self.group.time()
         assert moment is not None
-        reply = self._bookmark(list(self.cameras), moment, moment, f"{note} #{case}" if case else note)
+        reply = self._bookmark(list(self.cameras), moment, moment, note, case)
         self.say(str(reply.get("answer", "")))
         self.refresh_timeline()
         return reply
