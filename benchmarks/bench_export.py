@@ -32,7 +32,8 @@ from typing import Any
 import av
 from common import ROOT, print_table, save
 
-from console.recorder.export import Centre, ExportCamera, Exporter, ExportRequest
+from console.evidence.store import Centre
+from console.recorder.export import ExportCamera, Exporter, ExportRequest
 from console.recorder.source import LocalSource
 from console.recorder.store import CameraRecorder, Store
 from console.video.ingest import CachedPacket, Session

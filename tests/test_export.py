@@ -23,9 +23,9 @@ import vlc
 
 from console.evidence.exports import MANIFEST_NAME, verify_export
 from console.evidence.signing import SigningKey
+from console.evidence.store import Centre
 from console.recorder.export import (
     GAP_SLACK,
-    Centre,
     ExportCamera,
     ExportCancelledError,
     Exporter,

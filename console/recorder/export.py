@@ -60,6 +60,7 @@ import av.error
 from console.atomic import fsync_folder, write_new
 from console.evidence.exports import EXPORT_FORMAT, MANIFEST_NAME, file_sha256, manifest_bytes, seal
 from console.evidence.signing import SigningKey, SigningKeyError
+from console.evidence.store import Centre  # the centre whose key signs: the evidence store's
 from console.recorder.source import RecordingSource, RecordingUnavailableError
 from console.recorder.store import GapRow, SegmentRow
 
@@ -151,12 +152,6 @@ class ExportResult:
     @property
     def files(self) -> list[Path]:
         return [self.folder / f["file"] for f in self.manifest["files"]]
-
-
-@dataclass(frozen=True)
-class Centre:
-    name: str
-    id: str = "centre"  # names the centre's key in the keyring (as the evidence store's Centre)
 
 
 def iso(moment: float) -> str:

@@ -47,7 +47,8 @@ def add_arguments(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from console.recorder.export import Centre, ExportCamera, Exporter, ExportError, ExportRequest
+    from console.evidence.store import Centre
+    from console.recorder.export import ExportCamera, Exporter, ExportError, ExportRequest
     from console.recorder.source import LocalSource
     from console.recorder.store import StoreBusyError
 
