@@ -412,6 +412,7 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
     drift_s = summary(drift["drift_frames"])
     ratio = ours["p95"] / theirs["p95"] if theirs["n"] else float("nan")
     first_ratio = first["p95"] / theirs["p95"] if theirs["n"] else float("nan")
+    p50_ratio = ours["p50"] / theirs["p50"] if theirs["n"] else float("nan")
 
     def goal(p95: float, against: float) -> str:
         return f"{against:.2f}× libvlc: " + ("met" if p95 <= 150 and against <= 1.5 else "NOT met")
@@ -427,6 +428,8 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
                  [f"libvlc set_time, same file ({vlc['libvlc_misses']} missed)", theirs["p50"], theirs["p95"],
                   theirs["max"], f"{-np.median(vlc['libvlc_error_ms'] or [0]):.0f}/"
                   f"{-max(vlc['libvlc_error_ms'] or [0], key=abs):.0f}", ""]])
+    print(f"  p50: the exact frame takes {p50_ratio:.1f}× libvlc's first picture, which is not the frame asked for "
+          "(it lands up to a GOP late in these TS files)")
     print_table("(c) frame step → new picture (ms)", ["", "n", "p50", "p95", "max", "goal"],
                 [["forward", step_f["n"], step_f["p50"], step_f["p95"], step_f["max"], ""],
                  ["back (GOPs decoded again)", step_b["n"], step_b["p50"], step_b["p95"], step_b["max"], ""],
@@ -436,9 +439,10 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
     print_table(f"(e) sync drift, {args.cameras} tiles at 1× for {drift['wall_s']:.0f} s (a 60 Hz player loop)",
                 ["", "p50", "p95", "max", "goal"],
                 [["spread of the tiles' burned times (frames)", drift_s["p50"], drift_s["p95"], drift_s["max"],
-                  "≤ 1 frame: " + ("met" if drift_s["max"] <= 1.0 else "NOT met")],
+                  "≤ 1 frame: " + ("met" if drift_s["max"] <= 1 + 1 / FRAME_MS else "NOT met")],
                  ["frames() call (ms)", summary(drift["tick_ms"])["p50"], summary(drift["tick_ms"])["p95"],
                   summary(drift["tick_ms"])["max"], ""]])
+    print("  (burned times are whole milliseconds: a spread of 1 frame may read 1 ms over)")
     print(f"  ticks with a tile still waiting for its decoder: {drift['waiting_ticks']} of {drift['ticks']}; "
           f"recorded time played {drift['played_s']:.2f} s in {drift['wall_s']:.2f} s; "
           f"CPU {drift['cpu_percent']:.0f} % of a core")
@@ -452,7 +456,7 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> None:
         "recording": {"cameras": args.cameras, "seconds": recorded, "size": f"{SIZE[0]}x{SIZE[1]}", "fps": FPS,
                       "segment_seconds": SEGMENT_SECONDS, "built_s": built},
         "a_seek_ms": ours, "a_first_picture_ms": first, "a_libvlc_seek_ms": theirs, "a_ratio_p95": ratio,
-        "a_first_picture_ratio_p95": first_ratio, "a_libvlc_misses": vlc["libvlc_misses"],
+        "a_first_picture_ratio_p95": first_ratio, "a_ratio_p50": p50_ratio, "a_libvlc_misses": vlc["libvlc_misses"],
         "a_picture_error_ms": summary(seeks["picture_error_ms"]),
         "a_libvlc_picture_error_ms": summary(vlc["libvlc_error_ms"]),
         "c_step_ms": step_all, "c_step_forward_ms": step_f, "c_step_back_ms": step_b,

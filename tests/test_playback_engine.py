@@ -6,22 +6,28 @@ cameras burn into it."""
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import av
 import pytest
 
 from console.recorder.source import LocalSource
+from console.recorder.store import CameraRecorder, Store
+from console.sim.site import SimSite
+from console.video.ingest import Ingest
 from console.video.playback import (
     MAX_GROUP,
     CameraPlayback,
     GapReachedError,
     NothingRecordedError,
     PlaybackError,
+    PlaybackFrame,
     RecordingFailedError,
     SyncGroup,
 )
@@ -396,3 +402,72 @@ def test_fast_play_shows_keyframes_only_and_says_so(recording: Recording, source
         assert not shown.keyframes_only
     finally:
         group.close()
+
+
+def test_instant_replay_plays_on_through_a_recording_still_being_made(sim: SimSite, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Instant replay: back 2.5 s on a camera being recorded right now, play at 1×, then at 2×
+    up to the live edge: the engine follows the segment file as it grows and the next ones as
+    they open, with no gap where none is, and says where the recording ends."""
+    camera = 5
+    resumed = []
+    resume = CameraPlayback._resume
+
+    def counted(self: CameraPlayback, segment: Any, after: PlaybackFrame) -> PlaybackFrame | None:
+        frame = resume(self, segment, after)
+        resumed.append(frame is not None)
+        return frame
+
+    monkeypatch.setattr(CameraPlayback, "_resume", counted)  # counted, not changed
+    store = Store(tmp_path / "live")
+    recorder = CameraRecorder(store, camera, segment_seconds=2)
+    ingest = Ingest(sim.url(camera))
+    ingest.attach(recorder)
+    ingest.start()
+    source = None
+    group = None
+    try:
+        deadline = time.monotonic() + 15
+        while not store.coverage(camera) or store.coverage(camera)[-1][1] - store.coverage(camera)[0][0] < 3.5:
+            assert time.monotonic() < deadline, "camera 5 is not being recorded"
+            time.sleep(0.1)
+        source = LocalSource(tmp_path / "live")  # read-only, beside the recorder writing it
+        group = SyncGroup([CameraPlayback(source, camera)])
+        back = time.time() - 2.5
+        group.seek(back)
+        group.play(1.0)
+        captured: list[int] = []
+        ticks = waiting = 0
+        began = time.monotonic()
+        # 1× for 3 s, 2.5 s behind the camera, through segments as they open; then 2× until
+        # the playhead catches up with the recording, in a segment file still growing.
+        while time.monotonic() - began < 5.5:
+            if time.monotonic() - began > 3.0 and group.speed == 1.0:
+                group.set_speed(2.0)
+            shown = group.frames()[camera]
+            assert not shown.error, shown
+            if shown.gap is not None:  # only at the live edge, and saying so
+                assert "being recorded" in shown.gap.reason, shown.gap
+                assert shown.moment > time.time() - 1.5, (shown.moment - time.time())
+                break
+            ticks += 1
+            if shown.exact and shown.frame is not None:
+                ms = burned(shown.frame.video)[1]
+                if not captured or ms != captured[-1]:
+                    captured.append(ms)
+            else:
+                waiting += 1
+            time.sleep(0.02)
+        assert all(b > a for a, b in itertools.pairwise(captured))
+        assert (captured[-1] - captured[0]) / 1000 > 4.0  # it kept playing past where the recording was
+        assert len(captured) >= 0.9 * (captured[-1] - captured[0]) / FRAME_MS  # frame after frame
+        assert waiting <= 0.1 * ticks, (waiting, ticks)
+        assert any(resumed), resumed  # it read on in a file that grew after it had reached its end
+    finally:
+        if group is not None:
+            group.close()
+        if source is not None:
+            source.close()
+        ingest.stop()
+        recorder.close()
+        store.close()

@@ -29,6 +29,7 @@ would need several cores.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import threading
@@ -70,6 +71,9 @@ MAX_GROUP = 16
 WAIT_SECONDS = 10.0
 # A recording that failed to read is tried again this often while a player loop asks for it.
 RETRY_SECONDS = 1.0
+# The end of a recording still being made is looked at again this often (the index is
+# written once a second, the file as each frame arrives).
+LIVE_RETRY_SECONDS = 0.25
 # Where a previous or next segment is looked for, widening: most are found in the first.
 SEARCH_WINDOWS = (120.0, 3600.0, 86400.0, float("inf"))
 
@@ -287,6 +291,7 @@ class CameraPlayback:
         self._speed = 1.0
         self._playing = False
         self._gap: Gap | None = None  # the gap the decoder met at the playhead or ahead of it
+        self._gap_since = 0.0
         self._error = ""  # the last read failed: the operator's text, until a read works again
         self._error_since = 0.0
         self._run: _Run | None = None
@@ -358,13 +363,6 @@ class CameraPlayback:
         with self._cond:
             self._playhead = moment
             keys_only = self.keyframes_only
-            if self._error:
-                # Retried now and then, not at every tick of the player loop.
-                if time.monotonic() - self._error_since > RETRY_SECONDS:
-                    self._error_since = time.monotonic()
-                    self._want = moment
-                    self._cond.notify()
-                return Shown(self.camera, moment, self.current, False, None, keys_only, self._error)
             if keys_only:
                 index = self._find(self._keys, moment)
                 if index is not None:
@@ -376,8 +374,20 @@ class CameraPlayback:
                     self._pos = index
                     self._cond.notify()
                     return Shown(self.camera, moment, self._buffer[index].frame, True)
+            if self._error:
+                # Retried now and then, not at every tick of the player loop.
+                if time.monotonic() - self._error_since > RETRY_SECONDS:
+                    self._error_since = time.monotonic()
+                    self._want = moment
+                    self._cond.notify()
+                return Shown(self.camera, moment, self.current, False, None, keys_only, self._error)
             gap = self._gap
             if gap is not None and (gap.start is None or gap.start <= moment) and (gap.end is None or moment < gap.end):
+                # A gap with no end yet may be filled by a recording still being made.
+                if gap.end is None and time.monotonic() - self._gap_since > LIVE_RETRY_SECONDS:
+                    self._gap_since = time.monotonic()
+                    self._want = moment
+                    self._cond.notify()
                 return Shown(self.camera, moment, None, False, gap, keys_only)
             self._want = moment
             self._cond.notify()
@@ -433,7 +443,7 @@ class CameraPlayback:
             while True:
                 with self._cond:
                     while not self._closed and not self._commands and self._want is None and not self._ahead_wanted():
-                        self._cond.wait(0.5)
+                        self._cond.wait(LIVE_RETRY_SECONDS)
                     if self._closed:
                         return
                     command = self._take_command()
@@ -491,7 +501,7 @@ class CameraPlayback:
                 if not (near and self._extend()):
                     self._seek(moment)
             with self._cond:
-                self._error = ""
+                self._error, self._gap = "", None
         except NothingRecordedError as exc:
             self._failed(exc)
         except PlaybackError as exc:
@@ -507,8 +517,12 @@ class CameraPlayback:
         if self.keyframes_only:
             return self._playhead is not None and (not self._keys or self._keys[-1].frame.utc
                                                    < self._playhead + self._speed * LOOKAHEAD_SECONDS * 2)
-        if self._pos is None or self._gap is not None:  # (a gap met ahead: nothing more to decode)
+        if self._pos is None:
             return False
+        if self._gap is not None:
+            # A gap met ahead: nothing more to decode, unless it is the end of a recording
+            # still being made, which is looked at again now and then.
+            return self._gap.end is None and time.monotonic() - self._gap_since > LIVE_RETRY_SECONDS
         ahead = len(self._buffer) - 1 - self._pos
         seconds = self._buffer[-1].frame.utc - self._buffer[self._pos].frame.utc
         return ahead < LOOKAHEAD_FRAMES or seconds < LOOKAHEAD_SECONDS * self._speed
@@ -520,15 +534,16 @@ class CameraPlayback:
                     playhead = self._playhead
                 if playhead is not None:
                     self._fill_keys(playhead)
-            else:
-                self._extend()
+            elif self._extend():
+                with self._cond:
+                    self._gap = None
         except PlaybackError as exc:
             self._failed(exc)
 
     def _failed(self, exc: PlaybackError) -> None:
         with self._cond:
             if isinstance(exc, NothingRecordedError) and exc.gap is not None:
-                self._gap = exc.gap
+                self._gap, self._gap_since = exc.gap, time.monotonic()
             else:
                 # (a moment in the future or a camera never recorded says so the same way)
                 self._error, self._error_since = str(exc), time.monotonic()
@@ -716,10 +731,21 @@ class CameraPlayback:
             segment = self._segments.get(last.frame.segment_id) or self._segment_at(last.frame.utc)
             if segment is None:
                 return False
-            if segment.open:  # still being written: more may have come
+            following = None
+            if segment.open:  # still being written: more may have come since the run read it
                 fresh = self._segments_in(segment.start_utc, segment.start_utc + 1e-6)
                 segment = next((s for s in fresh if s.id == segment.id), segment)
-            following = self._next_segment(segment)
+                frame = self._resume(segment, last.frame)
+                if frame is None:
+                    following = self._next_segment(segment)
+                    if following is None and segment.open:
+                        gap = Gap(self.camera, max(segment.end_utc, last.end or last.frame.utc), None,
+                                  ("being recorded: not here yet",))
+                        raise GapReachedError(f"camera {self.camera}: the recording goes no further than "
+                                              f"{format_utc(last.frame.utc)} yet (it is being recorded)", gap)
+        if frame is None:
+            assert segment is not None
+            following = following or self._next_segment(segment)
             if following is None or following.start_utc - segment.end_utc >= JOIN_SLACK:
                 gap = self._gap_between(segment, following)
                 raise GapReachedError(f"{gap.describe()}; the last frame before it is at "
@@ -741,6 +767,26 @@ class CameraPlayback:
             self._buffer.append(_Slot(frame, None))
             self._trim()
         return True
+
+    def _resume(self, segment: SegmentRow, after: PlaybackFrame) -> PlaybackFrame | None:
+        """The frame after `after` in a segment that grew since its run reached the end:
+        decoded again from the keyframe before it (at most a GOP), None if none is there yet."""
+        keys = [k for k in self._keys_of(segment) if k.pts <= after.pts]
+        if not keys:
+            return None
+        run = self._open_run(segment, keys[-1])
+        try:
+            while (frame := self._read(run)) is not None and frame.pts <= after.pts:
+                pass
+        except BaseException:
+            run.close()
+            raise
+        if frame is None:
+            run.close()
+            return None
+        self._close_run()
+        self._run = run
+        return frame
 
     def _trim(self) -> None:
         """Drop whole GOPs before the previous one of the frame shown, or over the budget."""
@@ -930,6 +976,8 @@ class SyncGroup:
         self._lock = threading.Lock()
         self._anchor_time: float | None = None  # the group's time at _anchor_mono
         self._anchor_mono = 0.0
+        self._stepping = 0
+        self._shown: dict[int, Shown] = {}
 
     # -- the clock ---------------------------------------------------------------------------
     def time(self) -> float | None:
@@ -994,25 +1042,74 @@ class SyncGroup:
         """Each member's frame at `moment`, or why it has none (a gap, a failed recording)."""
         return _gather(self.request_seek(moment), timeout)
 
-    def step(self, frames: int = 1, timeout: float = WAIT_SECONDS) -> dict[int, PlaybackFrame | PlaybackError]:
-        """Pause, move the lead camera `frames` frames, and every member to its new time."""
+    def request_step(self, frames: int = 1) -> Future[dict[int, PlaybackFrame | PlaybackError]]:
+        """Pause, move the lead camera `frames` frames, then every member to the lead's new
+        time.  The future fails with the lead's error (a gap: `next_span` goes over it)."""
         self.pause()
-        lead = self.lead.step(frames, timeout)
+        done: Future[dict[int, PlaybackFrame | PlaybackError]] = Future()
         with self._lock:
-            self._set_time(lead.utc)
-        futures = {m.camera: m.request_seek(lead.utc) for m in self.members if m is not self.lead}
-        results = _gather(futures, timeout)
-        results[self.lead.camera] = lead
-        return results
+            self._stepping += 1  # frames() shows what it showed until every member has moved
+
+        def finish(result: dict[int, PlaybackFrame | PlaybackError] | PlaybackError) -> None:
+            with self._lock:
+                self._stepping -= 1
+            if isinstance(result, PlaybackError):
+                done.set_exception(result)
+            else:
+                done.set_result(result)
+
+        def lead_moved(future: Future[PlaybackFrame]) -> None:
+            try:
+                lead = future.result()
+            except PlaybackError as exc:
+                finish(exc)
+                return
+            with self._lock:
+                self._set_time(lead.utc)
+            others = {m.camera: m.request_seek(lead.utc) for m in self.members if m is not self.lead}
+            results: dict[int, PlaybackFrame | PlaybackError] = {self.lead.camera: lead}
+            pending = [len(others)]
+            if not others:
+                finish(results)
+                return
+            lock = threading.Lock()
+
+            def member_moved(camera: int, member: Future[PlaybackFrame]) -> None:
+                try:
+                    outcome: PlaybackFrame | PlaybackError = member.result()
+                except PlaybackError as exc:
+                    outcome = exc
+                with lock:
+                    results[camera] = outcome
+                    pending[0] -= 1
+                    last = pending[0] == 0
+                if last:
+                    finish(results)
+
+            for camera, member in others.items():
+                member.add_done_callback(functools.partial(member_moved, camera))
+
+        self.lead.request_step(frames).add_done_callback(lead_moved)
+        return done
+
+    def step(self, frames: int = 1, timeout: float = WAIT_SECONDS) -> dict[int, PlaybackFrame | PlaybackError]:
+        """`request_step`, waited for."""
+        try:
+            return self.request_step(frames).result(timeout)
+        except TimeoutError:
+            raise PlaybackError(f"the group's step did not finish within {timeout:g} s") from None
 
     def frames(self) -> dict[int, Shown]:
         """What each member shows now (never waits).  With `skip_gaps`, a moment where no
         member has anything recorded jumps to the earliest recording after it."""
         with self._lock:
             moment = self._time_locked()
+            if self._stepping:
+                return dict(self._shown)
         if moment is None:
             return {}
         shown = {member.camera: member.frame_at(moment) for member in self.members}
+        self._shown = shown
         if self.skip_gaps and self.playing and all(s.gap is not None for s in shown.values()):
             ends = [s.gap.end for s in shown.values() if s.gap is not None and s.gap.end is not None]
             if ends and min(ends) > moment:
