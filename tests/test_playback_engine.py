@@ -17,8 +17,12 @@ from typing import Any
 import av
 import pytest
 
+from console.evidence.signing import SigningKey
+from console.recorder.remote import RemoteSource
+from console.recorder.serve import RecordingServer
 from console.recorder.source import LocalSource
 from console.recorder.store import CameraRecorder, Store
+from console.recorder.tokens import TokenVerifier, mint_token
 from console.sim.site import SimSite
 from console.video.ingest import Ingest
 from console.video.playback import (
@@ -471,3 +475,43 @@ def test_instant_replay_plays_on_through_a_recording_still_being_made(sim: SimSi
         ingest.stop()
         recorder.close()
         store.close()
+
+
+def test_the_same_pictures_through_the_recorder_over_http_and_a_recorder_that_goes_away(
+        recording: Recording, source: LocalSource, refs: dict[int, Reference], keyring_file: Path) -> None:
+    """The engine only knows the RecordingSource protocol: over the recorder's HTTP server
+    (tokens, Range requests) it shows the very frames it shows from the store on disk."""
+    key = SigningKey.load("playback-test-centre", create=True)
+    token = mint_token(key, desk="desk-1", role="operator", rights=("playback",), cameras="*")
+    with Store(recording.root, readonly=True) as store:
+        server = RecordingServer(store, TokenVerifier(key.public), "127.0.0.1", 0).start()
+        remote = RemoteSource(server.url, lambda: token, timeout=2.0)
+        try:
+            ref = refs[2]
+            rng = random.Random(7)
+            start, end = source.coverage(2)[0]
+            with CameraPlayback(remote, 2) as playback:
+                for _ in range(8):
+                    frame = playback.seek(rng.uniform(start, end))
+                    assert burned(frame.video)[1] == ref.burned_ms[ref.index_of(frame.utc)]
+                at = ref.index_of(playback.seek(source.segments(2)[1].start_utc + 0.05).utc)
+                offset = 0
+                for direction in (-1, -1, -1, +1, +1, +1, +1):  # back over the segment boundary, forward
+                    frame = playback.step(direction)
+                    offset += direction
+                    assert ref.index_of(frame.utc) == at + offset
+                    assert burned(frame.video)[1] == ref.burned_ms[at + offset]
+                (_, gap_start), (gap_end, _) = source.coverage(STOPPED)[:2]
+                with CameraPlayback(remote, STOPPED) as stopped, pytest.raises(NothingRecordedError) as caught:
+                    stopped.seek((gap_start + gap_end) / 2)
+                assert caught.value.gap is not None
+                assert any("404" in r or "refused" in r for r in caught.value.gap.reasons), caught.value.gap
+                # The recorder goes away mid-play: said in words, within the source's timeout.
+                server.stop()
+                began = time.monotonic()
+                with pytest.raises(RecordingFailedError, match="camera 2"):
+                    playback.seek(end - 0.5)
+                assert time.monotonic() - began < 6.0
+        finally:
+            server.stop()
+            remote.close()
