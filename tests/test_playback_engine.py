@@ -424,7 +424,7 @@ def test_instant_replay_plays_on_through_a_recording_still_being_made(sim: SimSi
 
     monkeypatch.setattr(CameraPlayback, "_resume", counted)  # counted, not changed
     store = Store(tmp_path / "live")
-    recorder = CameraRecorder(store, camera, segment_seconds=2)
+    recorder = CameraRecorder(store, camera, segment_seconds=4)
     ingest = Ingest(sim.url(camera))
     ingest.attach(recorder)
     ingest.start()
@@ -437,22 +437,24 @@ def test_instant_replay_plays_on_through_a_recording_still_being_made(sim: SimSi
             time.sleep(0.1)
         source = LocalSource(tmp_path / "live")  # read-only, beside the recorder writing it
         group = SyncGroup([CameraPlayback(source, camera)])
-        back = time.time() - 2.5
+        back = time.time() - 2.0
         group.seek(back)
         group.play(1.0)
         captured: list[int] = []
         ticks = waiting = 0
         began = time.monotonic()
-        # 1× for 3 s, 2.5 s behind the camera, through segments as they open; then 2× until
+        # 1× for 2.5 s, 2 s behind the camera, through segments as they open; then 2× until
         # the playhead catches up with the recording, in a segment file still growing.
-        while time.monotonic() - began < 5.5:
-            if time.monotonic() - began > 3.0 and group.speed == 1.0:
+        live_edge = None
+        while time.monotonic() - began < 10.0:
+            if time.monotonic() - began > 2.5 and group.speed == 1.0:
                 group.set_speed(2.0)
             shown = group.frames()[camera]
             assert not shown.error, shown
             if shown.gap is not None:  # only at the live edge, and saying so
                 assert "being recorded" in shown.gap.reason, shown.gap
                 assert shown.moment > time.time() - 1.5, (shown.moment - time.time())
+                live_edge = shown.gap
                 break
             ticks += 1
             if shown.exact and shown.frame is not None:
@@ -462,8 +464,9 @@ def test_instant_replay_plays_on_through_a_recording_still_being_made(sim: SimSi
             else:
                 waiting += 1
             time.sleep(0.02)
+        assert live_edge is not None, "the playhead never caught up with the recording"
         assert all(b > a for a, b in itertools.pairwise(captured))
-        assert (captured[-1] - captured[0]) / 1000 > 4.0  # it kept playing past where the recording was
+        assert (captured[-1] - captured[0]) / 1000 > 3.5  # it kept playing past where the recording was
         assert len(captured) >= 0.9 * (captured[-1] - captured[0]) / FRAME_MS  # frame after frame
         assert waiting <= 0.1 * ticks, (waiting, ticks)
         assert any(resumed), resumed  # it read on in a file that grew after it had reached its end
