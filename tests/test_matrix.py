@@ -11,8 +11,10 @@ from console.matrix.commands import (
     COMMANDS,
     ClearTile,
     CommandError,
+    ControlPlayback,
     EvidenceNote,
     HoldTour,
+    PlayRecording,
     RecallSalvo,
     RecordCamera,
     RecordingToken,
@@ -107,7 +109,8 @@ def test_commands_round_trip_and_reject_bad_input() -> None:
     samples = [RouteCamera(3, 1042), ClearTile(1), SetGrid("left", "9"), SaveSalvo("5", (1, 2)),
                RecallSalvo("5"), StartTour(2, "1"), HoldTour(2), StepTour(2, -1), SaveTour("7", (4, 9), (10.0, 2.5)),
                EvidenceNote("print", ("EV-20260101-0001", "EV-20260101-0002"), "ab" * 32, "evidence", 2),
-               RecordCamera(1042, 30), RecordingToken((1, 1042), "export")]
+               RecordCamera(1042, 30), RecordingToken((1, 1042), "export"),
+               PlayRecording((3, 4), (1042, 7), 1_780_000_000.5, 2.0), ControlPlayback((3,), "seek", 1_780_000_100.0)]
     assert {c.name for c in samples} == set(COMMANDS)
     for command in samples:
         assert command_from_dict(command.to_dict()) == command
@@ -132,6 +135,14 @@ def test_commands_round_trip_and_reject_bad_input() -> None:
         ({"command": "RecordingToken", "cameras": [1], "right": "delete"}, "right must be one of"),
         ({"command": "RecordingToken", "cameras": list(range(1, 66))}, "1 to 64 cameras"),
         ({"command": "RecordingToken", "cameras": [0]}, "list of integers from 1"),
+        ({"command": "PlayRecording", "monitors": [1, 2], "cameras": [3], "moment": 1.0}, "2 monitors but 1 cameras"),
+        ({"command": "PlayRecording", "monitors": [1, 1], "cameras": [3, 3], "moment": 1.0}, "a monitor twice"),
+        ({"command": "PlayRecording", "monitors": [1], "cameras": [3], "moment": float("nan")}, "moment must be"),
+        ({"command": "PlayRecording", "monitors": [1], "cameras": [3], "moment": -5}, "moment must be"),
+        ({"command": "PlayRecording", "monitors": [1], "cameras": [3], "moment": 1, "speed": 3}, "speed must be"),
+        ({"command": "PlayRecording", "monitors": list(range(1, 18)), "cameras": list(range(1, 18)), "moment": 1},
+         "1 to 16 monitors"),
+        ({"command": "ControlPlayback", "monitors": [1], "action": "rewind"}, "action must be one of"),
     ]
     for data, message in bad:
         with pytest.raises(CommandError, match=message):

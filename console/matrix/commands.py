@@ -164,9 +164,60 @@ class RecordingToken(Command):
                                f"not {len(self.cameras)}")
 
 
+# Playback speeds the desks and wall agents play at (console/video/playback.py SPEEDS).
+PLAYBACK_SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+PLAYBACK_ACTIONS = ("pause", "play", "seek", "speed")
+MAX_PLAYBACK_MONITORS = 16  # a synchronised group, as on the desk
+
+
+@dataclass(frozen=True)
+class PlayRecording(Command):
+    """Play recordings on wall tiles: `cameras[i]` on `monitors[i]`, all from the recorded
+    `moment` (UTC seconds) at `speed`, in sync (one clock for the group).  The tile says
+    PLAYBACK with the recorded time; a route to the monitor (or ClearTile) ends it."""
+
+    name: ClassVar[str] = "PlayRecording"
+    monitors: tuple[int, ...]
+    cameras: tuple[int, ...]
+    moment: float
+    speed: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.monitors) <= MAX_PLAYBACK_MONITORS:
+            raise CommandError(f"{self.name}.monitors must name 1 to {MAX_PLAYBACK_MONITORS} monitors")
+        if len(self.cameras) != len(self.monitors):
+            raise CommandError(f"{self.name}: {len(self.monitors)} monitors but {len(self.cameras)} cameras")
+        if len(set(self.monitors)) != len(self.monitors):
+            raise CommandError(f"{self.name}.monitors names a monitor twice")
+        if self.speed not in PLAYBACK_SPEEDS:
+            raise CommandError(f"{self.name}.speed must be one of {', '.join(f'{s:g}' for s in PLAYBACK_SPEEDS)}, "
+                               f"not {short_repr(self.speed)}")
+
+
+@dataclass(frozen=True)
+class ControlPlayback(Command):
+    """Pause, play, seek (to `moment`) or change the speed of the recordings on `monitors`."""
+
+    name: ClassVar[str] = "ControlPlayback"
+    monitors: tuple[int, ...]
+    action: str
+    moment: float = 0.0
+    speed: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.monitors) <= MAX_PLAYBACK_MONITORS:
+            raise CommandError(f"{self.name}.monitors must name 1 to {MAX_PLAYBACK_MONITORS} monitors")
+        if self.action not in PLAYBACK_ACTIONS:
+            raise CommandError(f"{self.name}.action must be one of {', '.join(PLAYBACK_ACTIONS)}, "
+                               f"not {short_repr(self.action)}")
+        if self.speed not in PLAYBACK_SPEEDS:
+            raise CommandError(f"{self.name}.speed must be one of {', '.join(f'{s:g}' for s in PLAYBACK_SPEEDS)}, "
+                               f"not {short_repr(self.speed)}")
+
+
 COMMANDS: dict[str, type[Command]] = {
     cls.name: cls for cls in (RouteCamera, ClearTile, SetGrid, SaveSalvo, RecallSalvo, SaveTour, StartTour, HoldTour,
-                              StepTour, EvidenceNote, RecordCamera, RecordingToken)
+                              StepTour, EvidenceNote, RecordCamera, RecordingToken, PlayRecording, ControlPlayback)
 }
 
 
@@ -236,6 +287,11 @@ def _coerce(command: str, field: str, kind: str, value: object) -> object:
                 raise CommandError(f"{command}.{field} must be 1 or -1")
             return number
         return bounded_integer(command, field, value, 1, MAX_NUMBER)
+    if kind == "float":
+        # A recorded moment (UTC seconds) or a speed: finite and not negative.
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise CommandError(f"{command}.{field} must be a number (0 or more), not {short_repr(value)}")
+        return float(value)
     if kind == "str":
         if not isinstance(value, str) or not value.strip():
             raise CommandError(f"{command}.{field} must be a non-empty string, not {short_repr(value)}")

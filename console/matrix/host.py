@@ -34,8 +34,10 @@ from console.matrix.commands import (
     ClearTile,
     Command,
     CommandError,
+    ControlPlayback,
     EvidenceNote,
     HoldTour,
+    PlayRecording,
     RecallSalvo,
     RecordCamera,
     RecordingToken,
@@ -49,7 +51,17 @@ from console.matrix.commands import (
     command_from_dict,
 )
 from console.matrix.connection import enrolled
-from console.matrix.keyboard import PELCO_ACCEPTED, PELCO_LINE, PELCO_REJECTED, KeyboardError, KeyboardSession, PtzKey, RecordKey
+from console.matrix.keyboard import (
+    PELCO_ACCEPTED,
+    PELCO_LINE,
+    PELCO_REJECTED,
+    KeyboardError,
+    KeyboardSession,
+    LiveKey,
+    PlayKey,
+    PtzKey,
+    RecordKey,
+)
 from console.matrix.layouts import Layout
 from console.matrix.model import Camera, MatrixState, ModelError, Salvo, Tour, grid
 from console.matrix.protocol import Envelope, ProtocolError, decode, encode
@@ -191,6 +203,11 @@ class MatrixHost:
         # Bookmarks of recordings: the host keeps them, the recorder protects their spans
         # (console/matrix/bookmarks.py).
         self.bookmarks = Bookmarks(state_dir / "bookmarks.sqlite")
+        # Wall tiles playing recordings: monitor -> {camera, moment, at, speed, paused}; the
+        # tile shows `moment + (now - at) * speed` (or `moment` while paused), so every agent
+        # showing a group computes the same recorded time from its own clock.
+        self.playbacks: dict[int, dict[str, Any]] = {}
+        self._playing_now: set[int] = set()
         self.ctx = context or zmq.Context.instance()
         self.seq = 0
         self.rejected: Counter[str] = Counter()
@@ -243,6 +260,8 @@ class MatrixHost:
             self.state.wall = wall
             self.seq = int(data.get("seq", 0))
             self.state.routes = {int(m): int(c) for m, c in data.get("routes", {}).items() if wall.shows(int(m))}
+            self.playbacks = {int(m): _playback_entry(p) for m, p in data.get("playbacks", {}).items()
+                              if wall.shows(int(m)) and self.state.routes.get(int(m)) == int(p["camera"])}
             for name, routes in data.get("salvos", {}).items():
                 self.state.salvos[name] = Salvo(name, tuple((int(m), int(c)) for m, c in routes))
             for name, steps in data.get("tour_defs", {}).items():
@@ -265,7 +284,8 @@ class MatrixHost:
                 "salvos": {name: [list(r) for r in salvo.routes] for name, salvo in sorted(self.state.salvos.items())},
                 "tour_defs": {name: [list(s) for s in tour.steps] for name, tour in sorted(self.state.tours.items())},
                 "tours": self.tours.to_dict(), "ptz": self.ptz.arbiter.to_dict(),
-                "recordings": {str(c): r for c, r in sorted(self.recordings.items())}}
+                "recordings": {str(c): r for c, r in sorted(self.recordings.items())},
+                "playbacks": self._playbacks_info()}
         return json.dumps(data).encode("utf-8")
 
     # -- running ------------------------------------------------------------------------
@@ -663,12 +683,19 @@ class MatrixHost:
             if not ptz["ok"]:
                 return {**ptz, "seq": result["seq"], "commands": result["commands"]}
         records: list[Command] = []
-        for key in (c for c in commands if isinstance(c, RecordKey)):
+        for key in (c for c in commands if isinstance(c, RecordKey | PlayKey | LiveKey)):
             camera = self.state.routes.get(key.monitor)
             if camera is None:
-                return {"ok": False, "answer": f"NA monitor {key.monitor} shows no camera to record",
-                        "reason": {"code": "rec-no-camera", "args": {"monitor": key.monitor}}}
-            records.append(RecordCamera(camera, key.minutes))
+                what = "record" if isinstance(key, RecordKey) else "play back"
+                return {"ok": False, "answer": f"NA monitor {key.monitor} shows no camera to {what}",
+                        "reason": {"code": "rec-no-camera" if isinstance(key, RecordKey) else "play-no-camera",
+                                   "args": {"monitor": key.monitor}}}
+            if isinstance(key, RecordKey):
+                records.append(RecordCamera(camera, key.minutes))
+            elif isinstance(key, PlayKey):
+                records.append(PlayRecording((key.monitor,), (camera,), max(0.0, time.time() - key.seconds)))
+            else:
+                records.append(RouteCamera(key.monitor, camera))  # a route is live again
         if records:
             recorded = self._execute(who, records)
             if not recorded["ok"]:
@@ -738,6 +765,8 @@ class MatrixHost:
         self._notes = []
         self._who = who
         saved_recordings = dict(self.recordings)
+        saved_playbacks = {m: dict(p) for m, p in self.playbacks.items()}
+        self._playing_now = set()
         for command in commands:
             try:
                 if isinstance(command, SUPERVISOR_COMMANDS) and self._role(who) != "supervisor":
@@ -748,17 +777,25 @@ class MatrixHost:
             except ModelError as exc:
                 state.routes, state.wall, state.salvos, state.tours, self.tours.runs = saved
                 self.recordings = saved_recordings
+                self.playbacks = saved_playbacks
                 self.audit.append(who, command.name, command.to_dict(), f"refused: {exc}")
                 self._notes = []
                 return {"ok": False, "answer": f"NA {exc}", "reason": exc.reason()}
             except Exception:
                 # All or nothing holds for the unforeseen too: the guard answers, the wall is as it was.
                 state.routes, state.wall, state.salvos, state.tours, self.tours.runs = saved
+                self.playbacks = saved_playbacks
                 self.audit.append(who, command.name, command.to_dict(), "refused: internal error (logged)")
                 raise
         for command in commands:
             self.audit.append(who, command.name, command.to_dict())
-        if changes or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SaveTour | SetGrid) for c in commands):
+        # A route put on a monitor (a camera, a salvo, a tour, a clear) is live again there.
+        ended = [m for m in changes if m in self.playbacks and m not in self._playing_now]
+        for monitor in ended:
+            del self.playbacks[monitor]
+        playback_changed = self.playbacks != saved_playbacks
+        if changes or playback_changed or any(isinstance(c, StartTour | HoldTour | SaveSalvo | SaveTour | SetGrid)
+                                              for c in commands):
             self._commit(changes)
         notes, self._notes = self._notes, []
         for note in notes:
@@ -780,6 +817,11 @@ class MatrixHost:
             return {}  # only for the audit trail, which _execute writes for every command
         if isinstance(command, RecordCamera):
             self._record(self._who, command)
+            return {}
+        if isinstance(command, PlayRecording):
+            return self._play_recording(command)
+        if isinstance(command, ControlPlayback):
+            self._control_playback(command)
             return {}
         if isinstance(command, StartTour):
             tour = self.state.tours.get(command.tour)
@@ -832,6 +874,50 @@ class MatrixHost:
                            "salvo-skipped", salvo=salvo.name, monitors=shown)
         return apply(self.state, command, self.cameras)
 
+    # -- recordings on the wall ----------------------------------------------------------------
+    def _may_play_on_wall(self) -> None:
+        who = self._who
+        if "wall-playback" not in self.rights_of(who):
+            self.rejected["not-allowed"] += 1
+            raise ModelError(f"{who} ({self._role(who)}) has no wall-playback right", "no-right", desk=who,
+                             role=self._role(who), right="wall-playback")
+
+    def _play_recording(self, command: PlayRecording) -> dict[int, int | None]:
+        self._may_play_on_wall()
+        now = time.time()
+        if command.moment > now + 1:
+            raise ModelError("a recording cannot be played from the future", "playback-future")
+        changes: dict[int, int | None] = {}
+        for monitor, camera in zip(command.monitors, command.cameras, strict=True):
+            self.tours.stop(monitor)
+            changes.update(apply(self.state, RouteCamera(monitor, camera), self.cameras))
+            self.playbacks[monitor] = {"camera": camera, "moment": command.moment, "at": now,
+                                       "speed": command.speed, "paused": False}
+            self._playing_now.add(monitor)
+        return changes
+
+    def _control_playback(self, command: ControlPlayback) -> None:
+        self._may_play_on_wall()
+        now = time.time()
+        for monitor in command.monitors:
+            entry = self.playbacks.get(monitor)
+            if entry is None:
+                raise ModelError(f"monitor {monitor} plays no recording", "no-playback", monitor=monitor)
+            position = playback_position(entry, now)
+            if command.action == "seek":
+                if command.moment > now + 1:
+                    raise ModelError("a recording cannot be played from the future", "playback-future")
+                position = command.moment
+            entry["moment"], entry["at"] = position, now
+            if command.action in ("pause", "play"):
+                entry["paused"] = command.action == "pause"
+            if command.action == "speed":
+                entry["speed"] = command.speed
+            self._playing_now.add(monitor)
+
+    def _playbacks_info(self) -> dict[str, Any]:
+        return {str(m): dict(p) for m, p in sorted(self.playbacks.items())}
+
     def _neighbour_camera(self, monitor: int, step: int) -> int:
         """NEXT / PREV with no tour: the next camera number that exists, as on a matrix."""
         current = self.state.routes.get(monitor, 0)
@@ -850,7 +936,8 @@ class MatrixHost:
         self._updates.append({"seq": self.seq, "epoch": self.epoch, "routes": {str(m): c for m, c in changes.items()},
                               "cameras": self._camera_info(c for c in changes.values() if c is not None),
                               "wall": self._wall_info(), "tours_running": self._tours_running(),
-                              "salvos": sorted(self.state.salvos), "tours": sorted(self.state.tours)})
+                              "salvos": sorted(self.state.salvos), "tours": sorted(self.state.tours),
+                              "playbacks": self._playbacks_info()})
 
     def _run_tours(self) -> None:
         hints = self.tours.upcoming()
@@ -922,6 +1009,7 @@ class MatrixHost:
             "recorders": self.recorders,
             "recordings": {str(c): r for c, r in sorted(self.recordings.items())},
             "relay": self.relay(),
+            "playbacks": self._playbacks_info(),
         }
 
     def _tours_running(self) -> dict[str, Any]:
@@ -991,3 +1079,15 @@ class HostClient:
         self.dealer.close(0)
         if self.sub is not None:
             self.sub.close(0)
+
+
+def playback_position(entry: dict[str, Any], now: float) -> float:
+    """The recorded moment a wall playback shows at wall time `now`."""
+    if entry.get("paused"):
+        return float(entry["moment"])
+    return float(entry["moment"]) + (now - float(entry["at"])) * float(entry["speed"])
+
+
+def _playback_entry(data: Any) -> dict[str, Any]:
+    return {"camera": int(data["camera"]), "moment": float(data["moment"]), "at": float(data["at"]),
+            "speed": float(data.get("speed", 1.0)), "paused": bool(data.get("paused", False))}

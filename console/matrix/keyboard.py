@@ -21,7 +21,9 @@ PELCO_LINE = re.compile(r"^(?:~?[0-9]*[^\sa0-9~]a)+$")
 MAX_NUMBER = 2**31 - 1  # monitors, cameras, salvos and tours: what the bus and the catalog carry
 MAX_LINE = 1000  # characters: a keyboard line, even pasted, is never longer
 PELCO_ACCEPTED, PELCO_REJECTED = "AKa", "NAa"
-KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR", "PRESET", "SET", "REC")
+KEYS = ("MON", "CAM", "NEXT", "PREV", "SEQ", "HOLD", "SALVO", "CLEAR", "PRESET", "SET", "REC", "PLAY", "LIVE")
+DEFAULT_REPLAY = 30  # seconds back for PLAY with no number: an instant replay
+MAX_REPLAY = 7 * 86_400
 # Pelco ASCII's PTZ letters (CM6700 manual C523M-H, table D): axis and direction.
 PELCO_AXES = {"L": ("pan", -1), "R": ("pan", 1), "U": ("tilt", 1), "D": ("tilt", -1), "T": ("zoom", 1),
               "W": ("zoom", -1), "N": ("focus", -1), "F": ("focus", 1), "O": ("iris", 1), "C": ("iris", -1)}
@@ -50,6 +52,22 @@ class RecordKey:
     minutes: int = 0
 
 
+@dataclass(frozen=True)
+class PlayKey:
+    """PLAY: the selected monitor's camera from `seconds` ago, played on that monitor; the host
+    finds the camera, as it does for REC."""
+
+    monitor: int
+    seconds: int = DEFAULT_REPLAY
+
+
+@dataclass(frozen=True)
+class LiveKey:
+    """LIVE: the selected monitor back to its camera live."""
+
+    monitor: int
+
+
 class KeyboardError(ModelError):
     """Answered as `NA <message>`, with a code and arguments for the desk to translate."""
 
@@ -59,10 +77,10 @@ class KeyboardSession:
     monitor: int | None = None  # the selected monitor (`n MON`)
     entry: int | None = None  # digits typed, not yet consumed by a function key
 
-    def feed(self, line: str) -> list[Command | PtzKey | RecordKey]:
+    def feed(self, line: str) -> list[Command | PtzKey | RecordKey | PlayKey | LiveKey]:
         """Parse one line into commands; on an error nothing of the line takes effect."""
         monitor, entry = self.monitor, self.entry
-        commands: list[Command | PtzKey | RecordKey] = []
+        commands: list[Command | PtzKey | RecordKey | PlayKey | LiveKey] = []
         if len(line) > MAX_LINE:
             raise KeyboardError(f"a keyboard line of {len(line):,} characters; at most {MAX_LINE}", "line-too-long",
                                 limit=MAX_LINE)
@@ -114,6 +132,15 @@ class KeyboardSession:
                                             minutes=entry, limit=24 * 60)
                     commands.append(RecordKey(monitor, entry or 0))
                     entry = None
+                elif key == "PLAY":
+                    # PLAY replays the selected monitor's camera from 30 s ago; 300 PLAY from 5 minutes ago.
+                    if entry is not None and not 1 <= entry <= MAX_REPLAY:
+                        raise KeyboardError(f"PLAY from {entry} seconds ago: 1 to {MAX_REPLAY} (a week)",
+                                            "play-too-far", seconds=entry, limit=MAX_REPLAY)
+                    commands.append(PlayKey(monitor, entry or DEFAULT_REPLAY))
+                    entry = None
+                elif key == "LIVE":
+                    commands.append(LiveKey(monitor))
                 elif key in ("PRESET", "SET"):
                     # 3 PRESET calls preset 3 of the camera on the selected monitor; 3 SET stores it.
                     if entry is None:

@@ -30,6 +30,7 @@ from console.matrix.model import Camera, grid
 from console.matrix.protocol import HostEpoch
 from console.matrix.tours import HINT_LEAD
 from console.ui.tile import TileWidget
+from console.ui.wall_playback import WallPlayback
 from console.video.player import Health, VideoEngine
 from console.video.urls import with_credentials
 
@@ -72,6 +73,8 @@ class WallAgent(QWidget):
         self._awaiting: dict[int, int] = {}  # monitor -> update number whose first frame it waits for
         self._host_heard_at = time.monotonic()
         self._host_silent = False
+        # Tiles playing recordings, as the host decided (console/ui/wall_playback.py).
+        self.wall_playback = WallPlayback(self._tile_of, self._command, self._title_of, self)
         self._layout = QGridLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.setSpacing(2)
@@ -106,8 +109,11 @@ class WallAgent(QWidget):
         self.seq = int(snapshot["seq"])
         self.epoch.adopt(snapshot.get("epoch"))
         routes = {int(m): int(c) for m, c in snapshot["routes"].items()}
+        recorded = {int(m) for m in (snapshot.get("playbacks") or {})}
         started = self._switch(self.seq, {m: routes.get(m) for m in range(self.first_monitor,
-                                                                           self.first_monitor + len(self.tiles))})
+                                                                           self.first_monitor + len(self.tiles))
+                                          if m not in recorded})
+        self._follow_playbacks(snapshot.get("playbacks") or {})
         if started:  # a desk sees the rebuilt screen come up as it would see any update
             self.client.send("ack", {"seq": self.seq, "stage": "applied", "monitors": started})
         # Updates that arrived meanwhile are at or below this snapshot, or the next ones.
@@ -155,7 +161,9 @@ class WallAgent(QWidget):
             self.resnapshot()
             return
         routes = {int(m): (None if c is None else int(c)) for m, c in content.get("routes", {}).items()}
-        mine = {m: c for m, c in routes.items() if self.first_monitor <= m < self.first_monitor + len(self.tiles)}
+        # A tile that plays a recording keeps its live player closed (the recording covers it).
+        recorded = {int(m) for m in (content.get("playbacks") or {})}
+        mine = {m: c for m, c in routes.items() if self._mine(m) and m not in recorded}
         # Acknowledge once the update is checked and this screen's part of it is known, then
         # switch the video: the desk learns in milliseconds that the wall took the salvo,
         # and the "shown" acknowledgement follows with the first pictures.
@@ -165,6 +173,14 @@ class WallAgent(QWidget):
             # ZeroMQ sends from its own I/O thread: give it the CPU before the switch takes it.
             time.sleep(0.001)
         self._switch(seq, mine)
+        if "playbacks" in content:
+            self._follow_playbacks(content["playbacks"] or {})
+
+    def _follow_playbacks(self, playbacks: dict[str, Any]) -> None:
+        self.wall_playback.follow(playbacks, self._mine)
+        for monitor in self.wall_playback.monitors():
+            if self.playing.pop(monitor, None) is not None:
+                self.tiles[monitor - self.first_monitor].clear()
 
     def _apply_wall(self, wall: dict[str, Any]) -> bool:
         """Place this screen in the wall; rebuild the tiles if its grid changed."""
@@ -182,7 +198,23 @@ class WallAgent(QWidget):
             first += grid(screen.get("max_grid") or screen["grid"]).size
         raise ValueError(f"the wall {wall.get('name')!r} has no screen {self.screen_name!r}")
 
+    def _mine(self, monitor: int) -> bool:
+        return self.first_monitor <= monitor < self.first_monitor + len(self.tiles)
+
+    def _tile_of(self, monitor: int) -> QWidget | None:
+        return self.tiles[monitor - self.first_monitor] if self._mine(monitor) else None
+
+    def _command(self, command: Any) -> dict[str, Any]:
+        try:
+            return dict(self.client.request("command", command.to_dict(), timeout=2.0).content)
+        except TimeoutError:
+            return {"ok": False, "answer": "NA the matrix host does not answer"}
+
+    def _title_of(self, camera: int) -> str:
+        return str(self.cameras.get(camera, {}).get("name", ""))
+
     def _build(self, grid_name: str) -> None:
+        self.wall_playback.shutdown()  # its pictures cover tiles that go now; the snapshot brings them back
         for tile in self.tiles:
             tile.close_player()
             tile.deleteLater()
@@ -436,5 +468,6 @@ class WallAgent(QWidget):
         self._shut_down = True  # a pre-open timer may still fire: the players are going
         self._health.stop()
         self._notifier.setEnabled(False)
+        self.wall_playback.shutdown()
         for tile in self.tiles:
             tile.close_player()
