@@ -283,7 +283,7 @@ def test_menu_bar_lists_every_action_with_its_shortcut(qtbot, centre: LocalCentr
     desk = centre.console
     menus = desk.menus()
     assert [m.title().replace("&", "") for m in desk.menuBar().findChildren(type(menus["menu_file"]))
-            if m.objectName() in menus] == ["File", "View", "Wall", "Evidence", "PTZ", "Help"]
+            if m.objectName() in menus] == ["File", "View", "Wall", "Evidence", "Playback", "PTZ", "Help"]
     for menu in menus.values():
         actions = [a for a in menu.actions() if not a.isSeparator() and a.menu() is None]
         assert actions, menu.title()
@@ -303,6 +303,21 @@ def test_menu_bar_lists_every_action_with_its_shortcut(qtbot, centre: LocalCentr
     assert desk.browser.search_box.hasFocus() and desk.browser.search_box.selectedText() == "old"
     qtbot.keyClick(desk.browser.search_box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert desk.keyboard.command_line.hasFocus()
+
+
+def test_instant_replay_opens_the_workspace_and_says_when_no_recorder_serves(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    desk = centre.console
+    for key in ("1", "MON", "2", "CAM"):
+        qtbot.mouseClick(desk.keyboard.buttons[key], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk._route(1) == 2, timeout=5000)
+    assert desk.keyboard.monitor == 1
+    desk.replay_action.trigger()
+    view = desk.playback_workspace()
+    assert view.isVisible() and view.camera_field.text() == ""
+    # This centre runs no recorder: the workspace says so in words, and the desk goes on.
+    assert view.status.text() == "No recorder serves recordings now (none reports to the matrix host)"
+    assert desk.link.keys("1 MON 3 CAM") == "AK"
+    view.close()
 
 
 def test_the_keyboard_focus_is_framed(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]

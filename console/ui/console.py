@@ -71,6 +71,7 @@ from console.matrix.catalog import Catalog
 from console.matrix.commands import (
     ClearTile,
     Command,
+    PlayRecording,
     RecallSalvo,
     RouteCamera,
     SaveSalvo,
@@ -327,6 +328,9 @@ def restoring(routes: dict[int, int], grids: dict[str, str], command: Command) -
     if isinstance(command, RouteCamera | ClearTile):
         before = routes.get(command.monitor)
         return [RouteCamera(command.monitor, before) if before is not None else ClearTile(command.monitor)]
+    if isinstance(command, PlayRecording):
+        # Undo is each monitor live again with what it showed before.
+        return [RouteCamera(m, routes[m]) if m in routes else ClearTile(m) for m in command.monitors]
     if isinstance(command, SetGrid):
         # The old grid, then every route the old grid had (a smaller grid dropped some).
         back: list[Command] = [SetGrid(command.screen, grids[command.screen])]
@@ -910,7 +914,8 @@ class ConsoleWindow(QMainWindow):
         view = getattr(self, "_playback", None)
         if view is None:
             view = self._playback = PlaybackWorkspace(self._recording_source, titles=self._camera_title,
-                                                      bookmark=self._add_bookmark, bookmarks=self._find_bookmarks)
+                                                      bookmark=self._add_bookmark, bookmarks=self._find_bookmarks,
+                                                      to_wall=self._play_on_wall)
             view.setWindowFlag(Qt.WindowType.Window, True)
             view.resize(1100, 760)
             view.answered.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -954,6 +959,20 @@ class ConsoleWindow(QMainWindow):
         view = getattr(self, "_playback", None)
         if tokens is not None and view is not None and view.group is not None:
             tokens.refresh()
+
+    def _play_on_wall(self, cameras: list[int], moment: float, speed: float) -> None:
+        """The workspace's cameras on the wall from the selected monitor on, in the wall's order."""
+        first = self.keyboard.monitor if self.keyboard.monitor is not None else self.preview.selected_monitor
+        if first is None:
+            self.statusBar().showMessage(self.tr("Select the first wall monitor to play on"), 6000)
+            return
+        monitors = [m for m in self._monitors() if m >= first][:len(cameras)]
+        if len(monitors) < len(cameras):
+            self.statusBar().showMessage(self.tr("The wall shows only %1 monitors from MON %2 on")
+                                         .replace("%1", str(len(monitors))).replace("%2", str(first)), 6000)
+            cameras = cameras[:len(monitors)]
+        if monitors:
+            self.request(PlayRecording(tuple(monitors), tuple(cameras), moment, speed))
 
     def _camera_title(self, number: int) -> str:
         camera = self.catalog.get(number)
@@ -1679,4 +1698,6 @@ def _describe(command: Command) -> str:
         return f"clear MON {command.monitor}"
     if isinstance(command, SetGrid):
         return f"{command.screen}: grid {grid(command.grid).name}"
+    if isinstance(command, PlayRecording):
+        return ", ".join(f"MON {m} ▶ CAM {c}" for m, c in zip(command.monitors, command.cameras, strict=True))
     return command.name

@@ -365,6 +365,7 @@ class PlaybackWorkspace(QWidget):
                  titles: Callable[[int], str] = lambda _n: "",
                  bookmark: Callable[[list[int], float, float, str, str], dict[str, Any]] | None = None,
                  bookmarks: Callable[[float, float], list[tuple[float, float, str]]] | None = None,
+                 to_wall: Callable[[list[int], float, float], None] | None = None,
                  parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
         self.setObjectName("playback_workspace")
@@ -373,6 +374,7 @@ class PlaybackWorkspace(QWidget):
         self.titles = titles
         self._bookmark = bookmark
         self._bookmarks = bookmarks
+        self._to_wall = to_wall
         self.clock = clock
         self.source: RecordingSource | None = None
         self.group: SyncGroup | None = None
@@ -467,6 +469,12 @@ class PlaybackWorkspace(QWidget):
         mark.clicked.connect(lambda _checked=False: self.bookmark_here())
         mark.setEnabled(self._bookmark is not None)
         controls.addWidget(mark)
+        wall: QPushButton = QPushButton(self.tr("On the wall"))
+        wall.setObjectName("playback_to_wall")
+        wall.setToolTip(self.tr("Play these cameras from this moment on the wall, from the selected monitor on (W)"))
+        wall.clicked.connect(lambda _checked=False: self.show_on_wall())
+        wall.setEnabled(self._to_wall is not None)
+        controls.addWidget(wall)
         live: QPushButton = QPushButton(self.tr("Live"))
         live.setObjectName("playback_live")
         live.setToolTip(self.tr("Back to live (Esc)"))
@@ -484,7 +492,7 @@ class PlaybackWorkspace(QWidget):
                            ("Ctrl+Right", lambda: self.jump(60)), ("Ctrl+Left", lambda: self.jump(-60)),
                            ("PgDown", self.next_span), ("PgUp", self.previous_span),
                            ("+", lambda: self.change_speed(1)), ("-", lambda: self.change_speed(-1)),
-                           ("B", self.bookmark_here),
+                           ("B", self.bookmark_here), ("W", self.show_on_wall),
                            ("Esc", lambda: self.live_requested.emit(list(self.cameras))))
         for keys, key_slot in keys_slots:
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -697,6 +705,15 @@ class PlaybackWorkspace(QWidget):
                 self.say(str(result))
 
         self._run(run, done)
+
+    def show_on_wall(self) -> None:
+        """The commander's screen: the same cameras, moment and speed on wall tiles (the host
+        decides; the tiles say PLAYBACK)."""
+        if self._to_wall is None or self.group is None or self.group.time() is None:
+            return
+        moment = self.group.time()
+        assert moment is not None
+        self._to_wall(list(self.cameras), moment, float(self.speed_box.currentData()))
 
     # -- bookmarks ---------------------------------------------------------------------------
     def bookmark_here(self, note: str | None = None, case: str = "") -> dict[str, Any] | None:

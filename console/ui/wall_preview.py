@@ -49,7 +49,16 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMenu, QToolTip, QWidget
 
-from console.matrix.commands import ClearTile, Command, HoldTour, RecordCamera, RouteCamera, SetGrid, StartTour
+from console.matrix.commands import (
+    ClearTile,
+    Command,
+    HoldTour,
+    PlayRecording,
+    RecordCamera,
+    RouteCamera,
+    SetGrid,
+    StartTour,
+)
 from console.matrix.model import STANDARD_GRIDS, ModelError, Screen, Wall, grid
 from console.ui.ptz import joystick_speeds
 from console.ui.reasons import reason_text, short_reason
@@ -380,6 +389,18 @@ class WallPreview(QWidget):
                                  partial(self._send, [RecordCamera(camera, minutes)]) if camera is not None
                                  else (lambda: None))
         record.setEnabled(camera is not None)
+        replay = menu.addMenu(self.tr("Replay here"))
+        replay.menuAction().setObjectName("replay")
+        for back, text in ((30, self.tr("From 30 seconds ago")), (120, self.tr("From 2 minutes ago")),
+                           (600, self.tr("From 10 minutes ago"))):
+            self._command_action(replay, text, f"replay:{back}",
+                                 partial(self._replay, monitor, camera, back) if camera is not None
+                                 else (lambda: None))
+        replay.setEnabled(camera is not None)
+        live = self._command_action(menu, self.tr("Back to live"), "live",
+                                    partial(self._send, [RouteCamera(monitor, camera)]) if camera is not None
+                                    else (lambda: None))
+        live.setEnabled(camera is not None)
         menu.addSeparator()
 
         grids = menu.addMenu(self.tr("Grid"))
@@ -391,6 +412,10 @@ class WallPreview(QWidget):
                 action.setChecked(True)
                 action.setEnabled(False)
         return menu
+
+    def _replay(self, monitor: int, camera: int, seconds: float) -> None:
+        # The moment is taken when the operator chooses, not when the menu was built.
+        self._send([PlayRecording((monitor,), (camera,), max(0.0, time.time() - seconds))])
 
     def _command_action(self, menu: QMenu, text: str, name: str, send: Callable[[], object]) -> Any:
         action = menu.addAction(text)
