@@ -207,15 +207,19 @@ def test_libvlc_plays_every_file_from_first_to_last_frame(exported: Exported) ->
             assert {c for c, _ in watcher.seen} == {entry["camera"]}
             shown = [ms for _, ms in watcher.seen]
             want = [f.ms for f in run]
-            assert shown in (want, want[1:], want[:-1], want[1:-1]), entry["file"]
+            missing = [i for i, ms in enumerate(want) if ms not in shown]
+            assert shown in (want, want[1:], want[:-1], want[1:-1]), (entry["file"], len(want), missing, shown[:3])
             path = exported.folder / entry["file"]
             with av.open(str(path)) as container:
                 stream = container.streams.video[0]
                 times = sorted(float(p.pts * stream.time_base) for p in container.demux(stream) if p.pts is not None)
             assert len(times) == len(want)
             middle = times[len(times) // 2]
-            assert (entry["camera"], want[-1]) in watcher.shown_after_seek(path, times[-1], middle), entry["file"]
-            assert (entry["camera"], want[0]) in watcher.shown_after_seek(path, times[0], middle), entry["file"]
+            # A seek to the last frame meets the end of the file at once, where libvlc may stop
+            # before showing it (as above): a few tries, each of which can show it or not.
+            for moment, ms, where in ((times[-1], want[-1], "last"), (times[0], want[0], "first")):
+                assert any((entry["camera"], ms) in watcher.shown_after_seek(path, moment, middle) for _ in range(3)), \
+                    (entry["file"], where)
     finally:
         engine.close()
 
