@@ -9,6 +9,9 @@ import io
 import itertools
 import random
 import shutil
+import sqlite3
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,7 @@ from console.video.playback import (
     RecordingFailedError,
     SyncGroup,
 )
+from tests.conftest import ROOT
 from tests.test_recorder_store import CONTINUOUS, FRAME_MS, STOPPED, Recording, burned, recording  # noqa: F401
 
 FRAME = FRAME_MS / 1000
@@ -406,6 +410,25 @@ def test_fast_play_shows_keyframes_only_and_says_so(recording: Recording, source
         assert not shown.keyframes_only
     finally:
         group.close()
+    # Fast over a gap: shown with its reason, then skipped.
+    (_, gap_start), (gap_end, _) = source.coverage(STOPPED)[:2]
+    group = SyncGroup([CameraPlayback(source, STOPPED)])
+    try:
+        group.seek(gap_start - 1.0)
+        group.play(8.0)
+        gaps_seen = []
+        began = time.monotonic()
+        while time.monotonic() - began < 2.0:
+            shown = group.frames()[STOPPED]
+            if shown.gap is not None:
+                gaps_seen.append(shown.gap)
+            if shown.exact and shown.frame is not None and shown.frame.utc >= gap_end:
+                break
+            time.sleep(0.02)
+        assert gaps_seen and any("404" in r or "refused" in r for r in gaps_seen[0].reasons), gaps_seen
+        assert shown.exact and shown.frame is not None and shown.frame.utc >= gap_end - 1e-6, shown
+    finally:
+        group.close()
 
 
 def test_instant_replay_plays_on_through_a_recording_still_being_made(sim: SimSite, tmp_path: Path,
@@ -518,3 +541,43 @@ def test_the_same_pictures_through_the_recorder_over_http_and_a_recorder_that_go
         finally:
             server.stop()
             remote.close()
+
+
+def test_the_engine_needs_no_qt() -> None:
+    """A wall agent or a tool plays recordings without a display: the engine imports no Qt."""
+    code = ("import sys; sys.modules['PySide6'] = None; import console.video.playback; "
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6.', 'shiboken'))))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_hairline_hole_between_segments_is_no_gap(recording: Recording, tmp_path: Path,
+                                                    refs: dict[int, Reference]) -> None:
+    """Two segments a fraction of a second apart (a recorder re-anchoring its clock): a moment
+    between them shows the last frame before, and steps go straight across."""
+    root = tmp_path / "store"
+    shutil.copytree(recording.root, root)
+    with Store(root) as store:
+        first, second = store.segments(1)[:2]
+    shift = first.end_utc + 0.3 - second.start_utc  # the second segment moved to start 0.3 s after the first ends
+    with sqlite3.connect(root / "index.sqlite") as db:
+        db.execute("UPDATE segments SET start_utc = start_utc + ?, end_utc = end_utc + ?, utc_offset = utc_offset + ? "
+                   "WHERE id = ?", (shift, shift, shift, second.id))
+        db.execute("UPDATE keyframes SET utc = utc + ? WHERE segment_id = ?", (shift, second.id))
+    ref = refs[1]
+    last_before = max(i for i, s in enumerate(ref.segment) if s == first.id)
+    source = LocalSource(root)
+    try:
+        assert len(source.coverage(1)) == 1
+        with CameraPlayback(source, 1) as playback:
+            frame = playback.seek(first.end_utc + 0.15)
+            assert burned(frame.video)[1] == ref.burned_ms[last_before]
+            frame = playback.step(+1)
+            assert burned(frame.video)[1] == ref.burned_ms[last_before + 1]
+            assert frame.utc == pytest.approx(ref.utc[last_before + 1] + shift, abs=1e-6)
+            frame = playback.step(-1)
+            assert burned(frame.video)[1] == ref.burned_ms[last_before]
+    finally:
+        source.close()

@@ -896,6 +896,10 @@ class CameraPlayback:
     def _fill_keys(self, moment: float) -> None:
         """Keyframe pictures from the one at or before `moment` to the look-ahead's end."""
         horizon = moment + max(2.0, self._speed * LOOKAHEAD_SECONDS * 2)
+        if self._segment_at(moment) is None:
+            previous = self._before(moment)
+            if previous is None or moment - previous.end_utc >= JOIN_SLACK:
+                raise self._not_recorded(moment)  # in a gap: said, so a group can skip it
         with self._cond:
             have = [slot.frame.utc for slot in self._keys]
             if have and not (have[0] <= moment <= have[-1] + CATCH_UP_SECONDS * self._speed):
