@@ -25,6 +25,12 @@ so far and has the thread decode ahead of the playhead, so a player loop driven 
 (`SyncGroup`) never stalls on a decode.  Above `KEYFRAMES_ONLY_ABOVE`× the engine shows
 keyframes only (`Shown.keyframes_only` says so): decoding every frame of 16 cameras at 16×
 would need several cores.
+
+Seeks start reading at the keyframe's byte offset from the index (the tables before it), so a
+seek costs one file open and at most a GOP of decodes, whatever the segment's length.  A
+recording still being made is followed: a segment file that grew after the decoder reached its
+end is read on, and the live edge is a gap of its own ("being recorded") looked at again every
+`LIVE_RETRY_SECONDS`.
 """
 
 from __future__ import annotations
