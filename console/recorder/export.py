@@ -261,10 +261,10 @@ class Exporter:
                 runs.append(_Run(camera, [read]))
             previous = segment
         covered = sum(min(s.end_utc, end) - max(s.start_utc, start) for s in segments)
-        return _Plan(camera, runs, self._gaps(camera.number, segments, gaps, start, end), max(covered, 1e-3))
+        return _Plan(camera, runs, self._gaps(segments, gaps, start, end), max(covered, 1e-3))
 
     @staticmethod
-    def _gaps(camera: int, segments: list[SegmentRow], gaps: list[GapRow], start: float, end: float) -> list[dict[str, Any]]:
+    def _gaps(segments: list[SegmentRow], gaps: list[GapRow], start: float, end: float) -> list[dict[str, Any]]:
         """Every hole in [start, end) longer than GAP_SLACK, with the recorder's reasons for it."""
         holes: list[tuple[float, float]] = []
         at = start
