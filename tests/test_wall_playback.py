@@ -5,12 +5,16 @@ live, and the wall's playbacks surviving a host restart."""
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import av
 import pytest
 import zmq
 from PySide6.QtGui import QColor
@@ -121,6 +125,26 @@ def test_a_group_plays_on_the_wall_in_sync_and_goes_back_to_live(qtbot, rig: Rig
         # The tile says PLAYBACK on an amber strip (not a live tile's colours).
         strip = QColor(overlay(agent, 1).grab().toImage().pixel(3, 3))
         assert strip.red() > strip.blue() + 40, strip.name()
+        # Evidence from a playback tile: the recorded frame and its recorded time, never "live".
+        grabbed: list[dict[str, Any]] = []
+
+        def grab() -> None:
+            client = rig.connect("operator")  # a socket of this thread's own
+            try:
+                grabbed.append(dict(client.request("grab", {"monitor": 2}, timeout=10).content))
+            finally:
+                client.close()
+
+        worker = threading.Thread(target=grab)
+        worker.start()
+        qtbot.waitUntil(lambda: bool(grabbed), timeout=12000)
+        worker.join()
+        answer = grabbed[0]
+        assert answer["ok"] and answer["state"] == "playback" and answer["camera"] == 2, answer
+        assert answer["recorded_time"] == round(overlay(agent, 2).frame.utc, 3)
+        with av.open(io.BytesIO(base64.b64decode(answer["png"]))) as png:
+            picture = next(png.decode(video=0))
+        assert burned(picture)[0] == 2 and (picture.width, picture.height) == (answer["width"], answer["height"])
         # A seek moves both; the host's snapshot carries the group.
         assert rig.ask("supervisor", command="ControlPlayback", monitors=[1, 2], action="seek",
                        moment=moment + 2)["ok"]

@@ -21,6 +21,7 @@ from typing import Any
 
 import zmq
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from console import credentials
@@ -396,6 +397,9 @@ class WallAgent(QWidget):
         if not self.first_monitor <= monitor < self.first_monitor + len(self.tiles):
             return
         tile = self.tiles[monitor - self.first_monitor]
+        if monitor in self.wall_playback.recorded:
+            self.client.send("grab_result", self._grab_recording(str(content["token"]), monitor))
+            return
         health = tile.health
         answer: dict[str, Any] = {"token": str(content["token"]), "monitor": monitor, "camera": tile.camera_number,
                                   "state": health.state, "reason": health.reason, "code": health.code}
@@ -420,6 +424,29 @@ class WallAgent(QWidget):
                         # Its last picture came when the signal went: that is when it was lost.
                         answer["lost_since"] = answer["frame_time"]
         self.client.send("grab_result", answer)
+
+    def _grab_recording(self, token: str, monitor: int) -> dict[str, Any]:
+        """A tile playing a recording: the recorded frame on it, at its native size, with its
+        *recorded* time and state "playback", so evidence never passes it off as live."""
+        recorded = self.wall_playback.recorded[monitor]
+        frame = recorded.view.frame
+        answer: dict[str, Any] = {"token": token, "monitor": monitor, "camera": recorded.camera, "state": "playback",
+                                  "reason": "", "code": "playback"}
+        if frame is None:
+            return {**answer, "ok": False,
+                    "answer": f"NA monitor {monitor} plays camera {recorded.camera}'s recording but shows no picture "
+                              f"now{': ' + recorded.error if recorded.error else ''}"}
+        rgb = frame.rgb()
+        image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888)
+        with tempfile.TemporaryDirectory(prefix="videowall-grab-") as folder:
+            path = Path(folder) / "tile.png"
+            if not image.save(str(path)):  # the .png name says the format
+                return {**answer, "ok": False, "answer": f"NA monitor {monitor}: the picture could not be encoded"}
+            png = path.read_bytes()
+        now = time.time()
+        return {**answer, "ok": True, "answer": "AK", "width": rgb.shape[1], "height": rgb.shape[0], "frame_age": 0.0,
+                "frame_time": round(frame.utc, 3), "recorded_time": round(frame.utc, 3), "grabbed_at": round(now, 3),
+                "png": base64.b64encode(png).decode("ascii")}
 
     # -- reporting ------------------------------------------------------------------------
     def health_report(self) -> dict[str, Any]:
