@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import os
 import re
@@ -16,7 +17,7 @@ from PySide6.QtGui import QFont, QImage, QRawFont, QTransform
 from PySide6.QtWidgets import QApplication
 
 from console.evidence import cupsqueue
-from console.evidence.capture import CameraInfo, capture_tile
+from console.evidence.capture import CameraInfo, capture_grab, capture_tile
 from console.evidence.printing import PrintError, print_sheet
 from console.evidence.sheet import EvidenceSheet, SheetOptions
 from console.evidence.store import Evidence, EvidenceError, EvidenceStore
@@ -242,6 +243,20 @@ def test_a_lost_tile_gives_its_last_picture_marked_as_such(qtbot, tile: TileWidg
     sheet = EvidenceSheet([evidence], centre_name="C", printed_by="p")
     signal = {label: value for label, value, _ in sheet.rows(evidence)}["Signal"]
     assert signal.startswith("LAST PICTURE, signal lost since")
+
+
+def test_a_picture_of_a_recording_on_the_wall_is_marked_as_playback(store: EvidenceStore) -> None:
+    # What a wall agent answers for a tile that plays a recording (console/ui/agent.py).
+    png = capture_of(3).png
+    answer = {"ok": True, "state": "playback", "monitor": 7, "camera": 3, "frame_time": 1_780_000_000.25,
+              "recorded_time": 1_780_000_000.25, "png": base64.b64encode(png).decode("ascii")}
+    capture = capture_grab(answer, CameraInfo(3, "east gate"))
+    assert capture.source == "playback" and capture.frame_time.timestamp() == 1_780_000_000.25
+    evidence = store.add(capture, desk="desk-1", operator="wang")
+    assert evidence.fields["source"]["kind"] == "playback"
+    sheet = EvidenceSheet([evidence], centre_name="C", printed_by="p")
+    rows = {label: (value, alert) for label, value, alert in sheet.rows(evidence)}
+    assert rows["Signal"] == ("PLAYBACK of a recording (frame time: as recorded)", True)
 
 
 def test_a_tile_with_no_picture_gives_no_evidence(tile: TileWidget, store: EvidenceStore) -> None:

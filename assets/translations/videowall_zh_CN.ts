@@ -871,99 +871,104 @@
     <name>EvidenceSheet</name>
     <message>
         <location filename="../../console/evidence/sheet.py" line="217"/>
-        <location filename="../../console/evidence/sheet.py" line="303"/>
+        <location filename="../../console/evidence/sheet.py" line="307"/>
         <source>LAST PICTURE, signal lost since %1</source>
         <translation>最后画面，信号自 %1 起丢失</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="219"/>
+        <location filename="../../console/evidence/sheet.py" line="220"/>
+        <source>PLAYBACK of a recording (frame time: as recorded)</source>
+        <translation>录像回放（帧时间为录制时间）</translation>
+    </message>
+    <message>
+        <location filename="../../console/evidence/sheet.py" line="222"/>
         <source>live picture</source>
         <translation>实时画面</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="220"/>
+        <location filename="../../console/evidence/sheet.py" line="223"/>
         <source>%1 at desk %2, %3</source>
         <translation>%1（座席 %2），%3</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="222"/>
+        <location filename="../../console/evidence/sheet.py" line="225"/>
         <source>%1 × %2 pixels, PNG; the original is kept in the evidence store</source>
         <translation>%1 × %2 像素，PNG；原始图像保存在证据库中</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="226"/>
+        <location filename="../../console/evidence/sheet.py" line="229"/>
         <source>Evidence no.</source>
         <translation>证据编号</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="227"/>
+        <location filename="../../console/evidence/sheet.py" line="230"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="228"/>
+        <location filename="../../console/evidence/sheet.py" line="231"/>
         <source>Place</source>
         <translation>地点</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="229"/>
+        <location filename="../../console/evidence/sheet.py" line="232"/>
         <source>Frame time</source>
         <translation>画面时间</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="230"/>
+        <location filename="../../console/evidence/sheet.py" line="233"/>
         <source>Signal</source>
         <translation>信号</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="231"/>
+        <location filename="../../console/evidence/sheet.py" line="235"/>
         <source>Captured by</source>
         <translation>截取人</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="232"/>
+        <location filename="../../console/evidence/sheet.py" line="236"/>
         <source>Case no.</source>
         <translation>案件编号</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="233"/>
+        <location filename="../../console/evidence/sheet.py" line="237"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="234"/>
+        <location filename="../../console/evidence/sheet.py" line="238"/>
         <source>Picture</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="235"/>
-        <location filename="../../console/evidence/sheet.py" line="397"/>
-        <location filename="../../console/evidence/sheet.py" line="409"/>
+        <location filename="../../console/evidence/sheet.py" line="239"/>
+        <location filename="../../console/evidence/sheet.py" line="401"/>
+        <location filename="../../console/evidence/sheet.py" line="413"/>
         <source>SHA-256</source>
         <translation>SHA-256</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="272"/>
+        <location filename="../../console/evidence/sheet.py" line="276"/>
         <source>EVIDENCE SHEET</source>
         <translation>证据单</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="274"/>
+        <location filename="../../console/evidence/sheet.py" line="278"/>
         <source>Printed by %1 on %2</source>
         <translation>打印人 %1，打印时间 %2</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="278"/>
+        <location filename="../../console/evidence/sheet.py" line="282"/>
         <source>Sheet %1</source>
         <translation>证据单号 %1</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="286"/>
+        <location filename="../../console/evidence/sheet.py" line="290"/>
         <source>Check: scan the QR code, or run videowall evidence verify on the PDF or the original</source>
         <translation>核验：扫描二维码，或对 PDF 或原始图像运行 videowall evidence verify</translation>
     </message>
     <message>
-        <location filename="../../console/evidence/sheet.py" line="291"/>
+        <location filename="../../console/evidence/sheet.py" line="295"/>
         <source>Page %1 of %2</source>
         <translation>第 %1 页，共 %2 页</translation>
     </message>
@@ -2396,7 +2401,7 @@
 <context>
     <name>WallAgent</name>
     <message>
-        <location filename="../../console/ui/agent.py" line="81"/>
+        <location filename="../../console/ui/agent.py" line="82"/>
         <source>videowall — screen %1</source>
         <translation>videowall — 屏幕 %1</translation>
     </message>

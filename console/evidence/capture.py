@@ -98,6 +98,8 @@ def capture_grab(answer: dict[str, Any], camera: CameraInfo, *, received_at: dat
     frame_time = _moment(answer.get("frame_time")) or received_at or datetime.now(UTC)
     lost = answer.get("state") == "lost"
     lost_since = (_moment(answer.get("lost_since")) or frame_time) if lost else None
+    if answer.get("state") == "playback":
+        source = "playback"  # a recording on the wall tile: its frame_time is the recorded time
     return Capture(png=png, camera_number=camera.number, camera_name=camera.name, camera_place=camera.place,
                    frame_time=frame_time, source=source, monitor=int(monitor) if isinstance(monitor, int) else None,
                    signal_lost_since=lost_since, signal_reason=str(answer.get("reason") or "") if lost else "")

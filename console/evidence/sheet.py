@@ -215,6 +215,9 @@ class EvidenceSheet:
         lost = evidence.signal_lost_since
         if lost is not None:
             signal = _fill(QCoreApplication.translate("EvidenceSheet", "LAST PICTURE, signal lost since %1"), local_time(lost))
+        elif (f.get("source") or {}).get("kind") == "playback":
+            # The frame time above is then the recorded time of a recording played back.
+            signal = QCoreApplication.translate("EvidenceSheet", "PLAYBACK of a recording (frame time: as recorded)")
         else:
             signal = QCoreApplication.translate("EvidenceSheet", "live picture")
         captured = _fill(QCoreApplication.translate("EvidenceSheet", "%1 at desk %2, %3"), f["operator"], f["desk"],
@@ -227,7 +230,8 @@ class EvidenceSheet:
             (QCoreApplication.translate("EvidenceSheet", "Camera"), f"{camera['number']}  {camera['name']}", False),
             (QCoreApplication.translate("EvidenceSheet", "Place"), " / ".join(camera["place"]) or "—", False),
             (QCoreApplication.translate("EvidenceSheet", "Frame time"), local_time(evidence.frame_time), False),
-            (QCoreApplication.translate("EvidenceSheet", "Signal"), signal, lost is not None),
+            (QCoreApplication.translate("EvidenceSheet", "Signal"), signal,
+             lost is not None or (f.get("source") or {}).get("kind") == "playback"),
             (QCoreApplication.translate("EvidenceSheet", "Captured by"), captured, False),
             (QCoreApplication.translate("EvidenceSheet", "Case no."), str(f["case_number"]) or "—", False),
             (QCoreApplication.translate("EvidenceSheet", "Note"), str(f["note"]) or "—", False),
