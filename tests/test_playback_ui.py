@@ -132,3 +132,26 @@ def test_bookmarks_the_future_and_a_refusal_are_said(qtbot, workspace: PlaybackW
     workspace.source_for = refused
     assert not workspace.open([3], start)
     assert workspace.status.text() == "NA desk-1 (operator) has no playback right"
+
+
+def test_cameras_dropped_from_the_tree_join_the_group_at_its_moment(qtbot, workspace: PlaybackWorkspace,  # type: ignore[no-untyped-def]
+                                                                    recording: Recording, source: LocalSource) -> None:
+    from PySide6.QtCore import QPointF, Qt
+    from PySide6.QtGui import QDropEvent
+
+    from console.ui.camera_tree import camera_mime_data
+
+    start, _end = in_sync_span(recording, source)
+    workspace.open([1], start)
+    qtbot.waitUntil(lambda: showing(workspace), timeout=10000)
+    mime = camera_mime_data([2, 3])
+    assert mime is not None
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    # Delivered as Qt would at the end of a drag (sendEvent drops a drop that no drag began).
+    workspace.dropEvent(drop)
+    assert drop.isAccepted()
+    assert workspace.cameras == [1, 2, 3] and workspace.camera_field.text() == "1 2 3"
+    qtbot.waitUntil(lambda: showing(workspace), timeout=10000)
+    times = [t.recorded_time() for t in workspace.tiles.values()]
+    assert all(t is not None and abs(t - start) < 2 * FRAME_MS / 1000 for t in times), (start, times)

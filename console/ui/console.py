@@ -88,6 +88,7 @@ from console.recorder.source import RecordingSource
 from console.ui.agent import WallAgent
 from console.ui.camera_tree import CameraBrowser, CameraSearchModel, camera_numbers
 from console.ui.evidence_desk import EvidenceDesk
+from console.ui.export_desk import ExportDialog
 from console.ui.host_reasons import answer_text, note_texts
 from console.ui.keyboard_panel import KeyboardPanel
 from console.ui.playback import INSTANT_REPLAY, PlaybackWorkspace, RefusedError, desk_source
@@ -915,7 +916,7 @@ class ConsoleWindow(QMainWindow):
         if view is None:
             view = self._playback = PlaybackWorkspace(self._recording_source, titles=self._camera_title,
                                                       bookmark=self._add_bookmark, bookmarks=self._find_bookmarks,
-                                                      to_wall=self._play_on_wall)
+                                                      to_wall=self._play_on_wall, export=self.open_export)
             view.setWindowFlag(Qt.WindowType.Window, True)
             view.resize(1100, 760)
             view.answered.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -935,6 +936,11 @@ class ConsoleWindow(QMainWindow):
             view.open(cameras, moment if moment is not None else time.time() - 300, play=play)
         return view
 
+    def playback_of_monitor(self, monitor: int) -> PlaybackWorkspace | None:
+        """A wall tile's camera in the workspace, from 5 minutes back, paused for the operator."""
+        camera = self._route(monitor)
+        return self.open_playback([camera], time.time() - 300) if camera is not None else None
+
     def instant_replay(self, seconds: float = INSTANT_REPLAY) -> PlaybackWorkspace | None:
         """The selected monitor's camera (else the main monitor's) from `seconds` ago, playing."""
         camera = self._route(self.keyboard.monitor) if self.keyboard.monitor is not None else None
@@ -944,6 +950,30 @@ class ConsoleWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Instant replay: select a monitor that shows a camera"), 6000)
             return None
         return self.open_playback([camera], time.time() - seconds, play=True)
+
+    def export_dialog(self) -> ExportDialog:
+        """The desk's export window (one, reused: an export runs on after it is closed).  It signs
+        as the evidence store's centre, names the cameras from the catalog and this desk as who."""
+        dialog = getattr(self, "_export_dialog", None)
+        if dialog is None:
+            dialog = self._export_dialog = ExportDialog(self.link.command, self.catalog, desk=self.link.name,
+                                                        centre=lambda: self.evidence.store.centre, parent=self)
+            dialog.message.connect(lambda text, _failed: self.statusBar().showMessage(text.replace("\n", " "), 15000))
+        return dialog
+
+    def open_export(self, cameras: list[int] | None = None, start: float | None = None,
+                    end: float | None = None) -> ExportDialog:
+        """Export…: the cameras and span given, else the playback workspace's cameras over its
+        timeline's span, else the last minutes; a running export is shown as it is."""
+        dialog = self.export_dialog()
+        view = getattr(self, "_playback", None)
+        if cameras is None and view is not None and view.cameras:
+            cameras, (start, end) = list(view.cameras), view.timeline.view
+        if not dialog.running:
+            dialog.prefill(cameras or [], start, end)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def _recording_source(self, cameras: list[int]) -> RecordingSource:
         try:
@@ -992,6 +1022,7 @@ class ConsoleWindow(QMainWindow):
     def _wire_evidence(self) -> None:
         self.keyboard.evidence_requested.connect(self.evidence_key)
         self.preview.evidence_requested.connect(self.evidence_key)
+        self.preview.playback_requested.connect(self.playback_of_monitor)
         self.main_monitor.evidence_requested.connect(self._evidence_of_tile)
         self.evidence.message.connect(self._evidence_message)
 
@@ -1144,6 +1175,9 @@ class ConsoleWindow(QMainWindow):
         self.replay_action = self._action(self.tr("Instant replay (30 s)"), self.instant_replay, "Shift+F7",
                                           name="instant_replay",
                                           tip=self.tr("The selected monitor's camera from 30 seconds ago"))
+        self.export_action = self._action(self.tr("Export…"), self.open_export, "Ctrl+Shift+E", name="export",
+                                          tip=self.tr("A span of 1 to 16 cameras as MP4 files with a signed manifest, "
+                                                      "in the background"))
         self.ptz_setup_action = self._action(self.tr("Presets, tours and park…"), self.dome_setup, "Ctrl+Shift+D",
                                              name="ptz_setup",
                                              tip=self.tr("Name presets, define the dome's PTZ tour, park it, "
@@ -1195,6 +1229,7 @@ class ConsoleWindow(QMainWindow):
         playback.setObjectName("menu_playback")
         playback.addAction(self.playback_action)
         playback.addAction(self.replay_action)
+        playback.addAction(self.export_action)
 
         ptz = bar.addMenu(self.tr("&PTZ"))
         ptz.setObjectName("menu_ptz")
@@ -1656,6 +1691,9 @@ class ConsoleWindow(QMainWindow):
         self.settings.setValue("state", self.saveState())
         self.settings.sync()
         self.main_monitor.close_players()
+        export = getattr(self, "_export_dialog", None)
+        if export is not None:
+            export.shutdown()  # a running export is cancelled: nothing half-written is left
         super().closeEvent(event)
 
 

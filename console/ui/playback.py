@@ -29,7 +29,20 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QDateTime, QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QShortcut, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QShortcut,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -45,6 +58,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.recorder.source import RecordingSource
+from console.ui.camera_tree import camera_numbers
 from console.video.playback import (
     MAX_GROUP,
     SPEEDS,
@@ -354,7 +368,8 @@ class PlaybackWorkspace(QWidget):
     `source_for(cameras)` gives the `RecordingSource` to read them from (raising an error whose
     text the operator reads: no right, no recorder); `titles(camera)` names a camera;
     `bookmark(cameras, start, end, note, case)` (optional) marks a moment through the host and returns
-    its answer; `bookmarks(start, end)` lists (start, end, label) for the timeline.
+    its answer; `bookmarks(start, end)` lists (start, end, label) for the timeline; `export(cameras,
+    start, end)` (optional) opens the desk's export of the cameras over the span the timeline shows.
     """
 
     answered = Signal(str)  # a message for the operator (refusals, gaps, errors)
@@ -366,15 +381,18 @@ class PlaybackWorkspace(QWidget):
                  bookmark: Callable[[list[int], float, float, str, str], dict[str, Any]] | None = None,
                  bookmarks: Callable[[float, float], list[tuple[float, float, str]]] | None = None,
                  to_wall: Callable[[list[int], float, float], None] | None = None,
+                 export: Callable[[list[int], float, float], object] | None = None,
                  parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
         self.setObjectName("playback_workspace")
         self.setWindowTitle(self.tr("Playback"))
+        self.setAcceptDrops(True)  # cameras from the tree, the search, the wall preview
         self.source_for = source_for
         self.titles = titles
         self._bookmark = bookmark
         self._bookmarks = bookmarks
         self._to_wall = to_wall
+        self._export = export
         self.clock = clock
         self.source: RecordingSource | None = None
         self.group: SyncGroup | None = None
@@ -475,6 +493,12 @@ class PlaybackWorkspace(QWidget):
         wall.clicked.connect(lambda _checked=False: self.show_on_wall())
         wall.setEnabled(self._to_wall is not None)
         controls.addWidget(wall)
+        export_button: QPushButton = QPushButton(self.tr("Export…"))
+        export_button.setObjectName("playback_export")
+        export_button.setToolTip(self.tr("Export these cameras over the span the timeline shows, as signed evidence (E)"))
+        export_button.clicked.connect(lambda _checked=False: self.export_span())
+        export_button.setEnabled(self._export is not None)
+        controls.addWidget(export_button)
         live: QPushButton = QPushButton(self.tr("Live"))
         live.setObjectName("playback_live")
         live.setToolTip(self.tr("Back to live (Esc)"))
@@ -492,7 +516,7 @@ class PlaybackWorkspace(QWidget):
                            ("Ctrl+Right", lambda: self.jump(60)), ("Ctrl+Left", lambda: self.jump(-60)),
                            ("PgDown", self.next_span), ("PgUp", self.previous_span),
                            ("+", lambda: self.change_speed(1)), ("-", lambda: self.change_speed(-1)),
-                           ("B", self.bookmark_here), ("W", self.show_on_wall),
+                           ("B", self.bookmark_here), ("W", self.show_on_wall), ("E", self.export_span),
                            ("Esc", lambda: self.live_requested.emit(list(self.cameras))))
         for keys, key_slot in keys_slots:
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -715,6 +739,12 @@ class PlaybackWorkspace(QWidget):
         assert moment is not None
         self._to_wall(list(self.cameras), moment, float(self.speed_box.currentData()))
 
+    def export_span(self) -> None:
+        """Export… of these cameras over the span the timeline shows (the desk's dialog, filled in)."""
+        if self._export is not None:
+            start, end = self.timeline.view
+            self._export(list(self.cameras), start, end)
+
     # -- bookmarks ---------------------------------------------------------------------------
     def bookmark_here(self, note: str | None = None, case: str = "") -> dict[str, Any] | None:
         if self._bookmark is None or self.group is None or self.group.time() is None:
@@ -757,6 +787,25 @@ class PlaybackWorkspace(QWidget):
         if text and text != self._last_message:
             self.answered.emit(text)
         self._last_message = text
+
+    # -- cameras dropped from the tree, the search or the wall preview ----------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        if camera_numbers(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+        dropped = camera_numbers(event.mimeData())
+        if not dropped:
+            return
+        event.acceptProposedAction()
+        self.add_cameras(dropped)
+
+    def add_cameras(self, numbers: list[int]) -> bool:
+        """More cameras into the group, at the moment it shows (or 5 minutes back, if none)."""
+        moment = self.group.time() if self.group is not None else None
+        playing = self.group is not None and self.group.playing
+        return self.open([*self.cameras, *numbers], moment if moment is not None else self.clock() - 300,
+                         play=playing)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
         self.close_group()

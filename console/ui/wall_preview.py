@@ -134,6 +134,7 @@ class WallPreview(QWidget):
     steer_released = Signal(int)
     zoom_requested = Signal(int, int)  # monitor, wheel notches (positive: in)
     evidence_requested = Signal(str, int)  # "SNAP" or "PRINT", monitor
+    playback_requested = Signal(int)  # the tile's camera, played back on the desk
 
     def __init__(self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
@@ -389,6 +390,9 @@ class WallPreview(QWidget):
                                  partial(self._send, [RecordCamera(camera, minutes)]) if camera is not None
                                  else (lambda: None))
         record.setEnabled(camera is not None)
+        desk = self._command_action(menu, self.tr("Play back on the desk…"), "playback",
+                                    lambda: self.playback_requested.emit(monitor))
+        desk.setEnabled(camera is not None)
         replay = menu.addMenu(self.tr("Replay here"))
         replay.menuAction().setObjectName("replay")
         for back, text in ((30, self.tr("From 30 seconds ago")), (120, self.tr("From 2 minutes ago")),
