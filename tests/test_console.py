@@ -320,6 +320,32 @@ def test_instant_replay_opens_the_workspace_and_says_when_no_recorder_serves(qtb
     view.close()
 
 
+def test_export_opens_from_the_menu_and_the_workspace_and_says_why_it_cannot_start(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    from PySide6.QtWidgets import QPushButton
+
+    desk = centre.console
+    assert desk.export_action in desk.menus()["menu_playback"].actions()
+    desk.export_action.trigger()
+    dialog = desk.export_dialog()
+    assert dialog.isVisible() and dialog.cameras() == []
+    start, end = dialog.span()  # nothing else to go by: the last 5 minutes
+    assert end - start == 300 and abs(end - time.time()) < 5
+    # The workspace's Export… fills in its cameras and the span its timeline shows.
+    view = desk.playback_workspace()
+    view.timeline.set_view(end - 600, end - 60)
+    view.findChild(QPushButton, "playback_export").click()
+    assert dialog.span() == (int(end - 600), int(end - 60))
+    dialog.camera_field.setText("2 3")
+    assert not dialog.start() and not dialog.running
+    # This centre runs no recorder: said in words, and the desk goes on.
+    assert dialog.result_label.text() == "No recorder serves recordings now (none reports to the matrix host)"
+    assert desk.link.keys("1 MON 3 CAM") == "AK"
+    dialog.close()
+    view.close()
+
+
 def test_the_keyboard_focus_is_framed(qtbot, centre: LocalCentre) -> None:  # type: ignore[no-untyped-def]
     desk = centre.console
     qtbot.waitUntil(lambda: QApplication.activeWindow() is desk, timeout=3000)

@@ -95,550 +95,550 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../../console/ui/console.py" line="758"/>
+        <location filename="../../console/ui/console.py" line="759"/>
         <source>videowall console</source>
         <translation>videowall 控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="774"/>
+        <location filename="../../console/ui/console.py" line="775"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="775"/>
+        <location filename="../../console/ui/console.py" line="776"/>
         <source>Main monitor</source>
         <translation>主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="777"/>
+        <location filename="../../console/ui/console.py" line="778"/>
         <source>Keyboard</source>
         <translation>键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="778"/>
+        <location filename="../../console/ui/console.py" line="779"/>
         <source>Salvos and tours</source>
         <translation>预案与轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="798"/>
+        <location filename="../../console/ui/console.py" line="799"/>
         <source>Wall</source>
         <translation>电视墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1110"/>
+        <location filename="../../console/ui/console.py" line="1124"/>
         <source>Undo</source>
         <translation>撤销</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1113"/>
+        <location filename="../../console/ui/console.py" line="1127"/>
         <source>Redo</source>
         <translation>重做</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1135"/>
+        <location filename="../../console/ui/console.py" line="1149"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1120"/>
+        <location filename="../../console/ui/console.py" line="1134"/>
         <source>Save wall as layout…</source>
         <translation>将电视墙保存为布局…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1117"/>
+        <location filename="../../console/ui/console.py" line="1131"/>
         <source>Import camera catalog…</source>
         <translation>导入摄像机目录…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1118"/>
+        <location filename="../../console/ui/console.py" line="1132"/>
         <source>Replace the camera catalog from a YAML or CSV file</source>
         <translation>用 YAML 或 CSV 文件替换摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="821"/>
+        <location filename="../../console/ui/console.py" line="822"/>
         <source>role: %1</source>
         <translation>角色：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1082"/>
+        <location filename="../../console/ui/console.py" line="1096"/>
         <source>supervisor</source>
         <translation>值班长</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1082"/>
+        <location filename="../../console/ui/console.py" line="1096"/>
         <source>operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1372"/>
+        <location filename="../../console/ui/console.py" line="1386"/>
         <source>Picture as joystick: drag on the main monitor (Ctrl+drag on a wall-preview tile), further is faster; the wheel (Ctrl+wheel) zooms; a double-click centres the point on an ONVIF dome</source>
         <translation>画面即摇杆：在主监视器上拖动（电视墙预览窗格上按住 Ctrl 拖动），拖得越远越快；滚轮（Ctrl+滚轮）变倍；在 ONVIF 球机上双击可将该点居中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1417"/>
+        <location filename="../../console/ui/console.py" line="1431"/>
         <source>agents online: %1</source>
         <translation>在线代理：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1418"/>
+        <location filename="../../console/ui/console.py" line="1432"/>
         <source>tiles lost: %1</source>
         <translation>丢失画面：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1482"/>
+        <location filename="../../console/ui/console.py" line="1496"/>
         <source>host: connected</source>
         <translation>主机：已连接</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1482"/>
+        <location filename="../../console/ui/console.py" line="1496"/>
         <source>host: not answering</source>
         <translation>主机：无应答</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1545"/>
+        <location filename="../../console/ui/console.py" line="1559"/>
         <source>recall salvo %1</source>
         <translation>调用预案 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1038"/>
-        <location filename="../../console/ui/console.py" line="1304"/>
-        <location filename="../../console/ui/console.py" line="1312"/>
-        <location filename="../../console/ui/console.py" line="1332"/>
-        <location filename="../../console/ui/console.py" line="1551"/>
+        <location filename="../../console/ui/console.py" line="1052"/>
+        <location filename="../../console/ui/console.py" line="1318"/>
+        <location filename="../../console/ui/console.py" line="1326"/>
+        <location filename="../../console/ui/console.py" line="1346"/>
+        <location filename="../../console/ui/console.py" line="1565"/>
         <source>Select a monitor first</source>
         <translation>请先选择监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1559"/>
+        <location filename="../../console/ui/console.py" line="1573"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1561"/>
+        <location filename="../../console/ui/console.py" line="1575"/>
         <source>Save wall as salvo</source>
         <translation>将电视墙保存为预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1561"/>
+        <location filename="../../console/ui/console.py" line="1575"/>
         <source>Salvo name or number:</source>
         <translation>预案名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1344"/>
-        <location filename="../../console/ui/console.py" line="1597"/>
+        <location filename="../../console/ui/console.py" line="1358"/>
+        <location filename="../../console/ui/console.py" line="1611"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="950"/>
+        <location filename="../../console/ui/console.py" line="952"/>
         <source>Instant replay: select a monitor that shows a camera</source>
         <translation>即时回放：请选择正在显示摄像机的监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="984"/>
+        <location filename="../../console/ui/console.py" line="986"/>
         <source>No recorder serves recordings now (none reports to the matrix host)</source>
         <translation>当前没有录像机提供录像（没有录像机向矩阵主机报告）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="997"/>
+        <location filename="../../console/ui/console.py" line="999"/>
         <source>Select the first wall monitor to play on</source>
         <translation>请选择要开始播放的第一个电视墙监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1001"/>
+        <location filename="../../console/ui/console.py" line="1003"/>
         <source>The wall shows only %1 monitors from MON %2 on</source>
         <translation>从监视器 %2 起，电视墙只显示 %1 个监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1031"/>
+        <location filename="../../console/ui/console.py" line="1045"/>
         <source>videowall centre</source>
         <translation>videowall 中心</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1065"/>
-        <location filename="../../console/ui/console.py" line="1072"/>
+        <location filename="../../console/ui/console.py" line="1079"/>
+        <location filename="../../console/ui/console.py" line="1086"/>
         <source>The main monitor shows no camera: nothing to take</source>
         <translation>主监视器未显示摄像机：无可截取的画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1079"/>
+        <location filename="../../console/ui/console.py" line="1093"/>
         <source>EVIDENCE</source>
         <translation>取证</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1116"/>
+        <location filename="../../console/ui/console.py" line="1130"/>
         <source>Only supervisors do this</source>
         <translation>仅值班主管可执行此操作</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1122"/>
+        <location filename="../../console/ui/console.py" line="1136"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1125"/>
+        <location filename="../../console/ui/console.py" line="1139"/>
         <source>Find camera</source>
         <translation>查找摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1126"/>
+        <location filename="../../console/ui/console.py" line="1140"/>
         <source>Search cameras by number, name or place</source>
         <translation>按编号、名称或地点搜索摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1127"/>
+        <location filename="../../console/ui/console.py" line="1141"/>
         <source>Keyboard line</source>
         <translation>键盘命令行</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1128"/>
+        <location filename="../../console/ui/console.py" line="1142"/>
         <source>Type a whole keyboard line</source>
         <translation>输入整行键盘命令</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1129"/>
+        <location filename="../../console/ui/console.py" line="1143"/>
         <source>Wall preview</source>
         <translation>电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1130"/>
+        <location filename="../../console/ui/console.py" line="1144"/>
         <source>The keyboard focus to the wall preview</source>
         <translation>将键盘焦点移到电视墙预览</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1131"/>
+        <location filename="../../console/ui/console.py" line="1145"/>
         <source>Full screen</source>
         <translation>全屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1137"/>
+        <location filename="../../console/ui/console.py" line="1151"/>
         <source>Recall salvo…</source>
         <translation>调用预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1138"/>
+        <location filename="../../console/ui/console.py" line="1152"/>
         <source>Start tour on the selected monitor…</source>
         <translation>在所选监视器上启动轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1140"/>
+        <location filename="../../console/ui/console.py" line="1154"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1142"/>
+        <location filename="../../console/ui/console.py" line="1156"/>
         <source>Clear the selected monitor</source>
         <translation>清除所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1144"/>
+        <location filename="../../console/ui/console.py" line="1158"/>
         <source>Maximise or restore the selected monitor</source>
         <translation>最大化或还原所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1146"/>
-        <location filename="../../console/ui/console.py" line="1364"/>
+        <location filename="../../console/ui/console.py" line="1160"/>
+        <location filename="../../console/ui/console.py" line="1378"/>
         <source>Keyboard and keypad</source>
         <translation>键盘与小键盘</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1150"/>
-        <location filename="../../console/ui/console.py" line="1388"/>
+        <location filename="../../console/ui/console.py" line="1164"/>
+        <location filename="../../console/ui/console.py" line="1402"/>
         <source>About videowall</source>
         <translation>关于 videowall</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1151"/>
+        <location filename="../../console/ui/console.py" line="1165"/>
         <source>Snapshot of the selected monitor</source>
         <translation>抓拍所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1153"/>
+        <location filename="../../console/ui/console.py" line="1167"/>
         <source>Store the selected monitor&apos;s picture as evidence (SNAP)</source>
         <translation>将所选监视器的画面存为证据（SNAP）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1154"/>
+        <location filename="../../console/ui/console.py" line="1168"/>
         <source>Snapshot of the main monitor</source>
         <translation>抓拍主监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1156"/>
+        <location filename="../../console/ui/console.py" line="1170"/>
         <source>Print evidence of the selected monitor…</source>
         <translation>打印所选监视器的证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1159"/>
+        <location filename="../../console/ui/console.py" line="1173"/>
         <source>Case number, note, then print, preview or save as PDF (PRINT)</source>
         <translation>填写案件编号、备注，然后打印、预览或存为 PDF（PRINT）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1162"/>
+        <location filename="../../console/ui/console.py" line="1176"/>
         <source>Print evidence of the main monitor…</source>
         <translation>打印主监视器的证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1164"/>
+        <location filename="../../console/ui/console.py" line="1178"/>
         <source>Quick print of the selected monitor</source>
         <translation>快速打印所选监视器</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1166"/>
+        <location filename="../../console/ui/console.py" line="1180"/>
         <source>Store and print at once on the desk&apos;s default printer</source>
         <translation>立即存证并在本席位默认打印机上打印</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1167"/>
+        <location filename="../../console/ui/console.py" line="1181"/>
         <source>Lock the dome</source>
         <translation>锁定球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1168"/>
+        <location filename="../../console/ui/console.py" line="1182"/>
         <source>Hold the dome until released</source>
         <translation>占用球机直至释放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1169"/>
+        <location filename="../../console/ui/console.py" line="1183"/>
         <source>Only supervisors lock a dome</source>
         <translation>只有值班长可以锁定球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1170"/>
+        <location filename="../../console/ui/console.py" line="1184"/>
         <source>Release the dome</source>
         <translation>释放球机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1172"/>
+        <location filename="../../console/ui/console.py" line="1186"/>
         <source>Playback…</source>
         <translation>回放…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1174"/>
+        <location filename="../../console/ui/console.py" line="1188"/>
         <source>Recordings of up to 16 cameras in sync, frame by frame</source>
         <translation>最多 16 路摄像机同步回放，可逐帧查看</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1175"/>
+        <location filename="../../console/ui/console.py" line="1189"/>
         <source>Instant replay (30 s)</source>
         <translation>即时回放（30 秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1177"/>
+        <location filename="../../console/ui/console.py" line="1191"/>
         <source>The selected monitor&apos;s camera from 30 seconds ago</source>
         <translation>所选监视器的摄像机，从 30 秒前开始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1178"/>
+        <location filename="../../console/ui/console.py" line="1192"/>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1179"/>
+        <location filename="../../console/ui/console.py" line="1193"/>
         <source>A span of 1 to 16 cameras as MP4 files with a signed manifest, in the background</source>
-        <translation type="unfinished"></translation>
+        <translation>在后台把 1 至 16 路摄像机的一段录像导出为 MP4 文件和签名清单</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1181"/>
+        <location filename="../../console/ui/console.py" line="1195"/>
         <source>Presets, tours and park…</source>
         <translation>预置位、巡航与归位…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1183"/>
+        <location filename="../../console/ui/console.py" line="1197"/>
         <source>Name presets, define the dome&apos;s PTZ tour, park it, switch its wiper or light</source>
         <translation>命名预置位、设置球机巡航、归位、开关雨刷或灯光</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1188"/>
+        <location filename="../../console/ui/console.py" line="1202"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1195"/>
+        <location filename="../../console/ui/console.py" line="1209"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1209"/>
+        <location filename="../../console/ui/console.py" line="1223"/>
         <source>&amp;Wall</source>
         <translation>电视墙(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1220"/>
+        <location filename="../../console/ui/console.py" line="1234"/>
         <source>&amp;Evidence</source>
         <translation>取证(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1228"/>
+        <location filename="../../console/ui/console.py" line="1242"/>
         <source>Play&amp;back</source>
         <translation>回放(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1234"/>
+        <location filename="../../console/ui/console.py" line="1248"/>
         <source>&amp;PTZ</source>
         <translation>云台(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1241"/>
+        <location filename="../../console/ui/console.py" line="1255"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1323"/>
+        <location filename="../../console/ui/console.py" line="1337"/>
         <source>The host has no salvos</source>
         <translation>主机上没有预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1325"/>
+        <location filename="../../console/ui/console.py" line="1339"/>
         <source>Recall salvo</source>
         <translation>调用预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1325"/>
+        <location filename="../../console/ui/console.py" line="1339"/>
         <source>Salvo:</source>
         <translation>预案：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1335"/>
+        <location filename="../../console/ui/console.py" line="1349"/>
         <source>The host has no tours</source>
         <translation>主机上没有轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1337"/>
+        <location filename="../../console/ui/console.py" line="1351"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1337"/>
+        <location filename="../../console/ui/console.py" line="1351"/>
         <source>Tour:</source>
         <translation>轮巡：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1368"/>
+        <location filename="../../console/ui/console.py" line="1382"/>
         <source>Numeric keypad: digits, * MON, Enter CAM, + NEXT, - PREV, / CLEAR</source>
         <translation>小键盘：数字，* 监视器，Enter 摄像机，+ 下一个，- 上一个，/ 清除</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1369"/>
+        <location filename="../../console/ui/console.py" line="1383"/>
         <source>Keyboard line: 3 MON 1042 CAM, Enter sends, Up/Down recall</source>
         <translation>键盘命令行：3 MON 1042 CAM，Enter 发送，上/下键调出历史</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1370"/>
+        <location filename="../../console/ui/console.py" line="1384"/>
         <source>PTZ (the selected monitor&apos;s dome): hold a PTZ key; keypad with NumLock off: 8 2 4 6 and 7 9 1 3 steer, 0 zoom wide, . zoom tele; Ctrl+arrows steer, Ctrl+PgUp/PgDn zoom</source>
         <translation>云台（所选监视器的球机）：按住云台键；小键盘关闭 NumLock 时：8 2 4 6 与 7 9 1 3 控制方向，0 拉远，. 拉近；Ctrl+方向键控制方向，Ctrl+PgUp/PgDn 变倍</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1374"/>
+        <location filename="../../console/ui/console.py" line="1388"/>
         <source>n PRESET calls preset n, n SET stores it; SNAP stores the picture as evidence, PRINT prints it</source>
         <translation>n PRESET 调用预置位 n，n SET 保存预置位；SNAP 将画面存为证据，PRINT 打印</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1389"/>
+        <location filename="../../console/ui/console.py" line="1403"/>
         <source>videowall %1: the software video matrix and video-wall console</source>
         <translation>videowall %1：软件视频矩阵与电视墙控制台</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1446"/>
+        <location filename="../../console/ui/console.py" line="1460"/>
         <source>recorder: none</source>
         <translation>录像机：无</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1447"/>
+        <location filename="../../console/ui/console.py" line="1461"/>
         <source>No recorder reports to the matrix host: nothing is recorded</source>
         <translation>没有录像机向矩阵主机报告：没有任何录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1450"/>
+        <location filename="../../console/ui/console.py" line="1464"/>
         <source>recorder: DOWN</source>
         <translation>录像机：离线</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1451"/>
+        <location filename="../../console/ui/console.py" line="1465"/>
         <source>Not heard for over 5 s: %1</source>
         <translation>超过 5 秒无响应：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1454"/>
+        <location filename="../../console/ui/console.py" line="1468"/>
         <source>recording: %1/%2</source>
         <translation>录像：%1/%2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1456"/>
+        <location filename="../../console/ui/console.py" line="1470"/>
         <source>%1 cameras scheduled are not being recorded</source>
         <translation>%1 路计划录像的摄像机未在录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1457"/>
+        <location filename="../../console/ui/console.py" line="1471"/>
         <source>Every scheduled camera is being recorded</source>
         <translation>所有计划录像的摄像机都在录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1474"/>
+        <location filename="../../console/ui/console.py" line="1488"/>
         <source>MON %1: tour %2 skipped camera %3 (%4)</source>
         <translation>监视器 %1：轮巡 %2 跳过了摄像机 %3（%4）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1569"/>
+        <location filename="../../console/ui/console.py" line="1583"/>
         <source>salvo %1 kept as it was</source>
         <translation>预案 %1 保持不变</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1578"/>
+        <location filename="../../console/ui/console.py" line="1592"/>
         <source>Replace salvo</source>
         <translation>替换预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1579"/>
+        <location filename="../../console/ui/console.py" line="1593"/>
         <source>Salvo %1 already exists (%2 monitors). Replace it with the wall as it is now (%3 monitors)?</source>
         <translation>预案 %1 已存在（%2 个监视器）。用电视墙当前画面（%3 个监视器）替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1582"/>
+        <location filename="../../console/ui/console.py" line="1596"/>
         <source>Replace</source>
         <translation>替换</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1606"/>
+        <location filename="../../console/ui/console.py" line="1620"/>
         <source>Only supervisors save layouts</source>
         <translation>只有值班长可以保存布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1608"/>
+        <location filename="../../console/ui/console.py" line="1622"/>
         <source>Save wall as layout</source>
         <translation>将电视墙保存为布局</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1609"/>
+        <location filename="../../console/ui/console.py" line="1623"/>
         <source>Layouts (*.yaml)</source>
         <translation>布局文件 (*.yaml)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1628"/>
+        <location filename="../../console/ui/console.py" line="1642"/>
         <source>the wall when this layout was saved</source>
         <translation>保存此布局时的电视墙画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1631"/>
+        <location filename="../../console/ui/console.py" line="1645"/>
         <source>layout saved: %1</source>
         <translation>布局已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1636"/>
+        <location filename="../../console/ui/console.py" line="1650"/>
         <source>Only supervisors import the camera catalog</source>
         <translation>只有值班长可以导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1638"/>
+        <location filename="../../console/ui/console.py" line="1652"/>
         <source>Import camera catalog</source>
         <translation>导入摄像机目录</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1639"/>
+        <location filename="../../console/ui/console.py" line="1653"/>
         <source>Camera catalogs (*.yaml *.yml *.csv)</source>
         <translation>摄像机目录 (*.yaml *.yml *.csv)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="1650"/>
+        <location filename="../../console/ui/console.py" line="1664"/>
         <source>%1 cameras imported</source>
         <translation>已导入 %1 台摄像机</translation>
     </message>
@@ -988,177 +988,177 @@
     <message>
         <location filename="../../console/ui/export_desk.py" line="107"/>
         <source>Export recordings</source>
-        <translation type="unfinished"></translation>
+        <translation>导出录像</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="135"/>
         <source>Cameras, e.g. 12 14 1042</source>
-        <translation type="unfinished">摄像机，例如 12 14 1042</translation>
+        <translation>摄像机，例如 12 14 1042</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="136"/>
         <source>1 to 16 camera numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>1 至 16 个摄像机编号</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="137"/>
         <source>Cameras:</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像机：</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="140"/>
         <source>From:</source>
-        <translation type="unfinished"></translation>
+        <translation>从：</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="144"/>
         <source>Last %1 min</source>
-        <translation type="unfinished">最近 %1 分钟</translation>
+        <translation>最近 %1 分钟</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="148"/>
         <source>To:</source>
-        <translation type="unfinished"></translation>
+        <translation>到：</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="151"/>
         <source>Case number:</source>
-        <translation type="unfinished">案件编号：</translation>
+        <translation>案件编号：</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="155"/>
         <source>Note:</source>
-        <translation type="unfinished">备注：</translation>
+        <translation>备注：</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="159"/>
         <source>The export is written into a new folder here, named after the case number and the start</source>
-        <translation type="unfinished"></translation>
+        <translation>导出写入此处的一个新文件夹，以案件编号和开始时间命名</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="161"/>
         <source>Choose…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择…</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="166"/>
         <source>Save in:</source>
-        <translation type="unfinished"></translation>
+        <translation>保存到：</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="185"/>
         <source>Start export</source>
-        <translation type="unfinished"></translation>
+        <translation>开始导出</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="189"/>
         <source>Cancel export</source>
-        <translation type="unfinished"></translation>
+        <translation>取消导出</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="193"/>
         <source>Open folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开文件夹</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="197"/>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="199"/>
         <source>A running export goes on in the background</source>
-        <translation type="unfinished"></translation>
+        <translation>正在进行的导出会在后台继续</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="240"/>
         <source>Save exports in</source>
-        <translation type="unfinished"></translation>
+        <translation>导出保存到</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="262"/>
         <source>An export is running: wait for it to end or cancel it</source>
-        <translation type="unfinished"></translation>
+        <translation>有导出正在进行：请等待其结束或取消它</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="267"/>
         <source>Type 1 to %1 camera numbers</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入 1 至 %1 个摄像机编号</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="270"/>
         <source>The span must end after it starts</source>
-        <translation type="unfinished"></translation>
+        <translation>结束时间必须晚于开始时间</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="273"/>
         <source>%1 is in the future: nothing is recorded there yet</source>
-        <translation type="unfinished">%1 尚未到来：那里还没有录像</translation>
+        <translation>%1 尚未到来：那里还没有录像</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="286"/>
         <source>The centre&apos;s evidence store cannot be used: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法使用中心的证据库：%1</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="291"/>
-        <source>The matrix host refused the export: %1</source>
-        <translation type="unfinished"></translation>
+        <source>The export cannot start: %1</source>
+        <translation>无法开始导出：%1</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="295"/>
         <source>No recorder serves recordings now (none reports to the matrix host)</source>
-        <translation type="unfinished">当前没有录像机提供录像（没有录像机向矩阵主机报告）</translation>
+        <translation>当前没有录像机提供录像（没有录像机向矩阵主机报告）</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="305"/>
         <source>Exporting cameras %1, %2 to %3…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出摄像机 %1，%2 至 %3…</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="320"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在取消…</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="361"/>
         <source>Exported %1 files into %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 %1 个文件到 %2</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="362"/>
         <source>Export %1, %2 to %3</source>
-        <translation type="unfinished"></translation>
+        <translation>导出 %1，%2 至 %3</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="366"/>
         <source>Verified: the manifest&apos;s signature and every file&apos;s SHA-256 check out</source>
-        <translation type="unfinished"></translation>
+        <translation>已验证：清单的签名和每个文件的 SHA-256 均相符</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="369"/>
         <source>NOT VALID: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无效：%1</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="371"/>
         <source>The export could not be checked: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法验证导出：%1</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="377"/>
         <source>Export cancelled: nothing was exported</source>
-        <translation type="unfinished"></translation>
+        <translation>导出已取消：没有导出任何内容</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="380"/>
         <source>The export failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败：%1</translation>
     </message>
     <message>
         <location filename="../../console/ui/export_desk.py" line="418"/>
         <source>The export goes on in the background: the status bar says when it ends</source>
-        <translation type="unfinished"></translation>
+        <translation>导出在后台继续：结束时状态栏会提示</translation>
     </message>
 </context>
 <context>
@@ -1722,32 +1722,32 @@
 <context>
     <name>MainMonitor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="356"/>
+        <location filename="../../console/ui/console.py" line="357"/>
         <source>1</source>
         <translation>1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="357"/>
+        <location filename="../../console/ui/console.py" line="358"/>
         <source>4</source>
         <translation>4</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="362"/>
+        <location filename="../../console/ui/console.py" line="363"/>
         <source>One big picture</source>
         <translation>单画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="363"/>
+        <location filename="../../console/ui/console.py" line="364"/>
         <source>Four pictures</source>
         <translation>四画面</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="418"/>
+        <location filename="../../console/ui/console.py" line="419"/>
         <source>Snapshot as evidence</source>
         <translation>抓拍存证</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="419"/>
+        <location filename="../../console/ui/console.py" line="420"/>
         <source>Print evidence…</source>
         <translation>打印证据…</translation>
     </message>
@@ -1773,12 +1773,12 @@
 <context>
     <name>PlaybackTile</name>
     <message>
-        <location filename="../../console/ui/playback.py" line="143"/>
+        <location filename="../../console/ui/playback.py" line="144"/>
         <source>PLAYBACK</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="145"/>
+        <location filename="../../console/ui/playback.py" line="146"/>
         <source>keyframes</source>
         <translation>仅关键帧</translation>
     </message>
@@ -1786,162 +1786,167 @@
 <context>
     <name>PlaybackWorkspace</name>
     <message>
-        <location filename="../../console/ui/playback.py" line="388"/>
+        <location filename="../../console/ui/playback.py" line="392"/>
         <source>Playback</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="419"/>
+        <location filename="../../console/ui/playback.py" line="425"/>
         <source>Cameras, e.g. 12 14 1042</source>
         <translation>摄像机，例如 12 14 1042</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="420"/>
+        <location filename="../../console/ui/playback.py" line="426"/>
         <source>Up to 16 camera numbers, played in sync</source>
         <translation>最多 16 个摄像机编号，同步回放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="426"/>
+        <location filename="../../console/ui/playback.py" line="432"/>
         <source>Go</source>
         <translation>前往</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="429"/>
+        <location filename="../../console/ui/playback.py" line="435"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="431"/>
+        <location filename="../../console/ui/playback.py" line="437"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="435"/>
+        <location filename="../../console/ui/playback.py" line="441"/>
         <source>Last %1 min</source>
         <translation>最近 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="455"/>
+        <location filename="../../console/ui/playback.py" line="461"/>
         <source>Previous recorded span (PgUp)</source>
         <translation>上一段录像（PgUp）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="456"/>
+        <location filename="../../console/ui/playback.py" line="462"/>
         <source>Back 1 minute (Ctrl+Left)</source>
         <translation>后退 1 分钟（Ctrl+左）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="457"/>
+        <location filename="../../console/ui/playback.py" line="463"/>
         <source>Back 10 seconds (Shift+Left)</source>
         <translation>后退 10 秒（Shift+左）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="458"/>
+        <location filename="../../console/ui/playback.py" line="464"/>
         <source>One frame back (Left)</source>
         <translation>后退一帧（左）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="459"/>
+        <location filename="../../console/ui/playback.py" line="465"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="460"/>
+        <location filename="../../console/ui/playback.py" line="466"/>
         <source>One frame forward (Right)</source>
         <translation>前进一帧（右）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="461"/>
+        <location filename="../../console/ui/playback.py" line="467"/>
         <source>Forward 10 seconds (Shift+Right)</source>
         <translation>前进 10 秒（Shift+右）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="462"/>
+        <location filename="../../console/ui/playback.py" line="468"/>
         <source>Forward 1 minute (Ctrl+Right)</source>
         <translation>前进 1 分钟（Ctrl+右）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="463"/>
+        <location filename="../../console/ui/playback.py" line="469"/>
         <source>Next recorded span (PgDown)</source>
         <translation>下一段录像（PgDown）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="477"/>
+        <location filename="../../console/ui/playback.py" line="483"/>
         <source>Speed (+ and − change it)</source>
         <translation>速度（用 + 和 − 调整）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="482"/>
+        <location filename="../../console/ui/playback.py" line="488"/>
         <source>The recorded time of the pictures shown</source>
         <translation>所显示画面的录制时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="484"/>
+        <location filename="../../console/ui/playback.py" line="490"/>
         <source>Bookmark…</source>
         <translation>书签…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="486"/>
+        <location filename="../../console/ui/playback.py" line="492"/>
         <source>Mark this moment with a note and a case number (B)</source>
         <translation>用备注和案件编号标记此刻（B）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="490"/>
+        <location filename="../../console/ui/playback.py" line="496"/>
         <source>On the wall</source>
         <translation>上墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="492"/>
+        <location filename="../../console/ui/playback.py" line="498"/>
         <source>Play these cameras from this moment on the wall, from the selected monitor on (W)</source>
         <translation>从所选监视器起，在电视墙上从此刻回放这些摄像机（W）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="496"/>
-        <source>Export…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../console/ui/playback.py" line="498"/>
-        <source>Export these cameras over the span the timeline shows, as signed evidence (E)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../../console/ui/playback.py" line="502"/>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/playback.py" line="504"/>
+        <source>Export these cameras over the span the timeline shows, as signed evidence (E)</source>
+        <translation>将这些摄像机在时间轴所示时段内的录像导出为签名证据 (E)</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/playback.py" line="508"/>
         <source>Live</source>
         <translation>实况</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="504"/>
+        <location filename="../../console/ui/playback.py" line="510"/>
         <source>Back to live (Esc)</source>
         <translation>返回实况（Esc）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="530"/>
+        <location filename="../../console/ui/playback.py" line="536"/>
         <source>Type one or more camera numbers</source>
         <translation>请输入一个或多个摄像机编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="542"/>
+        <location filename="../../console/ui/playback.py" line="548"/>
         <source>At most %1 cameras play in sync; the first %1 are shown</source>
         <translation>最多 %1 路摄像机同步回放；只显示前 %1 路</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="546"/>
+        <location filename="../../console/ui/playback.py" line="552"/>
         <source>%1 is in the future: nothing is recorded there yet</source>
         <translation>%1 尚未到来：那里还没有录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="700"/>
+        <location filename="../../console/ui/playback.py" line="620"/>
+        <source>from its NVR</source>
+        <translation>来自其 NVR</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/playback.py" line="741"/>
         <source>No recording here: %1</source>
         <translation>此处无录像：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="755"/>
+        <location filename="../../console/ui/playback.py" line="796"/>
         <source>Bookmark</source>
         <translation>书签</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="755"/>
+        <location filename="../../console/ui/playback.py" line="796"/>
         <source>Note (a case number after #):</source>
         <translation>备注（# 后为案件编号）：</translation>
     </message>
@@ -2422,42 +2427,42 @@
 <context>
     <name>SalvoTourPanel</name>
     <message>
-        <location filename="../../console/ui/console.py" line="457"/>
+        <location filename="../../console/ui/console.py" line="458"/>
         <source>Salvos</source>
         <translation>预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="462"/>
+        <location filename="../../console/ui/console.py" line="463"/>
         <source>Recall</source>
         <translation>调用</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="464"/>
+        <location filename="../../console/ui/console.py" line="465"/>
         <source>Save wall as salvo…</source>
         <translation>将电视墙保存为预案…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="469"/>
+        <location filename="../../console/ui/console.py" line="470"/>
         <source>Tours</source>
         <translation>轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="474"/>
+        <location filename="../../console/ui/console.py" line="475"/>
         <source>Start on the selected monitor</source>
         <translation>在所选监视器上启动</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="476"/>
+        <location filename="../../console/ui/console.py" line="477"/>
         <source>Edit tour…</source>
         <translation>编辑轮巡…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="485"/>
+        <location filename="../../console/ui/console.py" line="486"/>
         <source>Only supervisors save salvos</source>
         <translation>只有值班长可以保存预案</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="487"/>
+        <location filename="../../console/ui/console.py" line="488"/>
         <source>Only supervisors edit tours</source>
         <translation>只有值班长可以编辑轮巡</translation>
     </message>
@@ -2523,7 +2528,7 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/playback.py" line="184"/>
+        <location filename="../../console/ui/playback.py" line="185"/>
         <source>Click or drag to move the playhead; the wheel zooms (a week down to seconds)</source>
         <translation>单击或拖动以移动播放位置；滚轮缩放（从一周到数秒）</translation>
     </message>
@@ -2531,67 +2536,67 @@
 <context>
     <name>TourEditor</name>
     <message>
-        <location filename="../../console/ui/console.py" line="570"/>
+        <location filename="../../console/ui/console.py" line="571"/>
         <source>Edit tour</source>
         <translation>编辑轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="573"/>
+        <location filename="../../console/ui/console.py" line="574"/>
         <source>Tour name or number:</source>
         <translation>轮巡名称或编号：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="575"/>
+        <location filename="../../console/ui/console.py" line="576"/>
         <source>Find a camera: number, name or place; Enter adds it</source>
         <translation>查找摄像机：编号、名称或地点；按 Enter 添加</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="592"/>
+        <location filename="../../console/ui/console.py" line="593"/>
         <source>Add camera:</source>
         <translation>添加摄像机：</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="598"/>
+        <location filename="../../console/ui/console.py" line="599"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="598"/>
+        <location filename="../../console/ui/console.py" line="599"/>
         <source>Dwell (s)</source>
         <translation>停留（秒）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="598"/>
+        <location filename="../../console/ui/console.py" line="599"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="599"/>
+        <location filename="../../console/ui/console.py" line="600"/>
         <source>Drag cameras here from the camera tree or the matches above</source>
         <translation>从摄像机树或上方的搜索结果把摄像机拖到这里</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="608"/>
+        <location filename="../../console/ui/console.py" line="609"/>
         <source>Add step</source>
         <translation>添加步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="610"/>
+        <location filename="../../console/ui/console.py" line="611"/>
         <source>Remove step</source>
         <translation>删除步骤</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="679"/>
+        <location filename="../../console/ui/console.py" line="680"/>
         <source>unknown camera</source>
         <translation>未知摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="701"/>
+        <location filename="../../console/ui/console.py" line="702"/>
         <source>step %1: a camera number and a dwell in seconds</source>
         <translation>第 %1 步：需要摄像机编号和停留秒数</translation>
     </message>
     <message>
-        <location filename="../../console/ui/console.py" line="704"/>
+        <location filename="../../console/ui/console.py" line="705"/>
         <source>a tour needs a name and at least one step</source>
         <translation>轮巡需要名称和至少一个步骤</translation>
     </message>
