@@ -610,11 +610,22 @@ def status_text(snapshot: dict) -> str:  # type: ignore[type-arg]
         tiles.update(report.get("tiles") or {})
     names = {n: c.get("name", "") for n, c in (snapshot.get("cameras") or {}).items()}
     lines = [f"wall {snapshot['wall']['name']}, update {snapshot['seq']}"]
+    playbacks = snapshot.get("playbacks") or {}
     for monitor, camera in snapshot["routes"].items():
         tile = tiles.get(str(monitor)) or {}
         state = tile.get("state", "?")
         detail = "" if state in ("playing", "?") else f"  {tile.get('reason') or ''}".rstrip()
         fps = f" {tile.get('fps')} fps" if state == "playing" and tile.get("fps") else ""
+        played = playbacks.get(str(monitor))
+        if isinstance(played, dict):
+            # A recording on the tile: never shown as live; the recorded time it is at now.
+            from datetime import datetime
+
+            from console.matrix.host import playback_position
+
+            at = datetime.fromtimestamp(playback_position(played, now)).strftime("%Y-%m-%d %H:%M:%S")
+            state, fps = "PLAYBACK", ""
+            detail = f" {at}, {'paused' if played.get('paused') else format(float(played.get('speed', 1)), 'g') + '×'}"
         lines.append(printable(f"  MON {monitor:>4}  CAM {camera:>6}  {names.get(str(camera), '')[:40]:<40}  "
                                f"{state}{fps}{detail}"))
     for agent in silent:

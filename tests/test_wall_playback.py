@@ -11,6 +11,7 @@ import json
 import shutil
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ import pytest
 import zmq
 from PySide6.QtGui import QColor
 
+from console.cli import status_text
 from console.evidence.signing import SigningKey
 from console.matrix.commands import RECORDING_RIGHTS
 from console.matrix.host import HostClient, HostKeys, MatrixHost
@@ -190,7 +192,12 @@ def test_play_and_live_on_the_keyboard(rig: Rig) -> None:
     entry = rig.host.snapshot()["playbacks"]["3"]
     assert entry["camera"] == 3 and abs(entry["moment"] - (before - 30)) < 2 and entry["speed"] == 1.0
     assert desk.keys("300 PLAY") == "AK"
-    assert abs(rig.host.snapshot()["playbacks"]["3"]["moment"] - (before - 300)) < 2
+    snapshot = rig.host.snapshot()
+    assert abs(snapshot["playbacks"]["3"]["moment"] - (before - 300)) < 2
+    # `videowall status` says PLAYBACK and the recorded time the tile is at, never live.
+    line = next(x for x in status_text(snapshot).splitlines() if x.strip().startswith("MON    3"))
+    shown = datetime.fromtimestamp(snapshot["now"] - 300).strftime("%Y-%m-%d %H:%M")
+    assert "PLAYBACK" in line and shown in line and line.endswith("1×"), line
     assert desk.keys("LIVE") == "AK"
     assert "3" not in rig.host.snapshot()["playbacks"]
     assert desk.keys("9999999 PLAY").startswith("NA PLAY from 9999999 seconds ago")
