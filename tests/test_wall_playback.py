@@ -30,6 +30,7 @@ from console.recorder.config import RecorderConfig, Serve
 from console.recorder.service import RecorderService
 from console.sim.site import free_port
 from console.ui.agent import WallAgent
+from console.ui.wall_preview import WallPreview
 from console.video.player import VideoEngine
 from tests.conftest import ROOT
 from tests.test_recorder_http import CENTRE, centre_key  # noqa: F401 (fixture)
@@ -184,7 +185,7 @@ def test_the_walls_playbacks_survive_a_host_restart(rig: Rig, recording: Recordi
     assert after == before and after["3"]["speed"] == 2.0 and after["3"]["paused"] is True
 
 
-def test_play_and_live_on_the_keyboard(rig: Rig) -> None:
+def test_play_and_live_on_the_keyboard(qtbot, rig: Rig) -> None:  # type: ignore[no-untyped-def]
     desk = rig.clients["supervisor"]
     assert desk.keys("3 MON 3 CAM") == "AK"
     before = rig.host.snapshot()["now"]
@@ -198,6 +199,14 @@ def test_play_and_live_on_the_keyboard(rig: Rig) -> None:
     line = next(x for x in status_text(snapshot).splitlines() if x.strip().startswith("MON    3"))
     shown = datetime.fromtimestamp(snapshot["now"] - 300).strftime("%Y-%m-%d %H:%M")
     assert "PLAYBACK" in line and shown in line and line.endswith("1×"), line
+    # The desk's wall preview marks the tile too.
+    preview = WallPreview()
+    qtbot.addWidget(preview)
+    preview.resize(900, 300)
+    preview.load_snapshot(snapshot)
+    info = preview.tile_info(3)
+    assert info is not None and info.playback and not preview.tile_info(4).playback  # type: ignore[union-attr]
+    assert [b.text for b in preview.tile_layout(3) if b.role == "status"] == ["PLAYBACK"]
     assert desk.keys("LIVE") == "AK"
     assert "3" not in rig.host.snapshot()["playbacks"]
     assert desk.keys("9999999 PLAY").startswith("NA PLAY from 9999999 seconds ago")

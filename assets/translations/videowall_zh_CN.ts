@@ -1121,17 +1121,17 @@
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/export_desk.py" line="361"/>
+        <location filename="../../console/ui/export_desk.py" line="362"/>
         <source>Exported %1 files into %2</source>
         <translation>已导出 %1 个文件到 %2</translation>
     </message>
     <message>
-        <location filename="../../console/ui/export_desk.py" line="362"/>
+        <location filename="../../console/ui/export_desk.py" line="363"/>
         <source>Export %1, %2 to %3</source>
         <translation>导出 %1，%2 至 %3</translation>
     </message>
     <message>
-        <location filename="../../console/ui/export_desk.py" line="366"/>
+        <location filename="../../console/ui/export_desk.py" line="367"/>
         <source>Verified: the manifest&apos;s signature and every file&apos;s SHA-256 check out</source>
         <translation>已验证：清单的签名和每个文件的 SHA-256 均相符</translation>
     </message>
@@ -1146,17 +1146,17 @@
         <translation>无法验证导出：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/export_desk.py" line="377"/>
+        <location filename="../../console/ui/export_desk.py" line="379"/>
         <source>Export cancelled: nothing was exported</source>
         <translation>导出已取消：没有导出任何内容</translation>
     </message>
     <message>
-        <location filename="../../console/ui/export_desk.py" line="380"/>
+        <location filename="../../console/ui/export_desk.py" line="382"/>
         <source>The export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/export_desk.py" line="418"/>
+        <location filename="../../console/ui/export_desk.py" line="420"/>
         <source>The export goes on in the background: the status bar says when it ends</source>
         <translation>导出在后台继续：结束时状态栏会提示</translation>
     </message>
@@ -2620,155 +2620,160 @@
 <context>
     <name>WallPreview</name>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="358"/>
-        <location filename="../../console/ui/wall_preview.py" line="838"/>
+        <location filename="../../console/ui/wall_preview.py" line="367"/>
+        <location filename="../../console/ui/wall_preview.py" line="850"/>
         <source>MON %1</source>
         <translation>监视器 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="363"/>
+        <location filename="../../console/ui/wall_preview.py" line="372"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="366"/>
+        <location filename="../../console/ui/wall_preview.py" line="375"/>
         <source>Restore</source>
         <translation>还原</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="368"/>
+        <location filename="../../console/ui/wall_preview.py" line="377"/>
         <source>Maximise on the wall</source>
         <translation>在电视墙上最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="373"/>
+        <location filename="../../console/ui/wall_preview.py" line="382"/>
         <source>Start tour</source>
         <translation>启动轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="378"/>
+        <location filename="../../console/ui/wall_preview.py" line="387"/>
         <source>Hold tour</source>
         <translation>暂停轮巡</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="380"/>
+        <location filename="../../console/ui/wall_preview.py" line="389"/>
         <source>Snapshot as evidence</source>
         <translation>抓拍存证</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="382"/>
+        <location filename="../../console/ui/wall_preview.py" line="391"/>
         <source>Print evidence…</source>
         <translation>打印证据…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="386"/>
+        <location filename="../../console/ui/wall_preview.py" line="395"/>
         <source>Record</source>
         <translation>录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="389"/>
+        <location filename="../../console/ui/wall_preview.py" line="398"/>
         <source>%1 minutes</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="393"/>
+        <location filename="../../console/ui/wall_preview.py" line="402"/>
         <source>Play back on the desk…</source>
         <translation>在工作台回放…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="396"/>
+        <location filename="../../console/ui/wall_preview.py" line="405"/>
         <source>Replay here</source>
         <translation>在此回放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="398"/>
+        <location filename="../../console/ui/wall_preview.py" line="407"/>
         <source>From 30 seconds ago</source>
         <translation>从 30 秒前</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="398"/>
+        <location filename="../../console/ui/wall_preview.py" line="407"/>
         <source>From 2 minutes ago</source>
         <translation>从 2 分钟前</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="399"/>
+        <location filename="../../console/ui/wall_preview.py" line="408"/>
         <source>From 10 minutes ago</source>
         <translation>从 10 分钟前</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="404"/>
+        <location filename="../../console/ui/wall_preview.py" line="413"/>
         <source>Back to live</source>
         <translation>返回实况</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="410"/>
+        <location filename="../../console/ui/wall_preview.py" line="419"/>
         <source>Grid</source>
         <translation>分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="518"/>
+        <location filename="../../console/ui/wall_preview.py" line="527"/>
         <source>no report</source>
         <translation>无报告</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="520"/>
-        <location filename="../../console/ui/wall_preview.py" line="536"/>
-        <location filename="../../console/ui/wall_preview.py" line="538"/>
+        <location filename="../../console/ui/wall_preview.py" line="529"/>
+        <location filename="../../console/ui/wall_preview.py" line="545"/>
+        <location filename="../../console/ui/wall_preview.py" line="547"/>
         <source>connecting</source>
         <translation>连接中</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="529"/>
+        <location filename="../../console/ui/wall_preview.py" line="538"/>
         <source>lost</source>
         <translation>丢失</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="531"/>
+        <location filename="../../console/ui/wall_preview.py" line="540"/>
         <source>lost %1 s</source>
         <translation>丢失 %1 秒</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="533"/>
+        <location filename="../../console/ui/wall_preview.py" line="542"/>
         <source>lost %1 min</source>
         <translation>丢失 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="539"/>
+        <location filename="../../console/ui/wall_preview.py" line="548"/>
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="629"/>
+        <location filename="../../console/ui/wall_preview.py" line="638"/>
         <source>No wall: waiting for the matrix host</source>
         <translation>无电视墙：正在等待矩阵主机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="661"/>
+        <location filename="../../console/ui/wall_preview.py" line="670"/>
         <source>grid %1</source>
         <translation>%1 分屏</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="663"/>
+        <location filename="../../console/ui/wall_preview.py" line="672"/>
         <source>maximised</source>
         <translation>已最大化</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="724"/>
+        <location filename="../../console/ui/wall_preview.py" line="733"/>
         <source>● REC</source>
         <translation>● 录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="738"/>
+        <location filename="../../console/ui/wall_preview.py" line="747"/>
         <source>no camera</source>
         <translation>无摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="745"/>
+        <location filename="../../console/ui/wall_preview.py" line="755"/>
+        <source>PLAYBACK</source>
+        <translation>回放</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/wall_preview.py" line="757"/>
         <source>tour %1</source>
         <translation>轮巡 %1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/wall_preview.py" line="747"/>
+        <location filename="../../console/ui/wall_preview.py" line="759"/>
         <source>held</source>
         <translation>已暂停</translation>
     </message>

@@ -68,6 +68,7 @@ from console.ui.theme import STATE_COLOURS as TILE_STATE_COLOURS
 log = logging.getLogger("videowall.ui")
 
 MIME_CAMERAS = "application/x-videowall-camera"
+PLAYBACK = QColor(224, 160, 48)  # amber, as the playback tiles' strip: a recording, not live
 GRID_NAMES = tuple(STANDARD_GRIDS)
 # Agents report every second; a report this old means the wall PC or its agent is gone, and a
 # tile must not go on looking live.  Generous, because "at" is the host's clock, not ours.
@@ -107,6 +108,7 @@ class TileInfo:
     tour: str | None
     tour_held: bool
     recording: bool = False  # the recorder records this tile's camera now
+    playback: bool = False  # the tile plays a recording (PlayRecording), not live
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class WallPreview(QWidget):
         self._reports: dict[int, dict[str, Any]] = {}  # monitor -> its freshest agent report
         self._stale: set[int] = set()
         self._tours_running: dict[int, tuple[str, bool]] = {}
+        self._playbacks: set[int] = set()  # monitors playing a recording
         self._tour_names: list[str] = []
         self._recording: set[int] = set()  # cameras the recorder records now
         self._maximised: dict[str, _Maximised] = {}
@@ -174,6 +177,7 @@ class WallPreview(QWidget):
         self._routes = {}
         self._set_routes(snapshot.get("routes") or {})
         self._tours_running = _tours_running(snapshot.get("tours_running") or {})
+        self._playbacks = _playbacks(snapshot.get("playbacks"))
         if isinstance(snapshot.get("tours"), list):
             self._tour_names = [str(name) for name in snapshot["tours"]]
         self._health = dict(snapshot.get("health") or {})
@@ -204,6 +208,10 @@ class WallPreview(QWidget):
             self._tours_running = _tours_running(update["tours_running"] or {})
             changed |= {m for m in before.keys() | self._tours_running.keys()
                         if before.get(m) != self._tours_running.get(m)}
+        if "playbacks" in update:
+            before_playbacks = self._playbacks
+            self._playbacks = _playbacks(update["playbacks"])
+            changed |= before_playbacks ^ self._playbacks
         if relaid:
             self._reports, self._stale = self._collect_reports()
             self.update()
@@ -279,7 +287,8 @@ class WallPreview(QWidget):
         tour = self._tours_running.get(monitor)
         return TileInfo(monitor, self._wall.screens[screen_index].name, monitor - self._first[screen_index], camera,
                         self._camera_names.get(camera, "") if camera is not None else "", state, age_text,
-                        tour[0] if tour else None, bool(tour and tour[1]), camera in self._recording)
+                        tour[0] if tour else None, bool(tour and tour[1]), camera in self._recording,
+                        monitor in self._playbacks)
 
     def tile_rect(self, monitor: int) -> QRect:
         """Where tile `monitor` is drawn; an empty rectangle for a monitor not on the wall."""
@@ -741,6 +750,9 @@ class WallPreview(QWidget):
             y += middle_h
 
         status = info.age_text
+        if info.playback:
+            # The desk must not take the wall's recording for live either.
+            status = self.tr("PLAYBACK")
         if info.tour is not None:
             tour = self.tr("tour %1").replace("%1", info.tour)
             if info.tour_held:
@@ -757,8 +769,8 @@ class WallPreview(QWidget):
             fitting = next((" · ".join(words[:n]) for n in range(len(words), 0, -1)
                             if text_width(" · ".join(words[:n]), small) <= status_rect.width()), "")
             if fitting and small_h <= status_rect.height():
-                boxes.append(TextBox(fitting, small, status_rect, right_bottom,
-                                     colour if info.state != "idle" else TEXT_DIM, "status"))
+                pen = PLAYBACK if info.playback else colour if info.state != "idle" else TEXT_DIM
+                boxes.append(TextBox(fitting, small, status_rect, right_bottom, pen, "status"))
         return boxes
 
     # -- events --------------------------------------------------------------------------
@@ -907,6 +919,10 @@ def _cameras_in(data: bytes | bytearray | memoryview) -> list[int]:
 
 def _wall_key(info: dict[str, Any]) -> tuple[str, tuple[tuple[str, str], ...]]:
     return str(info.get("name", "")), tuple((str(s["name"]), str(s["grid"])) for s in info["screens"])
+
+
+def _playbacks(data: object) -> set[int]:
+    return {int(m) for m in data if str(m).isdigit()} if isinstance(data, dict) else set()
 
 
 def _tours_running(data: dict[str, Any]) -> dict[int, tuple[str, bool]]:
