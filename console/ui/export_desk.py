@@ -355,6 +355,7 @@ class ExportDialog(QDialog):
         self._set_running(False)
         request, result, error = job.request, job.result, job.error
         checked = verdict if isinstance(verdict, Verdict) else None
+        verdict_line = ""
         if result is not None:
             self._show_progress(1.0, "")
             files = [path.name for path in result.files]
@@ -363,12 +364,13 @@ class ExportDialog(QDialog):
                          "%2", local_text(request.start, millis=False)).replace("%3", local_text(request.end, millis=False))]
             lines += [f"  {name}" for name in files]
             if checked is not None and checked.ok:
-                lines.append(self.tr("Verified: the manifest's signature and every file's SHA-256 check out"))
-                lines += [f"  {note}" for note in checked.notes]
+                verdict_line = self.tr("Verified: the manifest's signature and every file's SHA-256 check out")
             elif checked is not None:
-                lines.append(self.tr("NOT VALID: %1").replace("%1", "; ".join(checked.problems)))
+                verdict_line = self.tr("NOT VALID: %1").replace("%1", "; ".join(checked.problems))
             else:
-                lines.append(self.tr("The export could not be checked: %1").replace("%1", str(verdict)))
+                verdict_line = self.tr("The export could not be checked: %1").replace("%1", str(verdict))
+            lines.append(verdict_line)
+            lines += [f"  {note}" for note in (checked.notes if checked is not None else [])]
             failed = checked is None or not checked.ok
             self.open_button.setEnabled(True)
             self.last_folder = result.folder
@@ -386,7 +388,7 @@ class ExportDialog(QDialog):
         outcome = ExportOutcome(request, result, error, checked, text)
         self.outcomes.append(outcome)
         (log.warning if failed else log.info)("export to %s: %s", request.out, text.replace("\n", " | "))
-        self.message.emit(lines[0] if result is None else f"{lines[0]} — {lines[-1].strip()}", failed)
+        self.message.emit(f"{lines[0]} — {verdict_line}" if verdict_line else lines[0], failed)
         self.ended.emit(outcome)
 
     def _refresh_token(self) -> None:
