@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -29,7 +30,7 @@ from console.matrix.yamlfile import MAX_INT, Limits, Reader, TooBig, control_cha
 from console.video.urls import mask_url, secrets_in
 
 PLACE_SEPARATOR = " / "
-CSV_FIELDS = ("number", "id", "name", "place", "main", "sub", "ptz", "credential")
+CSV_FIELDS = ("number", "id", "name", "place", "main", "sub", "ptz", "credential", "nvr")
 VERSION = 1
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://\S+$")
 
@@ -42,7 +43,8 @@ CREATE TABLE cameras (
     main TEXT NOT NULL,
     sub TEXT NOT NULL,
     ptz TEXT,
-    credential TEXT
+    credential TEXT,
+    nvr TEXT
 );
 CREATE INDEX cameras_place ON cameras(place);
 -- The search index (console/matrix/search.py), built with the table it indexes.
@@ -69,9 +71,10 @@ MAX_ID = 64
 MAX_URL = 512
 MAX_REFERENCE = 64  # a keyring credential's name
 MAX_CAMERAS = 1_000_000
-FIELDS = {"number", "id", "name", "place", "streams", "ptz", "credential", "colour"}
+FIELDS = {"number", "id", "name", "place", "streams", "ptz", "credential", "colour", "nvr"}
 STREAM_FIELDS = {"main", "sub"}
 PTZ_FIELDS = {"protocol", "line", "url", "address", "baud", "credential"}
+NVR_FIELDS = {"kind", "url", "channel", "credential", "stream", "utc_offset"}
 _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]*")
 _DIGITS = re.compile(r"[1-9][0-9]*")
 
@@ -291,6 +294,65 @@ def _ptz(value: Any, errors: list[str]) -> str | None:
     return json.dumps(spec, sort_keys=True)
 
 
+def _nvr(value: Any, errors: list[str]) -> str | None:
+    """The `nvr:` mapping (a third-party recorder's playback source), checked like `ptz:`, kept
+    as JSON for console.video.nvr_playback.  Errors start with "nvr" so they get its line."""
+    from console.video.nvr import KINDS
+
+    if value is None:
+        return None
+    if isinstance(value, str):  # the CSV column
+        try:
+            value = json.loads(value)
+        except ValueError:
+            errors.append(f"nvr must be a mapping (in CSV, JSON such as {{\"kind\": \"hikvision\", ...}}), not {value!r}")
+            return None
+    if not isinstance(value, dict):
+        errors.append("nvr must be a mapping (kind, url, channel, credential)")
+        return None
+    unknown = sorted(set(value) - NVR_FIELDS)
+    if unknown:
+        errors.append(f"nvr has unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(NVR_FIELDS))})")
+        return None
+    spec: dict[str, Any] = {}
+    kind = str(value.get("kind") or "").strip().lower()
+    if kind not in KINDS:
+        errors.append(f"nvr kind {value.get('kind')!r} is not one of {', '.join(KINDS)}")
+        return None
+    spec["kind"] = kind
+    url = _text(value.get("url"), "nvr url", MAX_URL, errors, required=True)
+    if not url:
+        return None
+    if secrets_in(url):
+        errors.append(f"nvr url {mask_url(url)!r} carries a password: use 'credential: NAME' in nvr:")
+        return None
+    # The recorder's address only: the playback path and times are the vendor's URL form's.
+    if not re.fullmatch(r"rtsps?://[^/?#@\s]+/?", url) or not urlsplit(url).hostname:
+        errors.append(f"nvr url {url!r} is not an NVR's address (rtsp://host[:port], without a path)")
+        return None
+    spec["url"] = url.rstrip("/")
+    for key, low, high, default in (("channel", 1, 9999, None), ("stream", 1, 2, 1)):
+        text = str(value.get(key) if value.get(key) is not None else default or "").strip()
+        if not re.fullmatch(r"[0-9]{1,5}", text) or not low <= int(text) <= high:
+            shown = text or "missing"
+            errors.append(f"nvr {key} must be a whole number from {low} to {high}, not {shown}")
+            return None
+        spec[key] = int(text)
+    credential = _text(value.get("credential"), "nvr credential", MAX_REFERENCE, errors)
+    if credential and not _REFERENCE.fullmatch(credential):
+        errors.append(f"nvr credential {credential!r} is not a keyring name (letters, digits, . _ @ -)")
+        return None
+    if credential:
+        spec["credential"] = credential
+    offset = str(value.get("utc_offset") or "").strip()
+    if offset:
+        if not re.fullmatch(r"[+-](0[0-9]|1[0-4]):[0-5][0-9]", offset):
+            errors.append(f"nvr utc_offset {offset!r} is not a time zone offset such as +08:00")
+            return None
+        spec["utc_offset"] = offset
+    return json.dumps(spec, sort_keys=True)
+
+
 def _camera(path: Path, row: Row, problems: list[str]) -> Camera | None:
     data = row.data
     if data.get("_reported"):
@@ -320,6 +382,7 @@ def _camera(path: Path, row: Row, problems: list[str]) -> Camera | None:
     if credential and not _REFERENCE.fullmatch(credential):
         errors.append(f"credential {credential!r} is not a keyring name (letters, digits, . _ @ -)")
     ptz = _ptz(data.get("ptz"), errors)
+    nvr = _nvr(data.get("nvr"), errors)
     if errors:
         written = str(data.get("number", "")).strip()
         label = f"camera {number}" if number else (
@@ -330,7 +393,7 @@ def _camera(path: Path, row: Row, problems: list[str]) -> Camera | None:
             line = lines.get(field) or lines.get("streams" if field in ("main", "sub") else "", row.line)
             problems.append(f"{path}:{line}: {label}: {error}")
         return None
-    return Camera(number, camera_id or f"cam-{number}", name, tuple(place), main, sub, ptz, credential or None)
+    return Camera(number, camera_id or f"cam-{number}", name, tuple(place), main, sub, ptz, credential or None, nvr)
 
 
 def camera_from_entry(entry: dict[str, Any], where: str = "<entry>") -> Camera:
@@ -420,10 +483,10 @@ def build(cameras: Iterable[Camera], db_path: str | Path, progress: Progress | N
         try:
             con.executescript(SCHEMA)
             rows = sorted(((c.number, c.id, c.name, PLACE_SEPARATOR.join(c.place), c.main_stream, c.sub_stream, c.ptz,
-                            c.credential) for c in cameras), key=lambda row: row[0])
+                            c.credential, c.nvr) for c in cameras), key=lambda row: row[0])
             step = 5000
             for start in range(0, len(rows), step):
-                con.executemany("INSERT INTO cameras VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows[start:start + step])
+                con.executemany("INSERT INTO cameras VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows[start:start + step])
                 if progress is not None:
                     progress("writing", min(start + step, len(rows)), len(rows))
             if progress is not None:
@@ -589,5 +652,7 @@ def _below(path: Sequence[str]) -> tuple[str, tuple[str, ...]]:
 
 
 def _from_row(row: tuple[Any, ...]) -> Camera:
-    number, cam_id, name, place, main, sub, ptz, credential = row
-    return Camera(number, cam_id, name, tuple(place.split(PLACE_SEPARATOR)) if place else (), main, sub, ptz, credential)
+    number, cam_id, name, place, main, sub, ptz, credential = row[:8]
+    nvr = row[8] if len(row) > 8 else None  # a catalog built before `nvr:` has no such column
+    return Camera(number, cam_id, name, tuple(place.split(PLACE_SEPARATOR)) if place else (), main, sub, ptz, credential,
+                  nvr)

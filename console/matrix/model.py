@@ -38,6 +38,7 @@ class Camera:
     sub_stream: str = ""
     ptz: str | None = None  # a PTZ endpoint reference, resolved by console.ptz
     credential: str | None = None  # a keyring reference, never a password
+    nvr: str | None = None  # a third-party recorder's playback source (JSON), read by console.video.nvr_playback
 
     def stream_for(self, tile_fraction: float) -> str:
         """Main stream for big tiles, sub stream (if any) for small ones, as a matrix would."""

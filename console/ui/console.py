@@ -97,6 +97,7 @@ from console.ui.ptz_setup import PtzSetupDialog
 from console.ui.reasons import reason_text
 from console.ui.tile import TileWidget
 from console.ui.wall_preview import WallPreview
+from console.video.nvr_playback import NvrPlayback, NvrSource
 from console.video.player import VideoEngine
 from console.video.urls import with_credentials
 
@@ -916,7 +917,8 @@ class ConsoleWindow(QMainWindow):
         if view is None:
             view = self._playback = PlaybackWorkspace(self._recording_source, titles=self._camera_title,
                                                       bookmark=self._add_bookmark, bookmarks=self._find_bookmarks,
-                                                      to_wall=self._play_on_wall, export=self.open_export)
+                                                      to_wall=self._play_on_wall, export=self.open_export,
+                                                      nvr_for=self._nvr_playback)
             view.setWindowFlag(Qt.WindowType.Window, True)
             view.resize(1100, 760)
             view.answered.connect(lambda text: self.statusBar().showMessage(text, 8000))
@@ -1007,6 +1009,18 @@ class ConsoleWindow(QMainWindow):
     def _camera_title(self, number: int) -> str:
         camera = self.catalog.get(number)
         return camera.name if camera is not None else ""
+
+    def _nvr_playback(self, number: int) -> NvrPlayback | None:
+        """The camera's footage on its third-party NVR (the catalog's `nvr:`), if it names one.
+        Opens nothing yet: the NVR and the keyring are asked in its decoder thread."""
+        camera = self.catalog.get(number)
+        if camera is None or not camera.nvr:
+            return None
+        try:
+            return NvrPlayback(NvrSource.from_json(camera.nvr), number)
+        except (ValueError, KeyError, TypeError):  # a catalog entry not as the importer writes it
+            log.warning("camera %d: its nvr entry in the catalog cannot be read", number)
+            return None
 
     def _add_bookmark(self, cameras: list[int], start: float, end: float, note: str, case: str) -> dict[str, Any]:
         reply = self.link.command(AddBookmark(tuple(cameras), start, end, note, case))

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from PySide6.QtCore import QDateTime, QPointF, QRectF, QSize, Qt, QTimer, Signal
@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 
 from console.recorder.source import RecordingSource
 from console.ui.camera_tree import camera_numbers
+from console.video.nvr_playback import NvrPlayback
 from console.video.playback import (
     MAX_GROUP,
     SPEEDS,
@@ -369,7 +370,9 @@ class PlaybackWorkspace(QWidget):
     text the operator reads: no right, no recorder); `titles(camera)` names a camera;
     `bookmark(cameras, start, end, note, case)` (optional) marks a moment through the host and returns
     its answer; `bookmarks(start, end)` lists (start, end, label) for the timeline; `export(cameras,
-    start, end)` (optional) opens the desk's export of the cameras over the span the timeline shows.
+    start, end)` (optional) opens the desk's export of the cameras over the span the timeline shows;
+    `nvr_for(camera)` (optional) gives a camera's `NvrPlayback` if it names a third-party recorder
+    (see `open` for when it is used).
     """
 
     answered = Signal(str)  # a message for the operator (refusals, gaps, errors)
@@ -382,6 +385,7 @@ class PlaybackWorkspace(QWidget):
                  bookmarks: Callable[[float, float], list[tuple[float, float, str]]] | None = None,
                  to_wall: Callable[[list[int], float, float], None] | None = None,
                  export: Callable[[list[int], float, float], object] | None = None,
+                 nvr_for: Callable[[int], NvrPlayback | None] | None = None,
                  parent: QWidget | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parent)
         self.setObjectName("playback_workspace")
@@ -393,6 +397,8 @@ class PlaybackWorkspace(QWidget):
         self._bookmarks = bookmarks
         self._to_wall = to_wall
         self._export = export
+        self._nvr_for = nvr_for
+        self.nvr_cameras: set[int] = set()  # the open cameras played from their NVR
         self.clock = clock
         self.source: RecordingSource | None = None
         self.group: SyncGroup | None = None
@@ -545,15 +551,28 @@ class PlaybackWorkspace(QWidget):
             when = local_text(moment, millis=False)
             self.say(self.tr("%1 is in the future: nothing is recorded there yet").replace("%1", when))
             return False
+        source: RecordingSource | None = None
+        failure = ""
         try:
             source = self.source_for(cameras)
-        except (OSError, ValueError, RuntimeError) as exc:
+        except PermissionError as exc:  # no right to play back: footage on an NVR is playback too
             self.say(str(exc))
+            return False
+        except (OSError, ValueError, RuntimeError) as exc:
+            failure = str(exc)  # no recorder: cameras with an NVR may still play from it
+        members = [self._member(source, n, moment) for n in cameras]
+        if any(m is None for m in members):
+            for member in members:
+                if member is not None:
+                    member.close()
+            self.say(failure)
             return False
         self.close_group()
         self.source = source
         self.cameras = cameras
-        self.group = SyncGroup([CameraPlayback(source, n, clock=self.clock) for n in cameras])
+        self.nvr_cameras = {m.camera for m in members if isinstance(m, NvrPlayback)}
+        # NvrPlayback has CameraPlayback's interface; the group drives both alike.
+        self.group = SyncGroup(cast(list[CameraPlayback], members))
         self.camera_field.setText(" ".join(str(n) for n in cameras))
         self.moment_field.setDateTime(QDateTime.fromSecsSinceEpoch(int(moment)))
         self._lay_out_tiles()
@@ -570,6 +589,25 @@ class PlaybackWorkspace(QWidget):
         self.refresh_timeline()
         return True
 
+    def _member(self, source: RecordingSource | None, camera: int, moment: float) -> CameraPlayback | NvrPlayback | None:
+        """Where `camera` plays from: its NVR if it names one and our recorder has nothing of it at
+        `moment` (not recorded by us, a hole in our recording, no recorder), else our recorder
+        (frame-exact, with an index of spans and gaps).  Chosen per `open`, so a seek never
+        switches a tile's source under the operator's hands."""
+        nvr = self._nvr_for(camera) if self._nvr_for is not None else None
+        if nvr is not None and source is not None:
+            try:
+                # One short index query per NVR camera (cameras without one cost nothing).
+                recorded = bool(source.coverage(camera, moment - 1.0, moment + 1.0))
+            except (OSError, ValueError):
+                recorded = False  # the recorder cannot say: the NVR can
+            if recorded:
+                self._worker.submit(nvr.close)
+                nvr = None
+        if nvr is not None:
+            return nvr
+        return CameraPlayback(source, camera, clock=self.clock) if source is not None else None
+
     def _lay_out_tiles(self) -> None:
         for tile in self.tiles.values():
             tile.setParent(None)
@@ -577,7 +615,10 @@ class PlaybackWorkspace(QWidget):
         self.tiles = {}
         columns = max(1, math.ceil(math.sqrt(len(self.cameras))))
         for index, number in enumerate(self.cameras):
-            tile = PlaybackTile(number, self.titles(number))
+            title = self.titles(number)
+            if number in self.nvr_cameras:  # says where the picture comes from
+                title = (title + " · " if title else "") + self.tr("from its NVR")
+            tile = PlaybackTile(number, title)
             self.tiles[number] = tile
             self.grid.addWidget(tile, index // columns, index % columns)
 
