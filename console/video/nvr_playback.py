@@ -18,8 +18,14 @@ Time.  The URL forms carry no per-frame time, so a frame's recorded time is take
 assumes that the NVR starts the stream at the second asked for and sends its recording without
 holes; an NVR that starts at the keyframe before the second, or that jumps over a hole in its
 recording within one stream, makes the times late or early by that much (tests/test_nvr_playback.py
-checks the assumption against the time burned into the simulated NVR's frames).  Each reopen
+checks the assumption against the time burned into the simulated NVR's frames, to the
+millisecond).  FFmpeg gives the first packet of such a stream (its keyframe) no pts; it is the
+start itself, placed by its duration before the first packet that has one.  Each reopen
 re-anchors, so an error never outlives a seek.
+
+Playing.  The NVR paces its stream at 1×, so a stream can never catch up with a playhead that
+ran on while it opened (a group's clock does): a player behind its playhead reopens once, at
+the whole second the playhead reaches after the open, and waits for the playhead there.
 
 Frame steps: forward is the next decoded frame; back is the frame before in the buffer, or,
 at its start, a reopen a second earlier decoded up to the frame before.  Spans: the URL forms
@@ -150,8 +156,14 @@ class _Stream:
         except BaseException:
             self._container.close()
             raise
-        self._origin: int | None = None  # the first packet's pts: the requested start
-        self._pending: list[av.VideoFrame] = []
+        # The stream's start (the requested time) in its time base.  FFmpeg gives the first
+        # packet(s) of an RTSP stream no pts (its keyframe, here): those are placed by their
+        # durations before the first packet that has one.
+        self._origin: int | None = None
+        self._lead = 0  # ticks of pts-less packets at the start
+        rate = self._video.guessed_rate or self._video.average_rate
+        self._frame_ticks = round(1 / (Fraction(rate) * self._tb)) if rate else 0
+        self._pending: list[tuple[av.VideoFrame, int]] = []  # (picture, its ticks since the start)
 
     def next(self) -> PlaybackFrame | None:
         """The next picture, or None at the end of the stream."""
@@ -164,20 +176,30 @@ class _Stream:
                 self.ended = True
                 self._pending.extend(self._decode(None))
                 continue
-            if self._origin is None and packet.pts is not None:
-                self._origin = int(packet.pts)
-            self._pending.extend(self._decode(packet))
-        video = self._pending.pop(0)
-        pts = int(video.pts or 0)  # _decode keeps only frames with a pts
-        return PlaybackFrame(self.camera, self.start + float((pts - (self._origin or 0)) * self._tb),
-                             bool(video.key_frame), self.opening, pts, video.width, video.height, video)
+            lead = None
+            if self._origin is None:
+                if packet.pts is None:
+                    lead = self._lead
+                    self._lead += int(packet.duration or self._frame_ticks)
+                else:
+                    self._origin = int(packet.pts) - self._lead
+            self._pending.extend(self._decode(packet, lead))
+        video, ticks = self._pending.pop(0)
+        return PlaybackFrame(self.camera, self.start + float(ticks * self._tb), bool(video.key_frame), self.opening,
+                             (self._origin or 0) + ticks, video.width, video.height, video)
 
-    def _decode(self, packet: Any) -> list[av.VideoFrame]:
+    def _decode(self, packet: Any, lead: int | None = None) -> list[tuple[av.VideoFrame, int]]:
         try:
             frames = self._video.codec_context.decode(packet)
         except av.error.InvalidDataError:
             return []  # a damaged packet costs its own picture, not the rest of the stream
-        return [f for f in frames if f.pts is not None]
+        out = []
+        for frame in frames:
+            if frame.pts is not None and self._origin is not None:
+                out.append((frame, int(frame.pts) - self._origin))
+            elif frame.pts is None and lead is not None:
+                out.append((frame, lead))  # the stream's first picture(s), before any pts
+        return out
 
     def close(self) -> None:
         try:
@@ -310,7 +332,8 @@ class NvrPlayback:
             self._want = moment
             self._cond.notify()
             if fast:
-                shown = self._keys[-1].frame if self._keys else self.current
+                passed = [slot.frame for slot in self._keys if slot.frame.utc <= moment + SAME_FRAME]
+                shown = passed[-1] if passed else self.current
             else:
                 # Behind the playhead: the latest picture decoded so far, not the one a seek left.
                 behind = [i for i, slot in enumerate(self._buffer) if slot.frame.utc <= moment + SAME_FRAME]
@@ -671,8 +694,12 @@ class NvrPlayback:
         """The first picture of a reopen a little ahead of the playhead, held until the next."""
         with self._cond:
             speed = self._speed
-            if self._keys and not (self._keys[0].frame.utc <= moment <= (self._keys[-1].end or moment) + speed):
-                self._keys = []  # the playhead jumped: what was ahead is no longer
+            if self._keys:
+                # A picture fetched ahead waits for the playhead; one it jumped away from goes.
+                lowest = self._keys[0].frame.utc - speed * FAST_LEAD - AHEAD_WAIT_SECONDS * speed
+                highest = (self._keys[-1].end or self._keys[-1].frame.utc) + speed
+                if not lowest <= moment <= highest:
+                    self._keys = []
             if self._keys and self._keys[-1].frame.utc > moment:
                 return
         target = float(math.ceil(moment + speed * FAST_LEAD))
