@@ -235,6 +235,7 @@ def test_the_workspace_plays_an_nvr_camera_with_its_recorded_time_on_the_tile(
         assert abs(burned_ms(frame) - frame.utc * 1000) <= SAME_MS  # what the tile says is what was recorded
         assert view.group.time() is not None and abs(frame.utc - view.group.time()) < 1.0
         assert view.tiles[4].message  # our recorder has nothing of camera 4: said on its tile
+        assert view.timeline.unknown == {3} and 3 not in view.timeline.data.spans  # no index: not drawn as a gap
     finally:
         view.shutdown()
 

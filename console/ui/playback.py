@@ -177,6 +177,7 @@ class Timeline(QWidget):
         self.setMinimumHeight(72)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.cameras: list[int] = []
+        self.unknown: set[int] = set()  # cameras whose recording has no index here (played from an NVR)
         self.data = TimelineData()
         self.playhead: float | None = None
         now = time.time()
@@ -274,7 +275,8 @@ class Timeline(QWidget):
         row = 14
         for index, camera in enumerate(self.cameras):
             y = top + index * row
-            painter.fillRect(QRectF(0, y, width, row - 3), QColor("#3a1f1f"))  # nothing recorded: a gap
+            # Nothing recorded: a gap; on an NVR (no index to ask) unknown, so not drawn as a gap.
+            painter.fillRect(QRectF(0, y, width, row - 3), QColor("#2a3038" if camera in self.unknown else "#3a1f1f"))
             for begin, finish in self.data.spans.get(camera, []):
                 if finish < start or begin > end:
                     continue
@@ -577,6 +579,7 @@ class PlaybackWorkspace(QWidget):
         self.moment_field.setDateTime(QDateTime.fromSecsSinceEpoch(int(moment)))
         self._lay_out_tiles()
         self.timeline.cameras = cameras
+        self.timeline.unknown = set(self.nvr_cameras)
         self.timeline.updateGeometry()
         length = self.timeline.view[1] - self.timeline.view[0]
         self.timeline.view = (moment - length / 2, moment + length / 2)
@@ -751,8 +754,9 @@ class PlaybackWorkspace(QWidget):
 
     # -- the timeline's data -----------------------------------------------------------------
     def refresh_timeline(self) -> None:
-        source, cameras = self.source, list(self.cameras)
-        if source is None or not cameras:
+        # Cameras played from an NVR: the recorder's spans would not be what the tile plays.
+        source, cameras = self.source, [n for n in self.cameras if n not in self.nvr_cameras]
+        if not self.cameras:
             return
         start, end = self.timeline.view
         # Bookmarks come from the matrix host over the desk's link, whose socket belongs to
@@ -760,7 +764,7 @@ class PlaybackWorkspace(QWidget):
         marks = self._bookmarks(start, end) if self._bookmarks is not None else []
 
         def run() -> TimelineData:
-            return TimelineData({n: source.coverage(n, start, end) for n in cameras}, marks)
+            return TimelineData({n: source.coverage(n, start, end) for n in cameras} if source is not None else {}, marks)
 
         def done(result: Any) -> None:
             if isinstance(result, TimelineData):
