@@ -155,3 +155,28 @@ def test_cameras_dropped_from_the_tree_join_the_group_at_its_moment(qtbot, works
     qtbot.waitUntil(lambda: showing(workspace), timeout=10000)
     times = [t.recorded_time() for t in workspace.tiles.values()]
     assert all(t is not None and abs(t - start) < 2 * FRAME_MS / 1000 for t in times), (start, times)
+
+
+def test_in_and_out_marks_make_the_span_a_bookmark_and_an_export_take(qtbot, workspace: PlaybackWorkspace,  # type: ignore[no-untyped-def]
+                                                                       recording: Recording, source: LocalSource) -> None:
+    start, _end = in_sync_span(recording, source)
+    exported: list[tuple[list[int], float, float]] = []
+    workspace._export = lambda cameras, a, b: exported.append((cameras, a, b))  # the console's Export… dialog
+    workspace.open([1], start)
+    qtbot.waitUntil(lambda: showing(workspace), timeout=10000)
+    assert workspace.marked_span() is None
+    mark_in = workspace.mark("in")[0]
+    assert mark_in == workspace.group.time()  # type: ignore[union-attr]
+    for _ in range(10):
+        workspace.step(1).result(10)  # type: ignore[union-attr]
+    qtbot.wait(100)
+    mark_out = workspace.mark("out")[1]
+    assert mark_out is not None and mark_in is not None and 0.6 < mark_out - mark_in < 0.75  # ten frames at 15 fps
+    assert workspace.marked_span() == (mark_in, mark_out)
+    workspace.bookmark_here("the whole thing", "C-9")
+    assert workspace.marks[-1] == ([1], mark_in, mark_out, "the whole thing #C-9")  # type: ignore[attr-defined]
+    workspace.export_span()
+    assert exported == [([1], mark_in, mark_out)]
+    workspace.mark("clear")
+    workspace.export_span()
+    assert exported[-1][1:] == workspace.timeline.view  # without marks: what the timeline shows

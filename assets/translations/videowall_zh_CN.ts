@@ -1786,167 +1786,177 @@
 <context>
     <name>PlaybackWorkspace</name>
     <message>
-        <location filename="../../console/ui/playback.py" line="392"/>
+        <location filename="../../console/ui/playback.py" line="406"/>
         <source>Playback</source>
         <translation>回放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="425"/>
+        <location filename="../../console/ui/playback.py" line="439"/>
         <source>Cameras, e.g. 12 14 1042</source>
         <translation>摄像机，例如 12 14 1042</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="426"/>
+        <location filename="../../console/ui/playback.py" line="440"/>
         <source>Up to 16 camera numbers, played in sync</source>
         <translation>最多 16 个摄像机编号，同步回放</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="432"/>
+        <location filename="../../console/ui/playback.py" line="446"/>
         <source>Go</source>
         <translation>前往</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="435"/>
+        <location filename="../../console/ui/playback.py" line="449"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="437"/>
+        <location filename="../../console/ui/playback.py" line="451"/>
         <source>From</source>
         <translation>起始</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="441"/>
+        <location filename="../../console/ui/playback.py" line="455"/>
         <source>Last %1 min</source>
         <translation>最近 %1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="461"/>
+        <location filename="../../console/ui/playback.py" line="475"/>
         <source>Previous recorded span (PgUp)</source>
         <translation>上一段录像（PgUp）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="462"/>
+        <location filename="../../console/ui/playback.py" line="476"/>
         <source>Back 1 minute (Ctrl+Left)</source>
         <translation>后退 1 分钟（Ctrl+左）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="463"/>
+        <location filename="../../console/ui/playback.py" line="477"/>
         <source>Back 10 seconds (Shift+Left)</source>
         <translation>后退 10 秒（Shift+左）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="464"/>
+        <location filename="../../console/ui/playback.py" line="478"/>
         <source>One frame back (Left)</source>
         <translation>后退一帧（左）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="465"/>
+        <location filename="../../console/ui/playback.py" line="479"/>
         <source>Play / pause (Space)</source>
         <translation>播放 / 暂停（空格）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="466"/>
+        <location filename="../../console/ui/playback.py" line="480"/>
         <source>One frame forward (Right)</source>
         <translation>前进一帧（右）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="467"/>
+        <location filename="../../console/ui/playback.py" line="481"/>
         <source>Forward 10 seconds (Shift+Right)</source>
         <translation>前进 10 秒（Shift+右）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="468"/>
+        <location filename="../../console/ui/playback.py" line="482"/>
         <source>Forward 1 minute (Ctrl+Right)</source>
         <translation>前进 1 分钟（Ctrl+右）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="469"/>
+        <location filename="../../console/ui/playback.py" line="483"/>
         <source>Next recorded span (PgDown)</source>
         <translation>下一段录像（PgDown）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="483"/>
+        <location filename="../../console/ui/playback.py" line="484"/>
+        <source>Mark the in point here (I); Alt+X clears the marks</source>
+        <translation>在此设置入点（I）；Alt+X 清除标记</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/playback.py" line="485"/>
+        <source>Mark the out point here (O): bookmark and export take the marked span</source>
+        <translation>在此设置出点（O）：书签和导出使用标记的时段</translation>
+    </message>
+    <message>
+        <location filename="../../console/ui/playback.py" line="500"/>
         <source>Speed (+ and − change it)</source>
         <translation>速度（用 + 和 − 调整）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="488"/>
+        <location filename="../../console/ui/playback.py" line="505"/>
         <source>The recorded time of the pictures shown</source>
         <translation>所显示画面的录制时间</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="490"/>
+        <location filename="../../console/ui/playback.py" line="507"/>
         <source>Bookmark…</source>
         <translation>书签…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="492"/>
+        <location filename="../../console/ui/playback.py" line="509"/>
         <source>Mark this moment with a note and a case number (B)</source>
         <translation>用备注和案件编号标记此刻（B）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="496"/>
+        <location filename="../../console/ui/playback.py" line="513"/>
         <source>On the wall</source>
         <translation>上墙</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="498"/>
+        <location filename="../../console/ui/playback.py" line="515"/>
         <source>Play these cameras from this moment on the wall, from the selected monitor on (W)</source>
         <translation>从所选监视器起，在电视墙上从此刻回放这些摄像机（W）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="502"/>
+        <location filename="../../console/ui/playback.py" line="519"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="504"/>
+        <location filename="../../console/ui/playback.py" line="521"/>
         <source>Export these cameras over the span the timeline shows, as signed evidence (E)</source>
         <translation>将这些摄像机在时间轴所示时段内的录像导出为签名证据 (E)</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="508"/>
+        <location filename="../../console/ui/playback.py" line="525"/>
         <source>Live</source>
         <translation>实况</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="510"/>
+        <location filename="../../console/ui/playback.py" line="527"/>
         <source>Back to live (Esc)</source>
         <translation>返回实况（Esc）</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="536"/>
+        <location filename="../../console/ui/playback.py" line="555"/>
         <source>Type one or more camera numbers</source>
         <translation>请输入一个或多个摄像机编号</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="548"/>
+        <location filename="../../console/ui/playback.py" line="567"/>
         <source>At most %1 cameras play in sync; the first %1 are shown</source>
         <translation>最多 %1 路摄像机同步回放；只显示前 %1 路</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="552"/>
+        <location filename="../../console/ui/playback.py" line="571"/>
         <source>%1 is in the future: nothing is recorded there yet</source>
         <translation>%1 尚未到来：那里还没有录像</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="620"/>
+        <location filename="../../console/ui/playback.py" line="640"/>
         <source>from its NVR</source>
         <translation>来自其 NVR</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="741"/>
+        <location filename="../../console/ui/playback.py" line="761"/>
         <source>No recording here: %1</source>
         <translation>此处无录像：%1</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="796"/>
+        <location filename="../../console/ui/playback.py" line="848"/>
         <source>Bookmark</source>
         <translation>书签</translation>
     </message>
     <message>
-        <location filename="../../console/ui/playback.py" line="796"/>
+        <location filename="../../console/ui/playback.py" line="848"/>
         <source>Note (a case number after #):</source>
         <translation>备注（# 后为案件编号）：</translation>
     </message>
@@ -2528,7 +2538,7 @@
 <context>
     <name>Timeline</name>
     <message>
-        <location filename="../../console/ui/playback.py" line="185"/>
+        <location filename="../../console/ui/playback.py" line="187"/>
         <source>Click or drag to move the playhead; the wheel zooms (a week down to seconds)</source>
         <translation>单击或拖动以移动播放位置；滚轮缩放（从一周到数秒）</translation>
     </message>

@@ -180,6 +180,7 @@ class Timeline(QWidget):
         self.unknown: set[int] = set()  # cameras whose recording has no index here (played from an NVR)
         self.data = TimelineData()
         self.playhead: float | None = None
+        self.marked: tuple[float | None, float | None] = (None, None)  # the operator's in and out points
         now = time.time()
         self.view = (now - DEFAULT_VIEW, now)
         self._dragging = False
@@ -292,6 +293,17 @@ class Timeline(QWidget):
             painter.fillRect(QRectF(x0, bottom, max(3.0, x1 - x0), 6), QColor("#e0b030"))
             painter.setPen(QColor("#e0b030"))
             painter.drawText(QPointF(x0 + 2, bottom + 17), label[:40])
+        mark_in, mark_out = self.marked
+        if mark_in is not None or mark_out is not None:
+            left = self.x_of(mark_in if mark_in is not None else start)
+            right = self.x_of(mark_out if mark_out is not None else end)
+            span = QColor("#3a78c8")
+            span.setAlpha(70)
+            painter.fillRect(QRectF(left, 0, max(2.0, right - left), self.height()), span)
+            painter.setPen(QPen(QColor("#6aa8ff"), 1))
+            for edge in (mark_in, mark_out):
+                if edge is not None:
+                    painter.drawLine(QPointF(self.x_of(edge), 0), QPointF(self.x_of(edge), self.height()))
         if self.playhead is not None and start <= self.playhead <= end:
             x = self.x_of(self.playhead)
             painter.setPen(QPen(QColor("#ff5050"), 2))
@@ -468,7 +480,10 @@ class PlaybackWorkspace(QWidget):
                 ("step_forward", "|▶", self.tr("One frame forward (Right)"), lambda: self.step(1)),
                 ("forward_10", "+10s", self.tr("Forward 10 seconds (Shift+Right)"), lambda: self.jump(10)),
                 ("forward_minute", "+1m", self.tr("Forward 1 minute (Ctrl+Right)"), lambda: self.jump(60)),
-                ("next_span", "⏭", self.tr("Next recorded span (PgDown)"), self.next_span))
+                ("next_span", "⏭", self.tr("Next recorded span (PgDown)"), self.next_span),
+                ("mark_in", "[", self.tr("Mark the in point here (I); Alt+X clears the marks"), lambda: self.mark("in")),
+                ("mark_out", "]", self.tr("Mark the out point here (O): bookmark and export take the marked span"),
+                 lambda: self.mark("out")))
         for name, text, tip, slot in actions:
             tool = QToolButton()
             tool.setObjectName(f"playback_{name}")
@@ -524,7 +539,9 @@ class PlaybackWorkspace(QWidget):
                            ("Ctrl+Right", lambda: self.jump(60)), ("Ctrl+Left", lambda: self.jump(-60)),
                            ("PgDown", self.next_span), ("PgUp", self.previous_span),
                            ("+", lambda: self.change_speed(1)), ("-", lambda: self.change_speed(-1)),
-                           ("B", self.bookmark_here), ("W", self.show_on_wall), ("E", self.export_span),
+                           ("B", self.bookmark_here), ("W", self.show_on_wall),
+                           ("I", lambda: self.mark("in")), ("O", lambda: self.mark("out")),
+                           ("Alt+X", lambda: self.mark("clear")), ("E", self.export_span),
                            ("Esc", lambda: self.live_requested.emit(list(self.cameras))))
         for keys, key_slot in keys_slots:
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -784,10 +801,41 @@ class PlaybackWorkspace(QWidget):
         assert moment is not None
         self._to_wall(list(self.cameras), moment, float(self.speed_box.currentData()))
 
+    def mark(self, which: str) -> tuple[float | None, float | None]:
+        """The in (I) or out (O) point at the moment shown, or clear both (Alt+X): the span a
+        bookmark marks and an export takes."""
+        moment = self.group.time() if self.group is not None else None
+        mark_in, mark_out = self.timeline.marked
+        if which == "clear":
+            mark_in = mark_out = None
+        elif moment is not None and which == "in":
+            mark_in = moment
+            mark_out = mark_out if mark_out is not None and mark_out > moment else None
+        elif moment is not None and which == "out":
+            mark_out = moment
+            mark_in = mark_in if mark_in is not None and mark_in < moment else None
+        self.timeline.marked = (mark_in, mark_out)
+        self.timeline.update()
+        return self.timeline.marked
+
+    def marked_span(self) -> tuple[float, float] | None:
+        """In to out; from the in point to the moment shown, or from the moment shown to the out
+        point, when one is missing; None without marks."""
+        mark_in, mark_out = self.timeline.marked
+        moment = self.group.time() if self.group is not None else None
+        if mark_in is None and mark_out is None:
+            return None
+        start = mark_in if mark_in is not None else moment
+        end = mark_out if mark_out is not None else moment
+        if start is None or end is None:
+            return None
+        return (min(start, end), max(start, end))
+
     def export_span(self) -> None:
-        """Export… of these cameras over the span the timeline shows (the desk's dialog, filled in)."""
+        """Export… of these cameras over the marked span, else the span the timeline shows (the
+        desk's dialog, filled in)."""
         if self._export is not None:
-            start, end = self.timeline.view
+            start, end = self.marked_span() or self.timeline.view
             self._export(list(self.cameras), start, end)
 
     # -- bookmarks ---------------------------------------------------------------------------
@@ -804,7 +852,8 @@ class PlaybackWorkspace(QWidget):
                 note, case = (part.strip() for part in note.split("#", 1))
         moment = self.group.time()
         assert moment is not None
-        reply = self._bookmark(list(self.cameras), moment, moment, note, case)
+        start, end = self.marked_span() or (moment, moment)  # the marked span, else this moment
+        reply = self._bookmark(list(self.cameras), start, end, note, case)
         self.say(str(reply.get("answer", "")))
         self.refresh_timeline()
         return reply
