@@ -3,7 +3,9 @@ interface and workspace as our recorder's: the time burned into each frame is th
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -238,6 +240,40 @@ def test_the_workspace_plays_an_nvr_camera_with_its_recorded_time_on_the_tile(
         assert view.timeline.unknown == {3} and 3 not in view.timeline.data.spans  # no index: not drawn as a gap
     finally:
         view.shutdown()
+
+
+# The offscreen platform cannot raise a window (the console raises the playback window).
+@pytest.mark.qt_log_ignore(re.escape("This plugin does not support raise()"))
+def test_the_desk_plays_a_camera_from_the_nvr_its_catalog_entry_names(
+        qtbot, sim: SimSite, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from console.matrix.layouts import load_layout
+    from console.ui.centre import start_local_centre
+    from tests.conftest import ROOT
+
+    nvr_entry = json.dumps({"kind": "dahua", "url": f"rtsp://127.0.0.1:{sim.port}", "channel": 5, "credential": "sim"})
+    rows = "".join(f"{c.number},{c.name},{c.url},sim,{_csv(nvr_entry) if c.number == 5 else ''}\n" for c in sim.cameras)
+    (tmp_path / "cams.csv").write_text("number,name,main,credential,nvr\n" + rows, encoding="utf-8")
+    build(read_catalog(tmp_path / "cams.csv"), tmp_path / "catalog.sqlite")
+    centre = start_local_centre(load_layout(ROOT / "layouts" / "town-xinjia.yaml"), tmp_path / "catalog.sqlite", tmp_path,
+                                settings=QSettings(str(tmp_path / "console.ini"), QSettings.Format.IniFormat),
+                                arrange="demo")
+    try:
+        moment = time.time() - 2 * 86_400 + 0.3
+        view = centre.console.open_playback([5], moment)  # the centre runs no recorder: the NVR plays it
+        assert view.nvr_cameras == {5}
+        qtbot.waitUntil(lambda: view.tiles[5].frame is not None, timeout=10000)
+        frame = view.tiles[5].frame
+        assert frame is not None and shows(frame, moment) and abs(burned_ms(frame) - frame.utc * 1000) <= SAME_MS
+        assert centre.console.open_playback([4], moment).group is not None  # still the NVR's group: 4 names none
+        assert "recorder" in view.status.text()  # and that is said
+    finally:
+        centre.close()
+
+
+def _csv(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def test_the_workspace_plays_nvr_cameras_without_a_recorder_but_not_without_the_right(
