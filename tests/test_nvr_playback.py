@@ -3,6 +3,7 @@ interface and workspace as our recorder's: the time burned into each frame is th
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -21,6 +22,7 @@ from console.recorder.source import LocalSource
 from console.recorder.store import Store
 from console.sim.site import SimSite, free_port
 from console.ui.playback import PlaybackWorkspace
+from console.video import nvr_playback
 from console.video.nvr import DAHUA, HIKVISION
 from console.video.nvr_playback import FAST_HOLD, NvrPlayback, NvrSource
 from console.video.playback import (
@@ -89,6 +91,19 @@ def test_frame_steps_move_exactly_one_frame_both_ways_across_a_reopen(playback: 
     assert frames[-1].utc < int(moment) - 0.5 * FRAME  # it did go back past the second the seek opened at
     assert frames[-1].segment_id != first.segment_id  # through a reopen a second earlier
     assert abs(burned_ms(frames[-1]) - frames[-1].utc * 1000) <= SAME_MS
+
+
+def test_a_paused_player_gives_its_session_back_and_steps_on_through_a_reopen(
+        sim: SimSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nvr_playback, "IDLE_CLOSE_SECONDS", 0.5)  # NVRs serve few sessions; not 10 s here
+    with nvr(sim) as player:
+        first = player.seek(time.time() - 9000)
+        time.sleep(1.5)
+        frames = [first, player.step(1), player.step(1), player.step(1)]
+        for before, after in itertools.pairwise(frames):
+            assert after.utc - before.utc == pytest.approx(FRAME, abs=1e-3)
+            assert abs(burned_ms(after) - burned_ms(before) - 1000 * FRAME) <= 1
+        assert frames[-1].segment_id != first.segment_id  # read on from a new stream, from the last frame's second
 
 
 def test_a_seek_reopens_at_the_new_time_and_a_near_one_does_not(playback: NvrPlayback) -> None:

@@ -380,12 +380,21 @@ class NvrPlayback:
     def _loop(self) -> None:
         try:
             while True:
+                idle = False
                 with self._cond:
                     while not self._closed and not self._commands and self._want is None and not self._ahead_wanted():
                         self._cond.wait(0.5)
-                        self._give_back_idle()
+                        stream = self._stream
+                        if stream is not None and not self._playing and time.monotonic() - stream.used > IDLE_CLOSE_SECONDS:
+                            idle = True
+                            break
                     if self._closed:
                         return
+                if idle:
+                    # Outside the lock: a TEARDOWN to a dead NVR must not hold up frame_at.
+                    self._close_stream()
+                    continue
+                with self._cond:
                     command = self._commands.pop(0) if self._commands else None
                     while command is not None and command.kind == "seek" and self._commands \
                             and self._commands[0].kind == "seek":
@@ -401,11 +410,6 @@ class NvrPlayback:
                 else:
                     self._decode_ahead()
         finally:
-            self._close_stream()
-
-    def _give_back_idle(self) -> None:
-        stream = self._stream
-        if stream is not None and not self._playing and time.monotonic() - stream.used > IDLE_CLOSE_SECONDS:
             self._close_stream()
 
     def _ahead_wanted(self) -> bool:
