@@ -254,6 +254,7 @@ class NvrPlayback:
         self._openings = 0
         self._open_cost = 0.5  # seconds an RTSP open took lately (where to reopen ahead)
         self._behind_since: float | None = None  # playing, the playhead past every decoded frame since
+        self._painted: PlaybackFrame | None = None  # the last picture frame_at gave at or before its moment
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name=f"nvr playback camera {camera}", daemon=True)
         self._thread.start()
@@ -317,6 +318,7 @@ class NvrPlayback:
                 if not fast:
                     self._pos, self._behind_since = index, None
                 self._cond.notify()
+                self._painted = slots[index].frame
                 return Shown(self.camera, moment, slots[index].frame, True, keyframes_only=fast)
             gap = self._gap
             in_gap = gap is not None and gap.start is not None and gap.start <= moment and not fast
@@ -340,6 +342,14 @@ class NvrPlayback:
                 if behind:
                     self._pos = behind[-1]
                 shown = self.current
+                painted = self._painted
+                if shown is not None and shown.utc > moment + SAME_FRAME and painted is not None \
+                        and painted.utc <= moment + SAME_FRAME:
+                    # Reopened ahead, the playhead not there yet: the picture before, never one from
+                    # the tile's future.
+                    shown = painted
+            if shown is not None and shown.utc <= moment + SAME_FRAME:
+                self._painted = shown
             return Shown(self.camera, moment, shown, False, None, fast)
 
     def close(self) -> None:
@@ -465,7 +475,7 @@ class NvrPlayback:
                 elif playing and moment > self.clock() - AHEAD_WAIT_SECONDS:
                     self._seek(moment)  # near the live edge there is nothing ahead to reopen at
                 elif playing:
-                    self._seek(float(math.ceil(moment + self._open_cost + 0.1)))
+                    self._seek(float(math.ceil(moment + self._open_cost + 0.1)), reopen=True)
                 else:
                     self._seek(moment)
             with self._cond:
@@ -557,14 +567,17 @@ class NvrPlayback:
             self._stream = None
 
     # -- moving ------------------------------------------------------------------------------
-    def _seek(self, moment: float, preview: Callable[[PlaybackFrame], None] | None = None) -> PlaybackFrame:
+    def _seek(self, moment: float, preview: Callable[[PlaybackFrame], None] | None = None, *,
+              reopen: bool = False) -> PlaybackFrame:
+        """The frame of `moment`, decoded on in the stream if it is just ahead, else (and with
+        `reopen`: decoding on at 1× would never gain on a playhead) from a new stream."""
         with self._cond:
             index = _find(self._buffer, moment)
             if index is not None:
                 self._pos = index
                 return self._buffer[index].frame
             last = self._buffer[-1].frame.utc if self._buffer else None
-        if last is not None and last <= moment <= last + CATCH_UP_SECONDS:
+        if not reopen and last is not None and last <= moment <= last + CATCH_UP_SECONDS:
             # Just past what is decoded (a group's frame step, a short jump): decode on rather
             # than reopen, which would cost up to a second of the NVR's pace.
             while self._extend():
