@@ -463,19 +463,20 @@ class NvrPlayback:
                 with self._cond:
                     first = self._buffer[0].frame.utc if self._buffer else None
                     last = self._buffer[-1].frame.utc if self._buffer else None
-                    playing = self._playing
+                    playing, speed = self._playing, self._speed
                 now = time.monotonic()
                 if playing and last is not None and last <= moment and self._behind_since is None:
                     self._behind_since = now
                 behind = now - self._behind_since if playing and self._behind_since is not None else 0.0
-                if playing and first is not None and first - AHEAD_WAIT_SECONDS < moment < first:
+                if playing and first is not None and first - AHEAD_WAIT_SECONDS * speed < moment < first:
                     pass  # reopened ahead: the playhead is on its way there
                 elif last is not None and last <= moment <= last + CATCH_UP_SECONDS and behind < BEHIND_SECONDS:
                     self._extend()
                 elif playing and moment > self.clock() - AHEAD_WAIT_SECONDS:
                     self._seek(moment)  # near the live edge there is nothing ahead to reopen at
                 elif playing:
-                    self._seek(float(math.ceil(moment + self._open_cost + 0.1)), reopen=True)
+                    # Where the playhead will be once the open is done (it runs at `speed`).
+                    self._seek(float(math.ceil(moment + speed * (self._open_cost + 0.1))), reopen=True)
                 else:
                     self._seek(moment)
             with self._cond:
