@@ -235,6 +235,30 @@ def test_tiles_take_cameras_from_the_relay_and_fall_back_to_the_camera(centre: C
             engine.close()
 
 
+def test_tiles_that_started_before_the_relay_was_known_move_to_it(centre: Centre, site: SimSite) -> None:
+    # A wall that came up before the recorder's first report: its tiles open the camera itself.
+    engine = VideoEngine(linger=1.0)
+    try:
+        players = [engine.player(), engine.player()]
+        for player in players:
+            player.play(site.url(6))
+        wait_for("pictures straight from the camera", lambda: all(p.first_frame_at for p in players))
+        assert {type(p.ingest).__name__ for p in players} == {"Ingest"}  # the camera itself, no relay known
+        assert site.sessions(6) == 1  # one, shared by both tiles
+        centre.start_recorder()
+        wait_for("the relay offered by the host", centre.host.relay)
+        wait_for("the recorder's session too", lambda: site.sessions(6) == 2, 10)
+        engine.use_relay(centre.host.relay(), *centre.keys["agent"])
+        # They move to the relay once it is known: the camera serves only the recorder again.
+        wait_for("on the relay", lambda: all(getattr(p.ingest, "mode", "direct") == "relay" for p in players), 10)
+        wait_for("one RTSP session on the camera", lambda: site.sessions(6) == 1, 10)
+        fed = [p._last_fed_at or 0 for p in players]
+        wait_for("pictures from the relay", lambda: all((p._last_fed_at or 0) > f for p, f in zip(players, fed,
+                                                                                                  strict=True)))
+    finally:
+        engine.close()
+
+
 def test_record_camera_on_demand_from_the_keyboard(centre: Centre) -> None:
     centre.start_recorder()
     wait_for("the recorder reporting", centre.recording)

@@ -408,8 +408,30 @@ class IngestPool:
         self._idle_since: dict[str, float] = {}
         self._lock = threading.Lock()
         # The centre's relay (console/video/relay.py): when set, new ingests take their camera
-        # from the recorder and fall back to the camera itself.  Ingests already open stay.
+        # from the recorder and fall back to the camera itself.
         self.relay: Any = None
+        # Direct ingests opened before the relay was known, still feeding their players until
+        # those move to the relay (`use_relay`); stopped once the last one has left.
+        self._retired: list[Any] = []
+
+    def use_relay(self, relay: Any) -> set[str]:
+        """Take cameras from `relay` from now on.  The first time, the direct ingests already
+        open are retired: whoever acquires their camera again gets it from the relay, so a
+        wall that started before the recorder's first report still ends with one RTSP session
+        per camera.  Returns the URLs retired (their players should play them again)."""
+        with self._lock:
+            first, self.relay = self.relay is None, relay
+            if not first:
+                return set()
+            retired = {url: ingest for url, ingest in self._ingests.items() if isinstance(ingest, Ingest)}
+            for url, ingest in retired.items():
+                del self._ingests[url]
+                self._idle_since.pop(url, None)
+                if ingest.sink_count:
+                    self._retired.append(ingest)
+                else:
+                    ingest.stop(wait=0)
+            return {url for url, ingest in retired.items() if ingest.sink_count}
 
     def _new(self, url: str) -> Any:
         if self.relay is not None:
@@ -438,12 +460,18 @@ class IngestPool:
                 self._idle_since[url] = self.clock()
             self._reap_locked()
 
+    def _reap_retired_locked(self) -> None:
+        for ingest in [i for i in self._retired if not i.sink_count]:
+            self._retired.remove(ingest)
+            ingest.stop(wait=0)
+
     def preconnect(self, url: str) -> None:
         """Start ingesting without a player (a tour's next camera), subject to linger."""
         self.acquire(url)
         self.release(url)
 
     def _reap_locked(self) -> None:
+        self._reap_retired_locked()
         now = self.clock()
         for url, since in list(self._idle_since.items()):
             ingest = self._ingests[url]
@@ -464,8 +492,9 @@ class IngestPool:
 
     def close(self) -> None:
         with self._lock:
-            ingests = list(self._ingests.values())
+            ingests = [*self._ingests.values(), *self._retired]
             self._ingests.clear()
+            self._retired.clear()
             self._idle_since.clear()
         for ingest in ingests:
             ingest.stop(wait=0)

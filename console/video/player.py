@@ -365,8 +365,13 @@ class VideoEngine:
         client = RelayClient(where[0], where[1].encode(), public_key, secret_key)
         self._relays.append(client)
         self._relay_at = where
-        self.pool.relay = client
+        retired = self.pool.use_relay(client)
         log.info("taking cameras from the relay at %s", where[0])
+        # Tiles that started on the cameras themselves before the relay was known move to it
+        # (a warm switch each, once): the camera then serves one session, whoever watches.
+        for player in list(self.players):
+            if player.url is not None and player.url in retired and not player.closed:
+                player.play(player.url)
 
     def player(self, renderer: str = "callbacks", window_id: int | None = None) -> TilePlayer:
         player = TilePlayer(self, renderer=renderer, window_id=window_id)
