@@ -58,9 +58,7 @@ from console import credentials
 from console.video.ingest import classify
 from console.video.nvr import KINDS, NvrUrlError, playback_url
 from console.video.playback import (
-    KEYFRAMES_ONLY_ABOVE,
-    SPEEDS,
-    WAIT_SECONDS,
+    FramePlayer,
     Gap,
     GapReachedError,
     NothingRecordedError,
@@ -68,6 +66,8 @@ from console.video.playback import (
     PlaybackFrame,
     RecordingFailedError,
     Shown,
+    _Command,
+    _Slot,
     format_utc,
 )
 from console.video.urls import mask_url, with_credentials
@@ -208,21 +208,7 @@ class _Stream:
             pass
 
 
-@dataclass
-class _Slot:
-    frame: PlaybackFrame
-    end: float | None  # when the next frame takes over; None while it is not decoded yet
-
-
-@dataclass
-class _Command:
-    kind: str  # seek, step, span
-    arg: float
-    future: Future[PlaybackFrame]
-    preview: Callable[[PlaybackFrame], None] | None = None
-
-
-class NvrPlayback:
+class NvrPlayback(FramePlayer):
     """One camera's footage on an NVR, driven like `CameraPlayback`.
 
     `clock` is the wall clock (only to tell a moment in the future).  Nothing touches the
@@ -238,6 +224,7 @@ class NvrPlayback:
         self.clock = clock
         self.open_timeout, self.read_timeout = open_timeout, read_timeout
         self.name = source.describe()
+        self.answering = self.name
         self._cond = threading.Condition()
         self._commands: list[_Command] = []
         self._buffer: list[_Slot] = []  # frames in order, from one or more openings
@@ -259,54 +246,7 @@ class NvrPlayback:
         self._thread = threading.Thread(target=self._loop, name=f"nvr playback camera {camera}", daemon=True)
         self._thread.start()
 
-    # -- the API (CameraPlayback's) -----------------------------------------------------------
-    def request_seek(self, moment: float, preview: Callable[[PlaybackFrame], None] | None = None
-                     ) -> Future[PlaybackFrame]:
-        """The frame shown at `moment`: the NVR's stream reopened at the second before it and
-        decoded on to the last frame at or before it (`preview` gets the stream's first)."""
-        return self._post("seek", moment, preview)
-
-    def request_step(self, frames: int = 1) -> Future[PlaybackFrame]:
-        if frames == 0:
-            raise ValueError("a step of 0 frames")
-        return self._post("step", frames)
-
-    def request_next_span(self) -> Future[PlaybackFrame]:
-        return self._post("span", 1)
-
-    def request_previous_span(self) -> Future[PlaybackFrame]:
-        return self._post("span", -1)
-
-    def seek(self, moment: float, timeout: float = WAIT_SECONDS) -> PlaybackFrame:
-        return self._wait(self.request_seek(moment), timeout)
-
-    def step(self, frames: int = 1, timeout: float = WAIT_SECONDS) -> PlaybackFrame:
-        return self._wait(self.request_step(frames), timeout)
-
-    def next_span(self, timeout: float = WAIT_SECONDS) -> PlaybackFrame:
-        return self._wait(self.request_next_span(), timeout)
-
-    def previous_span(self, timeout: float = WAIT_SECONDS) -> PlaybackFrame:
-        return self._wait(self.request_previous_span(), timeout)
-
-    @property
-    def current(self) -> PlaybackFrame | None:
-        with self._cond:
-            return self._buffer[self._pos].frame if self._pos is not None else None
-
-    def set_playing(self, playing: bool, speed: float = 1.0) -> None:
-        if not 0 < speed <= max(SPEEDS):
-            raise ValueError(f"speed {speed}× is outside {min(SPEEDS)}…{max(SPEEDS)}×")
-        with self._cond:
-            if self.keyframes_only != (playing and speed > KEYFRAMES_ONLY_ABOVE):
-                self._keys = []
-            self._playing, self._speed = playing, speed
-            self._cond.notify()
-
-    @property
-    def keyframes_only(self) -> bool:
-        return self._playing and self._speed > KEYFRAMES_ONLY_ABOVE
-
+    # -- the API: FramePlayer's ---------------------------------------------------------------
     def frame_at(self, moment: float) -> Shown:
         """What to show at `moment` now, from what is decoded; asks for more if it lacks it."""
         with self._cond:
@@ -362,30 +302,7 @@ class NvrPlayback:
         if threading.current_thread() is not self._thread:
             self._thread.join(self.open_timeout + self.read_timeout + 1)
 
-    def __enter__(self) -> NvrPlayback:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
     # -- posting -------------------------------------------------------------------------------
-    def _post(self, kind: str, arg: float, preview: Callable[[PlaybackFrame], None] | None = None
-              ) -> Future[PlaybackFrame]:
-        future: Future[PlaybackFrame] = Future()
-        with self._cond:
-            if self._closed:
-                future.set_exception(PlaybackError(f"camera {self.camera}: playback closed"))
-                return future
-            self._commands.append(_Command(kind, arg, future, preview))
-            self._cond.notify()
-        return future
-
-    def _wait(self, future: Future[PlaybackFrame], timeout: float) -> PlaybackFrame:
-        try:
-            return future.result(timeout)
-        except TimeoutError:
-            raise PlaybackError(f"camera {self.camera}: the {self.name} did not answer within {timeout:g} s") from None
-
     # -- the decoder thread ----------------------------------------------------------------------
     def _loop(self) -> None:
         try:

@@ -45,7 +45,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Self
 
 import av
 import av.error
@@ -273,39 +273,24 @@ class _Command:
     preview: Callable[[PlaybackFrame], None] | None = None
 
 
-# -- one camera -----------------------------------------------------------------------------
-class CameraPlayback:
-    """One camera's recording: seek, frame steps, spans, and frames for a clock-driven player.
+# -- what every player shares -----------------------------------------------------------------
+class FramePlayer:
+    """The API a UI, a player loop and `SyncGroup` drive, shared by `CameraPlayback` (our
+    recorder) and `console.video.nvr_playback.NvrPlayback` (a third-party NVR): commands go to
+    the player's decoder thread as `_Command`s and come back as futures.  A subclass sets up
+    `camera`, `_cond`, `_commands`, `_closed`, `_buffer`, `_pos`, `_keys`, `_playing` and
+    `_speed`, and runs the thread."""
 
-    `clock` is the wall clock (only to tell a moment in the future); the frames' times come
-    from the recording.
-    """
-
-    def __init__(self, source: RecordingSource, camera: int, *, clock: Callable[[], float] = time.time,
-                 cache_bytes: int = CACHE_BYTES) -> None:
-        self.source = source
-        self.camera = camera
-        self.clock = clock
-        self.cache_bytes = cache_bytes
-        self._cond = threading.Condition()
-        self._commands: list[_Command] = []
-        self._buffer: list[_Slot] = []  # one contiguous decode, starting at a keyframe
-        self._pos: int | None = None  # the frame shown now
-        self._keys: list[_Slot] = []  # keyframes-only mode: keyframe pictures ahead of the playhead
-        self._want: float | None = None  # a moment frame_at could not show yet
-        self._playhead: float | None = None
-        self._speed = 1.0
-        self._playing = False
-        self._gap: Gap | None = None  # the gap the decoder met at the playhead or ahead of it
-        self._gap_since = 0.0
-        self._error = ""  # the last read failed: the operator's text, until a read works again
-        self._error_since = 0.0
-        self._run: _Run | None = None
-        self._segments: dict[int, SegmentRow] = {}
-        self._keyframes: dict[int, list[KeyframeRow]] = {}
-        self._closed = False
-        self._thread = threading.Thread(target=self._loop, name=f"playback camera {camera}", daemon=True)
-        self._thread.start()
+    camera: int
+    answering = "recording"  # what did not answer, in the message of a wait that timed out
+    _cond: threading.Condition
+    _commands: list[_Command]
+    _closed: bool
+    _buffer: list[_Slot]
+    _pos: int | None
+    _keys: list[_Slot]
+    _playing: bool
+    _speed: float
 
     # -- the API (any thread; never waits for a decode) ------------------------------------
     def request_seek(self, moment: float, preview: Callable[[PlaybackFrame], None] | None = None
@@ -364,6 +349,67 @@ class CameraPlayback:
     def keyframes_only(self) -> bool:
         return self._playing and self._speed > KEYFRAMES_ONLY_ABOVE
 
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def _post(self, kind: str, arg: float, preview: Callable[[PlaybackFrame], None] | None = None
+              ) -> Future[PlaybackFrame]:
+        future: Future[PlaybackFrame] = Future()
+        with self._cond:
+            if self._closed:
+                future.set_exception(PlaybackError(f"camera {self.camera}: playback closed"))
+                return future
+            self._commands.append(_Command(kind, arg, future, preview))
+            self._cond.notify()
+        return future
+
+    def _wait(self, future: Future[PlaybackFrame], timeout: float) -> PlaybackFrame:
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            raise PlaybackError(f"camera {self.camera}: the {self.answering} did not answer within {timeout:g} s") from None
+
+
+# -- one camera -----------------------------------------------------------------------------
+class CameraPlayback(FramePlayer):
+    """One camera's recording: seek, frame steps, spans, and frames for a clock-driven player.
+
+    `clock` is the wall clock (only to tell a moment in the future); the frames' times come
+    from the recording.
+    """
+
+    def __init__(self, source: RecordingSource, camera: int, *, clock: Callable[[], float] = time.time,
+                 cache_bytes: int = CACHE_BYTES) -> None:
+        self.source = source
+        self.camera = camera
+        self.clock = clock
+        self.cache_bytes = cache_bytes
+        self._cond = threading.Condition()
+        self._commands: list[_Command] = []
+        self._buffer: list[_Slot] = []  # one contiguous decode, starting at a keyframe
+        self._pos: int | None = None  # the frame shown now
+        self._keys: list[_Slot] = []  # keyframes-only mode: keyframe pictures ahead of the playhead
+        self._want: float | None = None  # a moment frame_at could not show yet
+        self._playhead: float | None = None
+        self._speed = 1.0
+        self._playing = False
+        self._gap: Gap | None = None  # the gap the decoder met at the playhead or ahead of it
+        self._gap_since = 0.0
+        self._error = ""  # the last read failed: the operator's text, until a read works again
+        self._error_since = 0.0
+        self._run: _Run | None = None
+        self._segments: dict[int, SegmentRow] = {}
+        self._keyframes: dict[int, list[KeyframeRow]] = {}
+        self._closed = False
+        self._thread = threading.Thread(target=self._loop, name=f"playback camera {camera}", daemon=True)
+        self._thread.start()
+
     def frame_at(self, moment: float) -> Shown:
         """What to show at `moment` now, from what is decoded; asks for more if it lacks it."""
         with self._cond:
@@ -410,30 +456,7 @@ class CameraPlayback:
         if threading.current_thread() is not self._thread:
             self._thread.join(5)
 
-    def __enter__(self) -> CameraPlayback:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
     # -- inside: posting and finding ---------------------------------------------------------
-    def _post(self, kind: str, arg: float, preview: Callable[[PlaybackFrame], None] | None = None
-              ) -> Future[PlaybackFrame]:
-        future: Future[PlaybackFrame] = Future()
-        with self._cond:
-            if self._closed:
-                future.set_exception(PlaybackError(f"camera {self.camera}: playback closed"))
-                return future
-            self._commands.append(_Command(kind, arg, future, preview))
-            self._cond.notify()
-        return future
-
-    def _wait(self, future: Future[PlaybackFrame], timeout: float) -> PlaybackFrame:
-        try:
-            return future.result(timeout)
-        except TimeoutError:
-            raise PlaybackError(f"camera {self.camera}: the recording did not answer within {timeout:g} s") from None
-
     @staticmethod
     def _find(slots: list[_Slot], moment: float) -> int | None:
         # From the end: where two segments overlap, the later one holds the moment.
