@@ -38,7 +38,6 @@ with a progress callback and cancellation, so a desk never waits on it.  No Qt h
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
 import os
 import secrets
@@ -52,7 +51,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import av
 import av.error
@@ -61,7 +60,7 @@ from console.atomic import fsync_folder, write_new
 from console.evidence.exports import EXPORT_FORMAT, MANIFEST_NAME, file_sha256, manifest_bytes, seal
 from console.evidence.signing import SigningKey, SigningKeyError
 from console.evidence.store import Centre  # the centre whose key signs: the evidence store's
-from console.recorder.source import RecordingSource, RecordingUnavailableError
+from console.recorder.source import RecordingSource, RecordingUnavailableError, SegmentWindow
 from console.recorder.store import GapRow, SegmentRow
 
 log = logging.getLogger("videowall.recorder.export")
@@ -162,44 +161,6 @@ def iso(moment: float) -> str:
 def _stamp(moment: float) -> str:
     when = datetime.fromtimestamp(moment, UTC)
     return when.strftime("%Y%m%dT%H%M%S") + f".{when.microsecond // 1000:03d}Z"
-
-
-class _Window(io.RawIOBase):
-    """A segment's bytes from `offset` on, as a file of their own: FFmpeg's MPEG-TS demuxer then
-    starts at a keyframe's tables instead of reading (and discarding) everything before it."""
-
-    def __init__(self, raw: BinaryIO, offset: int) -> None:
-        super().__init__()
-        self._raw = raw
-        self._offset = offset
-        raw.seek(offset)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def read(self, size: int = -1) -> bytes:
-        return self._raw.read(size)
-
-    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        if whence == os.SEEK_SET:
-            return self._raw.seek(self._offset + offset) - self._offset
-        return self._raw.seek(offset, whence) - self._offset
-
-    def tell(self) -> int:
-        return self._raw.tell() - self._offset
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self._raw.close()
-        super().close()
 
 
 class Exporter:
@@ -419,7 +380,7 @@ class Exporter:
                     # The first segment of a file is probed in full (its codec becomes the file's);
                     # the rest only as far as finding the stream, which costs a few ms less each.
                     probe = {} if out_stream is None else {"probesize": "32768", "analyzeduration": "0"}
-                    with av.open(_Window(raw, read.offset), mode="r", format="mpegts", options=probe) as container:
+                    with av.open(SegmentWindow(raw, read.offset), mode="r", format="mpegts", options=probe) as container:
                         if not container.streams.video:
                             raise ExportError("unavailable", f"camera {number}: segment {segment.path} holds no video")
                         stream = container.streams.video[0]

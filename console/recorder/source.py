@@ -13,8 +13,9 @@ the network with a token the matrix host issued, so a desk without the right get
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 from console.recorder.store import GapRow, KeyframeRow, SegmentRow, Store
 
@@ -80,3 +81,40 @@ class LocalSource:
     def close(self) -> None:
         if self._own:
             self.store.close()
+
+
+class SegmentWindow(io.RawIOBase):
+    """A segment's bytes from `offset` (a keyframe's, from the index) on, as a file of their
+    own: FFmpeg's MPEG-TS demuxer then starts at the keyframe's tables instead of reading (and
+    discarding) everything before it, and its seeks back to "the start" land there, not at
+    byte 0.  The caller keeps and closes `raw`."""
+
+    def __init__(self, raw: BinaryIO, offset: int) -> None:
+        super().__init__()
+        self._raw = raw
+        self._offset = offset
+        raw.seek(offset)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._raw.read(size)
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_SET:
+            self._raw.seek(self._offset + pos)
+        else:
+            self._raw.seek(pos, whence)
+        return self._raw.tell() - self._offset
+
+    def tell(self) -> int:
+        return self._raw.tell() - self._offset

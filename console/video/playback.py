@@ -36,7 +36,6 @@ end is read on, and the live edge is a gap of its own ("being recorded") looked 
 from __future__ import annotations
 
 import functools
-import io
 import logging
 import threading
 import time
@@ -45,13 +44,13 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
-from typing import Any, BinaryIO, Self
+from typing import Any, Self
 
 import av
 import av.error
 import numpy as np
 
-from console.recorder.source import RecordingSource, RecordingUnavailableError
+from console.recorder.source import RecordingSource, RecordingUnavailableError, SegmentWindow
 from console.recorder.store import GapRow, KeyframeRow, SegmentRow
 
 log = logging.getLogger("videowall.playback")
@@ -168,38 +167,6 @@ class Shown:
 
 
 # -- reading a segment ---------------------------------------------------------------------
-class _Window(io.RawIOBase):
-    """A segment's bytes from `offset` on, as a file of its own: FFmpeg starts at the
-    keyframe's tables, and its seeks back to "the start" land there, not at byte 0."""
-
-    def __init__(self, raw: BinaryIO, offset: int) -> None:
-        super().__init__()
-        self._raw = raw
-        self._offset = offset
-        raw.seek(offset)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self._raw.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            self._raw.seek(self._offset + pos)
-        else:
-            self._raw.seek(pos, whence)
-        return self._raw.tell() - self._offset
-
-    def tell(self) -> int:
-        return self._raw.tell() - self._offset
-
-
 def _time_base(text: str) -> Fraction | None:
     try:
         return Fraction(text) if text else None
@@ -217,7 +184,7 @@ class _Run:
         self._raw = source.open(segment)
         self._container: Any = None
         try:
-            self._container = av.open(_Window(self._raw, key.byte_offset), format="mpegts")
+            self._container = av.open(SegmentWindow(self._raw, key.byte_offset), format="mpegts")
             stream = self._container.streams.video[0]
         except BaseException:
             self._raw.close()
