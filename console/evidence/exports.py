@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from console.evidence.signing import ALGORITHM, PublicKey, SigningKey, SigningKeyError, b64, canonical, unb64
-from console.evidence.verify import Verdict
+from console.evidence.verify import Verdict, _leaf, _short, read_record
 
 EXPORT_FORMAT = "videowall-export/1"
 MANIFEST_NAME = "manifest.json"
@@ -98,15 +98,8 @@ def verify_export(path: Path, trusted: PublicKey | None = None) -> Verdict:
     except OSError as exc:
         verdict.problems.append(f"cannot read {MANIFEST_NAME}: {exc.strerror or exc}")
         return verdict
-    try:
-        fields = json.loads(raw.decode("utf-8"))
-        if not isinstance(fields, dict):
-            raise ValueError("not a record")
-    except UnicodeDecodeError as exc:
-        verdict.problems.append(f"{MANIFEST_NAME}: byte {exc.start} is not text any more: the manifest was changed")
-        return verdict
-    except ValueError as exc:
-        verdict.problems.append(f"{MANIFEST_NAME} is no longer valid JSON ({exc}): the manifest was changed")
+    fields = read_record(raw, MANIFEST_NAME, verdict)
+    if fields is None:
         return verdict
     if fields.get("format") != EXPORT_FORMAT:
         verdict.problems.append(f"{MANIFEST_NAME} is not a videowall export manifest (format {fields.get('format')!r}): "
@@ -198,20 +191,3 @@ def _check_files(folder: Path, fields: dict[str, Any], verdict: Verdict) -> None
     for extra in sorted(p.name for p in folder.iterdir() if p.name != MANIFEST_NAME and p.name not in listed):
         verdict.problems.append(f"file {extra} is not part of the export (the manifest does not list it)")
 
-
-def _leaf(fields: dict[str, Any], dotted: str) -> Any:
-    value: Any = fields
-    for part in dotted.replace("[", ".[").split("."):
-        if part.startswith("[") and part.endswith("]") and isinstance(value, list):
-            index = int(part[1:-1])
-            value = value[index] if index < len(value) else None
-        elif isinstance(value, dict):
-            value = value.get(part)
-        else:
-            return None
-    return value
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 60 else text[:57] + "…"

@@ -98,15 +98,8 @@ def verify_sidecar(path: Path, trusted: PublicKey | None = None, store: Evidence
     except OSError as exc:
         verdict.problems.append(f"cannot read the sidecar {path.name}: {exc.strerror or exc}")
         return verdict
-    try:
-        fields = json.loads(raw.decode("utf-8"))
-        if not isinstance(fields, dict):
-            raise ValueError("not a record")
-    except UnicodeDecodeError as exc:
-        verdict.problems.append(f"sidecar {path.name}: byte {exc.start} is not text any more: the file was changed")
-        return verdict
-    except ValueError as exc:
-        verdict.problems.append(f"sidecar {path.name} is no longer valid JSON ({exc}): the file was changed")
+    fields = read_record(raw, f"sidecar {path.name}", verdict)
+    if fields is None:
         return verdict
     if fields.get("format") != SIDECAR_FORMAT:
         verdict.problems.append(f"{path.name} is not a videowall evidence sidecar (format {fields.get('format')!r})")
@@ -268,14 +261,35 @@ def _exists(store: EvidenceStore, number: str) -> bool:
 
 
 def _leaf(fields: dict[str, Any], dotted: str) -> Any:
+    """The value at a digest's path: `camera.name`, `files[1].sha256`; None if it is gone."""
     value: Any = fields
-    for part in dotted.split("."):
-        if not isinstance(value, dict):
+    for part in dotted.replace("[", ".[").split("."):
+        if part.startswith("[") and part.endswith("]") and isinstance(value, list):
+            index = int(part[1:-1])
+            value = value[index] if index < len(value) else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
             return None
-        value = value.get(part)
     return value
 
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+def read_record(raw: bytes, name: str, verdict: Verdict) -> dict[str, Any] | None:
+    """A signed JSON record (a sidecar, an export's manifest) from its bytes; None, with the
+    problem in `verdict`, if it is no longer text or JSON: then it was changed."""
+    try:
+        fields = json.loads(raw.decode("utf-8"))
+        if not isinstance(fields, dict):
+            raise ValueError("not a record")
+    except UnicodeDecodeError as exc:
+        verdict.problems.append(f"{name}: byte {exc.start} is not text any more: the file was changed")
+        return None
+    except ValueError as exc:
+        verdict.problems.append(f"{name} is no longer valid JSON ({exc}): the file was changed")
+        return None
+    return fields
